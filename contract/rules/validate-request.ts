@@ -1,0 +1,232 @@
+import {
+  DEFAULT_DURATION,
+  DEFAULT_MODEL,
+  describeSetup,
+  FEATURE_LABELS,
+  type Feature,
+  MODELS,
+  type ModelCapabilities,
+  setupsSupporting,
+  variantOf,
+} from '../capabilities/matrix.ts';
+import {
+  base64DecodedLength,
+  decodeBase64Prefix,
+  hasDataPrefix,
+  isHttpUrl,
+  isWellFormedBase64,
+} from '../images/base64.ts';
+import { type ImageFacts, SNIFF_BYTES, sniffImage } from '../images/sniff.ts';
+import {
+  CAMERA_AXES,
+  type CreateRequest,
+  createRequestSchema,
+  imageFieldPaths,
+  strictCreateRequestSchema,
+} from '../schemas/create-request.ts';
+import type { Violation } from '../schemas/studio-api.ts';
+import { fieldLabel } from './field-labels.ts';
+import { imageFactRules, maskRules } from './image-rules.ts';
+import { violationsFromZod } from './schema-issues.ts';
+
+export interface ValidateOptions {
+  /** Refuse keys Kling does not define (the studio API); Kling itself ignores them. */
+  strictKeys?: boolean;
+  /**
+   * Facts about images given as URLs (or known better than the header says), keyed by field path
+   * (`image`, `image_tail`, `static_mask`, `dynamic_masks[0].mask`). Base64 images are sniffed here.
+   */
+  facts?: Record<string, ImageFacts | undefined>;
+}
+
+export interface ValidationResult {
+  /** The parsed request when there are no violations. */
+  request: CreateRequest | undefined;
+  violations: Violation[];
+}
+
+/**
+ * Rules that Kling applies after accepting a task (the task then ends `failed`), rather than at create.
+ * The studio refuses them up front; the simulator uses this list to fail them later, as Kling does.
+ */
+export const ASYNC_RULES: ReadonlySet<string> = new Set(['mask_aspect', 'mask_resolution']);
+
+/**
+ * Every rule of Kling's image2video create request, all violations at once. The browser runs it before
+ * submit, the backend before anything costs money, the simulator to answer as Kling does.
+ */
+export function validateRequest(input: unknown, opts: ValidateOptions = {}): ValidationResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    return {
+      request: undefined,
+      violations: [{ field: '', rule: 'type', message: 'The request body must be a JSON object' }],
+    };
+  const schema = opts.strictKeys ? strictCreateRequestSchema : createRequestSchema;
+  const parsed = schema.safeParse(input);
+  if (parsed.success) {
+    const violations = crossFieldRules(parsed.data, opts.facts ?? {});
+    return { request: violations.length ? undefined : parsed.data, violations };
+  }
+  // Report the structural problems, and still check the rest: drop the broken top-level fields and
+  // run the cross-field rules on what remains, so the creator sees every problem at once.
+  const structural = violationsFromZod(parsed.error, input);
+  const broken = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
+  const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !broken.has(k)));
+  const reparsed = createRequestSchema.safeParse(rest);
+  const cross = reparsed.success
+    ? crossFieldRules(reparsed.data, opts.facts ?? {}).filter((v) => !broken.has(v.field.split(/[.[]/)[0]!))
+    : [];
+  return { request: undefined, violations: [...structural, ...cross] };
+}
+
+const FEATURE_FIELDS: Record<'endFrame' | 'motionBrush' | 'camera', string> = {
+  endFrame: 'image_tail',
+  motionBrush: 'dynamic_masks',
+  camera: 'camera_control',
+};
+
+function featureField(r: CreateRequest, f: keyof typeof FEATURE_FIELDS): string {
+  if (f === 'motionBrush' && !r.dynamic_masks?.length) return 'static_mask';
+  return FEATURE_FIELDS[f];
+}
+
+function unsupported(field: string, feature: Feature, setupText: string): Violation {
+  const where = setupsSupporting(feature).map(describeSetup);
+  const hint = where.length ? `; it is available on ${where.join(', ')}` : '';
+  return {
+    field,
+    rule: 'feature_unsupported',
+    message: `${fieldLabel(field)}: ${FEATURE_LABELS[feature]} is not available on ${setupText}${hint}`,
+  };
+}
+
+function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts | undefined>): Violation[] {
+  const out: Violation[] = [];
+  const add = (field: string, rule: string, msg: string) =>
+    out.push({ field, rule, message: `${fieldLabel(field)}: ${msg}` });
+
+  const model = r.model_name ?? DEFAULT_MODEL;
+  const caps: ModelCapabilities = MODELS[model];
+  const duration = r.duration ?? DEFAULT_DURATION;
+  if (caps.modes.length === 0 && r.mode !== undefined)
+    add('mode', 'mode_unsupported', `${model} takes no mode; leave mode out`);
+  if (!caps.durations.includes(duration))
+    add('duration', 'duration_unsupported', `${model} does not offer ${duration}s`);
+  const variant = variantOf(model, r.mode, duration);
+  const setupText = describeSetup({ model, mode: caps.modes.length ? (r.mode ?? 'std') : undefined, duration });
+
+  // Frames.
+  if (!r.image && !r.image_tail) add('image', 'image_required', 'a start frame is required');
+  else if (!r.image) add('image', 'image_tail_needs_image', 'an end frame needs a start frame');
+
+  // The three motion features are mutually exclusive (seed "Feature Conflicts").
+  const active = (['endFrame', 'motionBrush', 'camera'] as const).filter((f) =>
+    f === 'endFrame'
+      ? !!r.image_tail
+      : f === 'motionBrush'
+        ? !!r.static_mask || (r.dynamic_masks?.length ?? 0) > 0
+        : !!r.camera_control,
+  );
+  for (const f of active.slice(1))
+    add(
+      featureField(r, f),
+      'exclusive_features',
+      `start & end frames, motion brush and camera control cannot be combined (this request sets ${active
+        .map((a) => FEATURE_LABELS[a])
+        .join(' and ')})`,
+    );
+  for (const f of active) {
+    const field = featureField(r, f);
+    if (f === 'camera') {
+      if (variant.camera.length === 0) out.push(unsupported(field, 'camera', setupText));
+      else if (r.camera_control && !variant.camera.includes(r.camera_control.type))
+        add(
+          'camera_control.type',
+          'camera_type_unsupported',
+          `${setupText} supports only ${variant.camera.join(', ')} camera moves (got ${r.camera_control.type})`,
+        );
+    } else if (!variant[f]) out.push(unsupported(field, f, setupText));
+  }
+
+  // Camera config shape, whatever the model.
+  const cam = r.camera_control;
+  if (cam?.type === 'simple') {
+    if (!cam.config) add('camera_control.config', 'camera_config_required', 'a simple camera move needs a config');
+    else {
+      const nonZero = CAMERA_AXES.filter((a) => cam.config![a] !== 0);
+      if (nonZero.length !== 1)
+        add(
+          'camera_control.config',
+          'camera_one_axis',
+          nonZero.length === 0
+            ? 'exactly one axis must be non-zero, and all are 0'
+            : `exactly one axis must be non-zero, but ${nonZero.join(' and ')} are set`,
+        );
+    }
+  } else if (cam?.config)
+    add('camera_control.config', 'camera_config_forbidden', `a ${cam.type} camera move takes no config`);
+
+  // cfg_scale, sound and voices.
+  if (r.cfg_scale !== undefined && !caps.cfgScale)
+    add('cfg_scale', 'cfg_scale_unsupported', `${model} does not take cfg_scale (kling-v2.x models ignore it)`);
+  if (r.sound === 'on') {
+    if (!variant.sound) out.push(unsupported('sound', 'sound', setupText));
+    else if (r.image_tail)
+      add('sound', 'sound_with_end_frame', 'Kling renders start & end frame videos without sound; turn sound off');
+  }
+  const voices = r.voice_list?.length ?? 0;
+  if (voices > 0) {
+    if (!variant.voice) out.push(unsupported('voice_list', 'voice', setupText));
+    else if (r.sound !== 'on') add('voice_list', 'voice_needs_sound', 'voices need sound set to on');
+  }
+  for (const m of (r.prompt ?? '').matchAll(/<<<voice_(\d+)>>>/g)) {
+    const n = Number(m[1]);
+    if (n < 1 || n > voices)
+      add(
+        'prompt',
+        'voice_reference_missing',
+        `${m[0]} refers to voice ${n}, but ${voices === 0 ? 'no voice is' : `only ${voices} voice${voices > 1 ? 's are' : ' is'}`} set`,
+      );
+  }
+
+  // Encodings and image facts.
+  const facts: Record<string, ImageFacts | undefined> = {};
+  for (const { path, value, kind } of imageFieldPaths(r)) {
+    if (hasDataPrefix(value)) {
+      add(path, 'data_prefix', 'base64 must not start with a "data:" prefix; send the raw base64 only');
+      continue;
+    }
+    if (isHttpUrl(value)) {
+      facts[path] = givenFacts[path];
+    } else if (!isWellFormedBase64(value)) {
+      add(path, 'base64_invalid', 'must be raw base64 or an http(s) URL, and this is neither');
+      continue;
+    } else {
+      facts[path] =
+        givenFacts[path] ?? sniffImage(decodeBase64Prefix(value, SNIFF_BYTES), base64DecodedLength(value));
+    }
+    const f = facts[path];
+    if (f) out.push(...imageFactRules(path, f, kind));
+  }
+  const maskFields = [
+    ...(r.static_mask ? ['static_mask'] : []),
+    ...(r.dynamic_masks ?? []).map((_, i) => `dynamic_masks[${i}].mask`),
+  ];
+  out.push(...maskRules(facts.image, maskFields.map((field) => ({ field, facts: facts[field] }))));
+
+  // Trajectories inside the start frame (API space: 0..width, 0..height).
+  const img = facts.image && facts.image.width > 0 ? facts.image : undefined;
+  r.dynamic_masks?.forEach((m, i) => {
+    const bad = m.trajectories.findIndex(
+      (p) => p.x < 0 || p.y < 0 || (img !== undefined && (p.x > img.width || p.y > img.height)),
+    );
+    const p = m.trajectories[bad];
+    if (p)
+      add(
+        `dynamic_masks[${i}].trajectories`,
+        'trajectory_out_of_image',
+        `point ${bad + 1} (${p.x}, ${p.y}) lies outside the start frame${img ? ` (0..${img.width}, 0..${img.height})` : ''}`,
+      );
+  });
+  return out;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CAMERA_TYPES, DURATIONS, MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
+import { LIMITS } from '../limits.ts';
+
+/**
+ * The body of Kling's `POST /v1/videos/image2video`, field for field (seed + reference §2).
+ * Structural rules only (types, enums, ranges); cross-field rules live in rules/validate-request.ts.
+ * Defaults are Kling's, documented here and applied by Kling, so the schema does not inject them:
+ * the backend forwards exactly what the creator built.
+ */
+export const CAMERA_AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
+export type CameraAxis = (typeof CAMERA_AXES)[number];
+
+const axis = z.number().min(LIMITS.cameraAxisMin).max(LIMITS.cameraAxisMax);
+
+export const cameraConfigSchema = z.object({
+  horizontal: axis,
+  vertical: axis,
+  pan: axis,
+  tilt: axis,
+  roll: axis,
+  zoom: axis,
+});
+export type CameraConfig = z.infer<typeof cameraConfigSchema>;
+
+export const cameraControlSchema = z.object({
+  type: z.enum(CAMERA_TYPES),
+  config: cameraConfigSchema.optional(),
+});
+export type CameraControl = z.infer<typeof cameraControlSchema>;
+
+/** A trajectory point in API space: native start-frame pixels, origin bottom-left, integers. */
+export const apiPointSchema = z.object({ x: z.number().int(), y: z.number().int() });
+
+export const dynamicMaskSchema = z.object({
+  mask: z.string().min(1),
+  trajectories: z.array(apiPointSchema).min(LIMITS.trajectoryMinPoints).max(LIMITS.trajectoryMaxPoints),
+});
+export type DynamicMask = z.infer<typeof dynamicMaskSchema>;
+
+export const voiceSchema = z.object({ voice_id: z.string().min(1) });
+
+export const createRequestShape = {
+  /** Default `kling-v1`. */
+  model_name: z.enum(MODEL_NAMES).optional(),
+  /** Start frame: raw base64 (no `data:` prefix) or an http(s) URL. */
+  image: z.string().optional(),
+  /** End frame, same encoding. */
+  image_tail: z.string().optional(),
+  prompt: z.string().max(LIMITS.promptMaxChars).optional(),
+  negative_prompt: z.string().max(LIMITS.promptMaxChars).optional(),
+  voice_list: z.array(voiceSchema).max(LIMITS.voicesMax).optional(),
+  /** Default `off`. */
+  sound: z.enum(['on', 'off']).optional(),
+  /** Default 0.5; not for kling-v2.x. */
+  cfg_scale: z.number().min(LIMITS.cfgScaleMin).max(LIMITS.cfgScaleMax).optional(),
+  /** Default `std`; absent for models without modes. */
+  mode: z.enum(MODES).optional(),
+  static_mask: z.string().min(1).optional(),
+  dynamic_masks: z.array(dynamicMaskSchema).max(LIMITS.dynamicMasksMax).optional(),
+  camera_control: cameraControlSchema.optional(),
+  /** Default `"5"`; a string, as Kling documents it. */
+  duration: z.enum(DURATIONS).optional(),
+  callback_url: z.url({ protocol: /^https?$/ }).optional(),
+  external_task_id: z.string().min(1).max(LIMITS.externalTaskIdMaxChars).optional(),
+};
+
+/** Kling ignores unknown keys (reference §2); this schema strips them. */
+export const createRequestSchema = z.object(createRequestShape);
+/** The studio's own API refuses unknown keys: a typo there should not silently cost a credit. */
+export const strictCreateRequestSchema = z.strictObject(createRequestShape);
+
+export type CreateRequest = z.infer<typeof createRequestSchema>;
+
+/** Fields that carry an image (base64 or URL), as field paths. */
+export function imageFieldPaths(req: CreateRequest): { path: string; value: string; kind: 'frame' | 'mask' }[] {
+  const out: { path: string; value: string; kind: 'frame' | 'mask' }[] = [];
+  if (req.image) out.push({ path: 'image', value: req.image, kind: 'frame' });
+  if (req.image_tail) out.push({ path: 'image_tail', value: req.image_tail, kind: 'frame' });
+  if (req.static_mask) out.push({ path: 'static_mask', value: req.static_mask, kind: 'mask' });
+  req.dynamic_masks?.forEach((m, i) => {
+    out.push({ path: `dynamic_masks[${i}].mask`, value: m.mask, kind: 'mask' });
+  });
+  return out;
+}

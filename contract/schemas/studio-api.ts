@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { DURATIONS, MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
+import { taskStatusSchema } from './kling-task.ts';
+
+/** The studio backend's own API (`/api`, design.md "Backend API"). */
+
+export const MOTION_KINDS = ['camera', 'brush', 'frames', 'none'] as const;
+export const motionKindSchema = z.enum(MOTION_KINDS);
+export type MotionKind = z.infer<typeof motionKindSchema>;
+
+/** One task as the studio knows it: Kling's state plus what the studio keeps (archive, inputs). */
+export const studioTaskSchema = z.object({
+  /** The studio's id (also the route id). */
+  id: z.string(),
+  /** Sent to Kling as `external_task_id`; makes a retried create idempotent. */
+  externalTaskId: z.string(),
+  /** Kling's `task_id`, once Kling has answered the create. */
+  klingTaskId: z.string().nullable(),
+  status: taskStatusSchema,
+  /** Kling's `task_status_msg`, or the studio's explanation of a failure, in plain words. */
+  statusMessage: z.string().nullable(),
+  model: z.enum(MODEL_NAMES),
+  mode: z.enum(MODES).nullable(),
+  duration: z.enum(DURATIONS),
+  motion: motionKindSchema,
+  prompt: z.string(),
+  units: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  /** Present once the result video is archived; `url` is the studio's own `/api/tasks/:id/video`. */
+  video: z.object({ url: z.string(), duration: z.string(), bytes: z.number() }).nullable(),
+  /** The start frame's thumbnail (a small JPEG served by the studio), when there is one. */
+  thumbnailUrl: z.string().nullable(),
+});
+export type StudioTask = z.infer<typeof studioTaskSchema>;
+
+export const taskEnvelopeSchema = z.object({ task: studioTaskSchema });
+export const taskListSchema = z.object({
+  tasks: z.array(studioTaskSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+export type TaskList = z.infer<typeof taskListSchema>;
+
+export const taskListQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  status: taskStatusSchema.optional(),
+});
+
+export const violationSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });
+export type Violation = z.infer<typeof violationSchema>;
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(violationSchema).optional(),
+    upstreamCode: z.number().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  upstream: z.object({ kind: z.enum(['kling', 'simulator']), baseUrl: z.string() }),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+/** One Server-Sent Event on `/api/events` (event name `task`). */
+export const taskEventSchema = z.object({ task: studioTaskSchema });
