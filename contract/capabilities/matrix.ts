@@ -17,7 +17,13 @@ export const MODES = ['std', 'pro'] as const;
 export type Mode = (typeof MODES)[number];
 export const DURATIONS = ['5', '10'] as const;
 export type Duration = (typeof DURATIONS)[number];
-export const CAMERA_TYPES = ['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward'] as const;
+export const CAMERA_TYPES = [
+  'simple',
+  'down_back',
+  'forward_up',
+  'right_turn_forward',
+  'left_turn_forward',
+] as const;
 export type CameraType = (typeof CAMERA_TYPES)[number];
 
 /** What one model allows at one mode and duration. */

@@ -1,6 +1,6 @@
+import type { ImageFacts } from '../images/sniff.ts';
 import { LIMITS } from '../limits.ts';
 import type { Violation } from '../schemas/studio-api.ts';
-import type { ImageFacts } from '../images/sniff.ts';
 import { fieldLabel } from './field-labels.ts';
 
 /** "16:9"-style text for a width/height pair, normalised so the smaller side is 1 (or exact when simple). */
@@ -42,12 +42,21 @@ export function imageFactRules(field: string, f: ImageFacts, kind: 'frame' | 'ma
     v('image_too_big', `${f.width}×${f.height} px is over the ${LIMITS.imageMaxSide} px per side limit`);
   if (kind === 'mask') return out;
   if (f.width < LIMITS.imageMinSide || f.height < LIMITS.imageMinSide)
-    v('image_too_small', `${f.width}×${f.height} px is below the ${LIMITS.imageMinSide} px minimum for each side`);
+    v(
+      'image_too_small',
+      `${f.width}×${f.height} px is below the ${LIMITS.imageMinSide} px minimum for each side`,
+    );
   const ratio = f.width / f.height;
   if (ratio < LIMITS.aspectMin)
-    v('image_aspect', `${formatAspect(f.width, f.height)} is narrower than 1:2.5 (aspect ratio must be 1:2.5 to 2.5:1)`);
+    v(
+      'image_aspect',
+      `${formatAspect(f.width, f.height)} is narrower than 1:2.5 (aspect ratio must be 1:2.5 to 2.5:1)`,
+    );
   else if (ratio > LIMITS.aspectMax)
-    v('image_aspect', `${formatAspect(f.width, f.height)} is wider than 2.5:1 (aspect ratio must be 1:2.5 to 2.5:1)`);
+    v(
+      'image_aspect',
+      `${formatAspect(f.width, f.height)} is wider than 2.5:1 (aspect ratio must be 1:2.5 to 2.5:1)`,
+    );
   return out;
 }
 
@@ -57,7 +66,9 @@ export function maskRules(
   masks: { field: string; facts: ImageFacts | undefined }[],
 ): Violation[] {
   const out: Violation[] = [];
-  const known = masks.filter((m): m is { field: string; facts: ImageFacts } => !!m.facts && m.facts.width > 0);
+  const known = masks.filter(
+    (m): m is { field: string; facts: ImageFacts } => !!m.facts && m.facts.width > 0,
+  );
   if (image && image.width > 0) {
     const ratio = image.width / image.height;
     for (const m of known) {

@@ -21,7 +21,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? 'a string' : JSON.stringify(value);
@@ -51,53 +51,66 @@ export function violationsFromZod(error: z.ZodError, input: unknown): Violation[
       case 'invalid_type': {
         if (value === undefined) push(issue.path, 'required', 'is required');
         else if (issue.expected === 'int' || (issue.expected === 'number' && typeof value === 'number'))
-          push(issue.path, 'integer', `must be a whole number (got ${describe(value)})`);
+          push(issue.path, 'integer', `must be a whole number (got ${describeValue(value)})`);
         else
           push(
             issue.path,
             'type',
-            `must be ${TYPE_WORDS[issue.expected] ?? issue.expected} (got ${describe(value)})`,
+            `must be ${TYPE_WORDS[issue.expected] ?? issue.expected} (got ${describeValue(value)})`,
           );
         break;
       }
       case 'too_big': {
         const max = Number(issue.maximum);
         if (issue.origin === 'string')
-          push(issue.path, 'max_length', `must be at most ${max} characters (it has ${String(value).length})`);
+          push(
+            issue.path,
+            'max_length',
+            `must be at most ${max} characters (it has ${String(value).length})`,
+          );
         else if (issue.origin === 'array')
           push(
             issue.path,
             'too_many',
             `must have at most ${max} items (it has ${Array.isArray(value) ? value.length : '?'})`,
           );
-        else push(issue.path, 'range', `must be at most ${max} (got ${describe(value)})`);
+        else push(issue.path, 'range', `must be at most ${max} (got ${describeValue(value)})`);
         break;
       }
       case 'too_small': {
         const min = Number(issue.minimum);
         if (issue.origin === 'string')
-          push(issue.path, min <= 1 ? 'required' : 'min_length', min <= 1 ? 'must not be empty' : `must be at least ${min} characters`);
+          push(
+            issue.path,
+            min <= 1 ? 'required' : 'min_length',
+            min <= 1 ? 'must not be empty' : `must be at least ${min} characters`,
+          );
         else if (issue.origin === 'array')
           push(
             issue.path,
             'too_few',
             `must have at least ${min} items (it has ${Array.isArray(value) ? value.length : '?'})`,
           );
-        else push(issue.path, 'range', `must be at least ${min} (got ${describe(value)})`);
+        else push(issue.path, 'range', `must be at least ${min} (got ${describeValue(value)})`);
         break;
       }
       case 'invalid_value':
         push(
           issue.path,
           'enum',
-          `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describe(value)})`,
+          `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)})`,
         );
         break;
       case 'unrecognized_keys':
-        for (const key of issue.keys) push([...issue.path, key], 'unknown_field', 'is not a field of this request');
+        for (const key of issue.keys)
+          push([...issue.path, key], 'unknown_field', 'is not a field of this request');
         break;
       case 'invalid_format':
-        push(issue.path, 'format', `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`);
+        push(
+          issue.path,
+          'format',
+          `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`,
+        );
         break;
       default:
         push(issue.path, 'invalid', issue.message);

@@ -113,7 +113,11 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
   if (!caps.durations.includes(duration))
     add('duration', 'duration_unsupported', `${model} does not offer ${duration}s`);
   const variant = variantOf(model, r.mode, duration);
-  const setupText = describeSetup({ model, mode: caps.modes.length ? (r.mode ?? 'std') : undefined, duration });
+  const setupText = describeSetup({
+    model,
+    mode: caps.modes.length ? (r.mode ?? 'std') : undefined,
+    duration,
+  });
 
   // Frames.
   if (!r.image && !r.image_tail) add('image', 'image_required', 'a start frame is required');
@@ -151,7 +155,8 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
   // Camera config shape, whatever the model.
   const cam = r.camera_control;
   if (cam?.type === 'simple') {
-    if (!cam.config) add('camera_control.config', 'camera_config_required', 'a simple camera move needs a config');
+    if (!cam.config)
+      add('camera_control.config', 'camera_config_required', 'a simple camera move needs a config');
     else {
       const nonZero = CAMERA_AXES.filter((a) => cam.config![a] !== 0);
       if (nonZero.length !== 1)
@@ -168,11 +173,19 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
 
   // cfg_scale, sound and voices.
   if (r.cfg_scale !== undefined && !caps.cfgScale)
-    add('cfg_scale', 'cfg_scale_unsupported', `${model} does not take cfg_scale (kling-v2.x models ignore it)`);
+    add(
+      'cfg_scale',
+      'cfg_scale_unsupported',
+      `${model} does not take cfg_scale (kling-v2.x models ignore it)`,
+    );
   if (r.sound === 'on') {
     if (!variant.sound) out.push(unsupported('sound', 'sound', setupText));
     else if (r.image_tail)
-      add('sound', 'sound_with_end_frame', 'Kling renders start & end frame videos without sound; turn sound off');
+      add(
+        'sound',
+        'sound_with_end_frame',
+        'Kling renders start & end frame videos without sound; turn sound off',
+      );
   }
   const voices = r.voice_list?.length ?? 0;
   if (voices > 0) {
@@ -212,7 +225,12 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
     ...(r.static_mask ? ['static_mask'] : []),
     ...(r.dynamic_masks ?? []).map((_, i) => `dynamic_masks[${i}].mask`),
   ];
-  out.push(...maskRules(facts.image, maskFields.map((field) => ({ field, facts: facts[field] }))));
+  out.push(
+    ...maskRules(
+      facts.image,
+      maskFields.map((field) => ({ field, facts: facts[field] })),
+    ),
+  );
 
   // Trajectories inside the start frame (API space: 0..width, 0..height).
   const img = facts.image && facts.image.width > 0 ? facts.image : undefined;

@@ -73,7 +73,9 @@ export const strictCreateRequestSchema = z.strictObject(createRequestShape);
 export type CreateRequest = z.infer<typeof createRequestSchema>;
 
 /** Fields that carry an image (base64 or URL), as field paths. */
-export function imageFieldPaths(req: CreateRequest): { path: string; value: string; kind: 'frame' | 'mask' }[] {
+export function imageFieldPaths(
+  req: CreateRequest,
+): { path: string; value: string; kind: 'frame' | 'mask' }[] {
   const out: { path: string; value: string; kind: 'frame' | 'mask' }[] = [];
   if (req.image) out.push({ path: 'image', value: req.image, kind: 'frame' });
   if (req.image_tail) out.push({ path: 'image_tail', value: req.image_tail, kind: 'frame' });

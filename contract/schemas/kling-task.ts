@@ -23,7 +23,10 @@ export const klingTaskSchema = z.object({
   task_status: taskStatusSchema,
   task_status_msg: z.string().optional(),
   task_info: z.object({ external_task_id: z.string().optional() }).loose().optional(),
-  task_result: z.object({ videos: z.array(klingVideoSchema).optional() }).loose().optional(),
+  task_result: z
+    .object({ videos: z.array(klingVideoSchema).optional() })
+    .loose()
+    .optional(),
   final_unit_deduction: z.string().optional(),
   created_at: z.number(),
   updated_at: z.number(),

@@ -1,0 +1,15 @@
+// The studio as the e2e suite sees it: a fresh DATA_DIR, no Kling keys (so the built-in simulator),
+// and short simulator phases so journeys finish in seconds.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = join(root, 'e2e/.tmp/data');
+rmSync(dataDir, { recursive: true, force: true });
+for (const k of ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY', 'KLING_API_KEY', 'APP_TOKEN', 'PUBLIC_URL'])
+  delete process.env[k];
+process.env.DATA_DIR = dataDir;
+process.env.SIM_PHASE_MS ??= '400';
+process.env.POLL_MIN_MS ??= '300';
+process.env.POLL_MAX_MS ??= '1000';
+await import('./start.mjs');
