@@ -1,0 +1,9 @@
+/** Order statistics for benchmark samples (nearest-rank, so a p99 is a real sample). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const median = (s: readonly number[]) => percentile(s, 50);
