@@ -7,9 +7,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { bundleRow } from './rows/bundle.ts';
+import { firstScreenRow } from './rows/first-screen.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
+  first_screen: firstScreenRow,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

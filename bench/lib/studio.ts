@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface RunningStudio {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real studio (`scripts/start.mjs`, production build) as a child process and waits for health. */
+export async function startStudio(env: Record<string, string> = {}, port = 8890): Promise<RunningStudio> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ms-bench-'));
+  const clean: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY', 'KLING_API_KEY', 'APP_TOKEN', 'PUBLIC_URL'])
+    delete clean[k];
+  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs')], {
+    cwd: root,
+    env: { ...clean, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('studio did not become healthy');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // start.mjs spawns the server: the server's pid is the child's child; memory rows look it up.
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    dataDir,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
