@@ -1,0 +1,105 @@
+/**
+ * # Kling simulator
+ *
+ * A local stand-in for Kling's legacy image-to-video API (shared/reference/kling-api.md), faithful on the
+ * wire so that a client which works against it works against Kling. It imports only contract/ and its own
+ * files — never other server/ code — so it stays an independent third party.
+ *
+ * ## Kling's API (Bearer JWT: HS256, iss = access key, signed with the secret key; or the static apiKey)
+ * - `POST /v1/videos/image2video` — create. 400/1201 names the offending field; 429/1303 over the
+ *   concurrency limit; `external_task_id` must be unique (400/1201 "external_task_id already exists").
+ * - `GET /v1/videos/image2video/{task_id | external_task_id}` — one task; unknown → 404/1203 (a guess:
+ *   Kling's answer for an unknown task is undocumented).
+ * - `GET /v1/videos/image2video?external_task_id=X` — the same, the form some clients use.
+ * - `GET /v1/videos/image2video?pageNum=1&pageSize=30` — newest first; pageNum ∈ [1,1000],
+ *   pageSize ∈ [1,500], otherwise 400/1201.
+ * - Auth failures: 401 with 1001 (no header), 1002 (malformed, bad signature, wrong iss, no exp),
+ *   1003 (nbf in the future), 1004 (expired); 5 s clock skew allowed; extra claims (iat) accepted,
+ *   a missing nbf tolerated.
+ * - Callbacks: the bare task object POSTed to `callback_url` on `processing`, `succeed`/`failed`
+ *   (not `submitted` unless `callbackOnSubmit`), in order, 3 tries with backoff.
+ *
+ * ## Test extras (no auth — they are not Kling's)
+ * - `GET /__sim/requests` — create requests as received (parsed body, headers minus Authorization,
+ *   receivedAt, and the answer given), newest last.
+ * - `GET /__sim/stats` — `{creates, tasksCreated, queries, listQueries, queriesByTask, active, renders}`.
+ * - `GET /__sim/tasks`, `GET /__sim/callbacks` (every delivery attempt), `GET|POST /__sim/faults`.
+ * - `POST /__sim/reset` — forgets tasks, videos, requests, counters, callbacks and faults set at run time
+ *   (the faults configured at start are restored).
+ * - `GET /__sim/videos/<id>.mp4` — the results (public, with Range), as Kling's CDN links are.
+ *
+ * ## Faults (faults.ts): `fail`, `1301`, `1302`, `1303`, `5000` (any Kling code), `slow=<ms>`, `hang`,
+ * `malformed` — per request as a prompt marker `[sim:1303]` or header `X-Sim-Fault: 1303`; by
+ * configuration (`faults` option, `SIM_FAULT`, `POST /__sim/faults {"queries": {"code": 5000, "count": 2}}`).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { signKlingToken } from './auth.ts';
+import { createSimulatorApp } from './routes.ts';
+import { Simulator, type SimulatorOptions } from './simulator.ts';
+
+export { signKlingToken, verifyAuthorization } from './auth.ts';
+export type { FaultConfig, FaultRuleInput } from './faults.ts';
+export type { RenderFn, RenderJob, RenderResult } from './render-queue.ts';
+export { createSimulatorApp } from './routes.ts';
+export type { RecordedRequest, SimulatorOptions, SimulatorStats } from './simulator.ts';
+export { Simulator } from './simulator.ts';
+export type { WireTask } from './task-store.ts';
+
+export interface RunningSimulator {
+  /** e.g. `http://127.0.0.1:8686` — use as a Kling base URL. */
+  baseUrl: string;
+  host: string;
+  port: number;
+  accessKey: string;
+  secretKey: string;
+  app: Hono;
+  /** The state behind the API (tasks, faults, requests, stats), for tests. */
+  sim: Simulator;
+  /** A fresh token signed with the simulator's keys, as Kling's docs sign one. */
+  token(opts?: { ttlSeconds?: number; nowSeconds?: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSimulator(opts: SimulatorOptions): Promise<RunningSimulator> {
+  const sim = new Simulator(opts);
+  const app = createSimulatorApp(sim);
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, () =>
+      resolve(s as Server),
+    ) as Server;
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://${urlHost(host)}:${port}`;
+  sim.baseUrl ??= baseUrl;
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl,
+    host,
+    port,
+    accessKey: opts.accessKey,
+    secretKey: opts.secretKey,
+    app,
+    sim,
+    token: (t) => signKlingToken(opts.accessKey, opts.secretKey, t),
+    close() {
+      closing ??= (async () => {
+        await sim.shutdown();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}

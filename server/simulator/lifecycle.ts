@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { DEFAULT_DURATION, DEFAULT_MODEL, MODELS, unitsFor } from '../../contract/capabilities/matrix.ts';
+import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
+import type { CallbackSender } from './callbacks.ts';
+import { newKlingId } from './ids.ts';
+import type { RenderQueue } from './render-queue.ts';
+import { type SimTask, snapshot, type TaskStore, type WireTask } from './task-store.ts';
+
+/**
+ * A task's life, as the real service lives it (reference §3): `submitted` for `phaseMs`, `processing`
+ * for another `phaseMs` (Kling's queueing and thinking time, scaled down), then the render, then
+ * `succeed` with the video — or `failed` with a `task_status_msg` when the request carried a problem Kling
+ * only finds late (mask size/aspect), a `fail` fault, or the render itself broke.
+ */
+export interface LifecycleDeps {
+  store: TaskStore;
+  callbacks: CallbackSender;
+  renders: RenderQueue;
+  phaseMs: number;
+  dataDir: string;
+  callbackOnSubmit: boolean;
+  log: (line: string) => void;
+}
+
+/** Kling's wording for a generation that broke on its side. */
+export const RENDER_FAILED_MESSAGE =
+  'Video generation failed due to an internal error, please try again later';
+
+export class Lifecycle {
+  constructor(private readonly d: LifecycleDeps) {}
+
+  /** Starts a freshly stored task; `baseUrl` is where its video will be served. */
+  start(t: SimTask, baseUrl: string): void {
+    if (this.d.callbackOnSubmit) this.notify(t);
+    this.after(t, this.d.phaseMs, () => {
+      this.transition(t, 'processing');
+      this.after(t, this.d.phaseMs, () => void this.finish(t, baseUrl));
+    });
+  }
+
+  private after(t: SimTask, ms: number, fn: () => void): void {
+    const signal = t.abort.signal;
+    if (signal.aborted) return;
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', cancel);
+      fn();
+    }, ms);
+    const cancel = () => clearTimeout(timer);
+    signal.addEventListener('abort', cancel, { once: true });
+  }
+
+  private transition(t: SimTask, status: TaskStatus, patch: Partial<WireTask> = {}): void {
+    if (t.abort.signal.aborted) return;
+    Object.assign(t.wire, patch, { task_status: status, updated_at: Date.now() });
+    this.d.log(
+      `task ${t.wire.task_id} ${status}${t.wire.task_status_msg ? `: ${t.wire.task_status_msg}` : ''}`,
+    );
+    this.notify(t);
+  }
+
+  private notify(t: SimTask): void {
+    if (t.callbackUrl) this.d.callbacks.send(t.callbackUrl, snapshot(t.wire));
+  }
+
+  private fail(t: SimTask, message: string): void {
+    t.inputs = undefined;
+    this.transition(t, 'failed', { task_status_msg: message });
+  }
+
+  private async finish(t: SimTask, baseUrl: string): Promise<void> {
+    if (t.failWith !== undefined) return this.fail(t, t.failWith);
+    const inputs = t.inputs;
+    t.inputs = undefined; // the queue holds what it needs; let the task record drop the buffers
+    if (!inputs?.image) return this.fail(t, RENDER_FAILED_MESSAGE);
+
+    const req = t.request;
+    const model = req.model_name ?? DEFAULT_MODEL;
+    const caps = MODELS[model];
+    const duration = req.duration ?? DEFAULT_DURATION;
+    // Masters take no mode and render at their (high) fixed quality.
+    const quality = caps.modes.length === 0 || req.mode === 'pro' ? 'pro' : 'std';
+    const videoId = newKlingId();
+    const outFile = join(this.d.dataDir, `${videoId}.mp4`);
+    const started = Date.now();
+    try {
+      await this.d.renders.run({
+        image: inputs.image,
+        imageTail: inputs.imageTail,
+        cameraControl: req.camera_control,
+        staticMask: inputs.staticMask,
+        dynamicMasks: inputs.dynamicMasks,
+        fps: caps.fps,
+        durationSeconds: Number(duration),
+        quality,
+        outFile,
+        signal: t.abort.signal,
+      });
+    } catch (err) {
+      if (t.abort.signal.aborted) return;
+      this.d.log(`task ${t.wire.task_id} render failed: ${err instanceof Error ? err.message : String(err)}`);
+      return this.fail(t, RENDER_FAILED_MESSAGE);
+    }
+    if (t.abort.signal.aborted) return;
+    this.d.log(`task ${t.wire.task_id} rendered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    t.videoFile = outFile;
+    this.d.store.registerVideo(videoId, t);
+    this.transition(t, 'succeed', {
+      task_result: {
+        videos: [
+          {
+            id: videoId,
+            url: `${baseUrl}/__sim/videos/${videoId}.mp4`,
+            // Kling reports a little more than asked ("5.1" for 5 s, REAL); a string, always.
+            duration: (Number(duration) + 0.1).toFixed(1),
+          },
+        ],
+      },
+      final_unit_deduction: String(unitsFor(model, req.mode, duration)),
+    });
+  }
+}

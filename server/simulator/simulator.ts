@@ -1,0 +1,207 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { type AuthResult, verifyAuthorization } from './auth.ts';
+import { CallbackSender, type DeliveryRecord } from './callbacks.ts';
+import { defaultRender } from './default-render.ts';
+import { FaultBook, type FaultConfig } from './faults.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { type RenderFn, RenderQueue } from './render-queue.ts';
+import { type SimTask, TaskStore } from './task-store.ts';
+
+export interface SimulatorOptions {
+  /** Where startSimulator listens (default 127.0.0.1). */
+  host?: string;
+  /** 0 = a random free port (default). */
+  port?: number;
+  accessKey: string;
+  secretKey: string;
+  /** Optional static key (Kling's 2026 "API key"), accepted as the bearer value too. */
+  apiKey?: string;
+  /** Where rendered videos go (created if missing). */
+  dataDir: string;
+  /** Time spent in `submitted` and again in `processing` before the render starts (default 1500). */
+  phaseMs?: number;
+  /** The account's concurrency limit; a task holds a slot until it is final; 1303 beyond (default 5). */
+  concurrency?: number;
+  /** Reject ASYNC_RULES violations (mask aspect/resolution) at create instead of failing the task later. */
+  strict?: boolean;
+  /** Faults by configuration (see faults.ts for the vocabulary). */
+  faults?: FaultConfig;
+  log?: (line: string) => void;
+  /** Public origin for video URLs; by default startSimulator's own base URL or the create request's origin. */
+  baseUrl?: string;
+  /** The renderer (default: server/simulator/render's renderVideo). Tests may pass a fake. */
+  render?: RenderFn;
+  /** Renders run at once; more wait in a queue (default 2). */
+  renderParallel?: number;
+  /** Per-image download timeout for URL inputs (default 10 000 ms). */
+  fetchTimeoutMs?: number;
+  /** Also send a callback for the initial `submitted` (default false: it is not a status *change*). */
+  callbackOnSubmit?: boolean;
+  /** Delivery tries per callback (default 3), first backoff (default 1000 ms, doubling), per-try timeout. */
+  callbackTries?: number;
+  callbackRetryMs?: number;
+  callbackTimeoutMs?: number;
+}
+
+/** One create request, as received (for `GET /__sim/requests`). */
+export interface RecordedRequest {
+  receivedAt: number;
+  method: string;
+  path: string;
+  /** Lower-cased names; `authorization` is left out. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** How the simulator answered (filled in when it has). */
+  response?: { status: number; code: number; message: string; task_id?: string };
+}
+
+export interface SimulatorStats {
+  /** Create requests received (whatever the answer). */
+  creates: number;
+  /** Tasks actually created. */
+  tasksCreated: number;
+  /** Query requests received: single, by external id and list. */
+  queries: number;
+  /** List queries among them. */
+  listQueries: number;
+  /** Single-task queries per task_id (or the id asked for, when unknown). */
+  queriesByTask: Record<string, number>;
+}
+
+const MAX_RECORDED = 500;
+
+const emptyStats = (): SimulatorStats => ({
+  creates: 0,
+  tasksCreated: 0,
+  queries: 0,
+  listQueries: 0,
+  queriesByTask: {},
+});
+
+/**
+ * The simulator's state and machinery, independent of HTTP: tasks, faults, callbacks, renders, the
+ * request log and counters. routes.ts puts Kling's API in front of it.
+ */
+export class Simulator {
+  readonly opts: SimulatorOptions;
+  readonly store = new TaskStore();
+  readonly faults: FaultBook;
+  readonly callbacks: CallbackSender;
+  readonly renders: RenderQueue;
+  readonly lifecycle: Lifecycle;
+  readonly phaseMs: number;
+  readonly concurrency: number;
+  readonly strict: boolean;
+  readonly fetchTimeoutMs: number;
+  /** Set by startSimulator once listening; otherwise video URLs use the create request's origin. */
+  baseUrl: string | undefined;
+  requests: RecordedRequest[] = [];
+  stats: SimulatorStats = emptyStats();
+  private readonly hangs = new Set<() => void>();
+  private closed = false;
+  private readonly log: (line: string) => void;
+
+  constructor(opts: SimulatorOptions) {
+    this.opts = opts;
+    this.log = opts.log ?? (() => {});
+    this.phaseMs = opts.phaseMs ?? 1500;
+    this.concurrency = opts.concurrency ?? 5;
+    this.strict = opts.strict ?? false;
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
+    this.baseUrl = opts.baseUrl?.replace(/\/+$/, '');
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.faults = new FaultBook(opts.faults);
+    this.callbacks = new CallbackSender({
+      tries: opts.callbackTries,
+      retryBaseMs: opts.callbackRetryMs,
+      timeoutMs: opts.callbackTimeoutMs,
+      log: this.log,
+    });
+    this.renders = new RenderQueue(opts.render ?? defaultRender, opts.renderParallel ?? 2);
+    this.lifecycle = new Lifecycle({
+      store: this.store,
+      callbacks: this.callbacks,
+      renders: this.renders,
+      phaseMs: this.phaseMs,
+      dataDir: opts.dataDir,
+      callbackOnSubmit: opts.callbackOnSubmit ?? false,
+      log: this.log,
+    });
+  }
+
+  authenticate(header: string | undefined): Promise<AuthResult> {
+    return verifyAuthorization(header, this.opts);
+  }
+
+  record(entry: RecordedRequest): RecordedRequest {
+    this.requests.push(entry);
+    if (this.requests.length > MAX_RECORDED) this.requests.splice(0, this.requests.length - MAX_RECORDED);
+    return entry;
+  }
+
+  /** Stores a task and sets it going. */
+  admit(t: SimTask, origin: string): void {
+    this.store.add(t);
+    this.stats.tasksCreated++;
+    this.lifecycle.start(t, this.baseUrl ?? origin);
+  }
+
+  countQuery(taskId: string | undefined): void {
+    this.stats.queries++;
+    if (taskId === undefined) this.stats.listQueries++;
+    else this.stats.queriesByTask[taskId] = (this.stats.queriesByTask[taskId] ?? 0) + 1;
+  }
+
+  deliveries(): readonly DeliveryRecord[] {
+    return this.callbacks.deliveries;
+  }
+
+  /** Waits `ms`, or less if the client goes away or the simulator closes. True when it waited it out. */
+  delay(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal.aborted || this.closed) return resolve(false);
+      const done = (waited: boolean) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.hangs.delete(onAbort);
+        resolve(waited);
+      };
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(true), ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.hangs.add(onAbort);
+    });
+  }
+
+  /** The `hang` fault: holds the request until the client gives up or the simulator closes. */
+  async hang(signal: AbortSignal): Promise<void> {
+    await this.delay(2 ** 31 - 1, signal);
+  }
+
+  /** `POST /__sim/reset`: forget tasks, requests, counters and callbacks; faults back to the configured ones. */
+  reset(): void {
+    for (const t of this.store.clear()) {
+      t.abort.abort();
+      if (t.videoFile) rmSync(t.videoFile, { force: true });
+    }
+    this.requests = [];
+    this.stats = emptyStats();
+    this.faults.clear();
+    this.faults.set(this.opts.faults ?? {});
+    this.callbacks.reset();
+  }
+
+  /** Stops timers, renders (their ffmpeg processes), pending callbacks and held requests. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const t of this.store.all()) t.abort.abort();
+    for (const release of [...this.hangs]) release();
+    this.callbacks.close();
+    await this.renders.drain();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
