@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSimulator, startSimulator } from './index.ts';
+import { probeVideo } from './render/index.ts';
+import type { WireTask } from './task-store.ts';
+import { png } from './test-support.ts';
+
+/**
+ * What a plain Kling client does, with the real renderer: sign a JWT from the printed keys (jose, as a
+ * client would — not the simulator's helper), create, poll until `succeed`, download the MP4.
+ */
+describe('end to end, like curl', () => {
+  let sim: RunningSimulator;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sim-e2e-'));
+    sim = await startSimulator({ accessKey: 'AK-e2e', secretKey: 'SK-e2e', dataDir, phaseMs: 50 });
+  });
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function token(): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: sim.accessKey, exp: now + 1800, nbf: now - 5 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(sim.secretKey));
+  }
+
+  it('creates a task that ends succeed with a playable H.264 MP4', async () => {
+    const image = (await png(640, 360, { r: 220, g: 90, b: 30 })).toString('base64');
+    const create = await fetch(`${sim.baseUrl}/v1/videos/image2video`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model_name: 'kling-v1',
+        mode: 'std',
+        duration: '5',
+        prompt: 'a gentle push-in',
+        image,
+      }),
+    });
+    expect(create.status).toBe(200);
+    const taskId = ((await create.json()) as { data: WireTask }).data.task_id;
+
+    let task: WireTask | undefined;
+    const deadline = Date.now() + 50_000;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${sim.baseUrl}/v1/videos/image2video/${taskId}`, {
+        headers: { authorization: `Bearer ${await token()}` },
+      });
+      task = ((await res.json()) as { data: WireTask }).data;
+      if (task.task_status === 'succeed' || task.task_status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(task?.task_status_msg).toBe('');
+    expect(task?.task_status).toBe('succeed');
+    const video = task!.task_result.videos![0]!;
+
+    const download = await fetch(video.url);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('video/mp4');
+    const mp4 = Buffer.from(await download.arrayBuffer());
+    expect(mp4.subarray(4, 8).toString('latin1')).toBe('ftyp');
+
+    const file = join(dataDir, 'downloaded.mp4');
+    writeFileSync(file, mp4);
+    const probe = await probeVideo(file);
+    expect(probe).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', fps: 30 });
+    expect(probe.durationSeconds).toBeCloseTo(5, 0);
+    expect(probe.width / probe.height).toBeCloseTo(640 / 360, 1);
+  });
+});
