@@ -1,0 +1,26 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import { type StudioTask, taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
+import { apiFetch } from './client.ts';
+import { applyTaskChange } from './task-cache.ts';
+
+/** `POST /api/tasks`: Kling's create request in, the stored task out (201). */
+export const createTask = (request: CreateRequest): Promise<StudioTask> =>
+  apiFetch('/api/tasks', taskEnvelopeSchema, { method: 'POST', body: JSON.stringify(request) }).then(
+    (r) => r.task,
+  );
+
+/**
+ * A fresh `external_task_id`: Kling treats a repeated one as the same task, so a resubmission needs its
+ * own. Within Kling's 64-character limit.
+ */
+export const newExternalTaskId = (): string => `studio-${crypto.randomUUID()}`;
+
+/** Creates a task and shows it in every cached list at once, before the event stream reports it. */
+export function useCreateTask() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createTask,
+    onSuccess: (task) => applyTaskChange(queryClient, task),
+  });
+}

@@ -1,0 +1,92 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { applyTaskChange, updateTaskList } from './task-cache.ts';
+import { makeList, makeTask } from './task-fixture.ts';
+import { normalizeListParams, taskKeys } from './task-queries.ts';
+
+const t = (id: string, createdAt: number, more: Partial<StudioTask> = {}) =>
+  makeTask({ id, createdAt, updatedAt: createdAt, ...more });
+const all = normalizeListParams({ pageSize: 3 });
+
+describe('updateTaskList', () => {
+  const page1 = makeList([t('c', 300), t('b', 200), t('a', 100)], { pageSize: 3, total: 5 });
+
+  it('replaces a task in place, keeping the order and the other rows untouched', () => {
+    const changed = t('b', 200, { status: 'processing', updatedAt: 250 });
+    const update = updateTaskList(page1, all, changed);
+    expect(update.kind).toBe('patched');
+    if (update.kind !== 'patched') return;
+    expect(update.list.tasks.map((x) => x.id)).toEqual(['c', 'b', 'a']);
+    expect(update.list.tasks[1]).toBe(changed);
+    // Unchanged rows keep their identity, so React skips them.
+    expect(update.list.tasks[0]).toBe(page1.tasks[0]);
+    expect(update.list.total).toBe(5);
+  });
+
+  it('ignores a snapshot older than the cached one (a late poll answer after an event)', () => {
+    const cached = makeList([t('b', 200, { status: 'succeed', updatedAt: 900 })]);
+    expect(updateTaskList(cached, all, t('b', 200, { status: 'processing', updatedAt: 500 }))).toEqual({
+      kind: 'same',
+    });
+  });
+
+  it('puts a new task on top of page 1, trims to the page size and counts it', () => {
+    const update = updateTaskList(page1, all, t('d', 400));
+    expect(update).toEqual({
+      kind: 'patched',
+      list: { ...page1, tasks: [t('d', 400), page1.tasks[0], page1.tasks[1]], total: 6 },
+    });
+  });
+
+  it('puts the first task into an empty history', () => {
+    const update = updateTaskList(makeList([], { pageSize: 3 }), all, t('a', 100));
+    expect(update.kind === 'patched' && update.list).toMatchObject({ tasks: [{ id: 'a' }], total: 1 });
+  });
+
+  it('asks for a refetch when a new task shifts a later page', () => {
+    const page2 = makeList([t('a', 100)], { page: 2, pageSize: 3, total: 4 });
+    expect(updateTaskList(page2, normalizeListParams({ page: 2, pageSize: 3 }), t('d', 400)).kind).toBe(
+      'refetch',
+    );
+  });
+
+  it.each([
+    ['a task leaves a status filter', 'processing', 'b', 'succeed', 'refetch'],
+    ['a task enters a status filter on page 1', 'succeed', 'x', 'succeed', 'patched'],
+    ['a task that does not match the filter', 'failed', 'x', 'succeed', 'same'],
+  ] as const)('%s', (_, filter, id, status, expected) => {
+    const list = makeList([t('b', 200, { status: 'processing' })], { pageSize: 3 });
+    const params = normalizeListParams({ pageSize: 3, status: filter });
+    expect(updateTaskList(list, params, t(id, id === 'x' ? 500 : 200, { status, updatedAt: 600 })).kind).toBe(
+      expected,
+    );
+  });
+});
+
+describe('applyTaskChange', () => {
+  it('updates the detail and every cached list, and refetches pages it cannot compute', async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const p1 = normalizeListParams({ page: 1, pageSize: 3 });
+    const p2 = normalizeListParams({ page: 2, pageSize: 3 });
+    client.setQueryData(taskKeys.list(p1), makeList([t('b', 200)], { pageSize: 3, total: 4 }));
+    client.setQueryData(taskKeys.list(p2), makeList([t('a', 100)], { page: 2, pageSize: 3, total: 4 }));
+
+    const created = t('c', 300);
+    applyTaskChange(client, created);
+
+    expect(client.getQueryData(taskKeys.detail('c'))).toBe(created);
+    expect(
+      client.getQueryData<ReturnType<typeof makeList>>(taskKeys.list(p1))?.tasks.map((x) => x.id),
+    ).toEqual(['c', 'b']);
+    expect(client.getQueryState(taskKeys.list(p2))?.isInvalidated).toBe(true);
+  });
+
+  it('keeps a newer detail when an older snapshot arrives', () => {
+    const client = new QueryClient();
+    const newer = t('a', 100, { status: 'succeed', updatedAt: 900 });
+    client.setQueryData(taskKeys.detail('a'), newer);
+    applyTaskChange(client, t('a', 100, { status: 'processing', updatedAt: 400 }));
+    expect(client.getQueryData(taskKeys.detail('a'))).toBe(newer);
+  });
+});

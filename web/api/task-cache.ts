@@ -1,0 +1,66 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import { type TaskListParams, taskKeys } from './task-queries.ts';
+
+/**
+ * Folding one task change (an SSE event, a create answer) into cached task queries without refetching
+ * what we can compute, so rows update in place and nothing flickers.
+ */
+
+/** An older snapshot must never overwrite a newer one (a poll answer can land after a later event). */
+export const isStale = (incoming: StudioTask, cached: StudioTask | undefined): boolean =>
+  !!cached && incoming.updatedAt < cached.updatedAt;
+
+export type ListUpdate =
+  /** Nothing to change on this page. */
+  | { kind: 'same' }
+  /** The page is updated in place. */
+  | { kind: 'patched'; list: TaskList }
+  /** The change moves tasks across page boundaries; only the server can say what this page holds now. */
+  | { kind: 'refetch' };
+
+const matches = (task: StudioTask, params: TaskListParams) => !params.status || task.status === params.status;
+
+/** What one task change does to one cached page of `GET /api/tasks` (newest first). */
+export function updateTaskList(list: TaskList, params: TaskListParams, task: StudioTask): ListUpdate {
+  const index = list.tasks.findIndex((t) => t.id === task.id);
+  if (index >= 0) {
+    const cached = list.tasks[index]!;
+    if (isStale(task, cached)) return { kind: 'same' };
+    if (matches(task, params)) {
+      const tasks = list.tasks.slice();
+      tasks[index] = task;
+      return { kind: 'patched', list: { ...list, tasks } };
+    }
+    // It left a status-filtered page (e.g. "Processing" → "Succeeded"): the next task slides up.
+    return { kind: 'refetch' };
+  }
+  if (!matches(task, params)) return { kind: 'same' };
+  const newest = list.tasks[0];
+  const isNewest = !newest || task.createdAt >= newest.createdAt;
+  if (list.page === 1 && isNewest) {
+    // A task just created (here or in another tab): it goes on top of the first page.
+    const tasks = [task, ...list.tasks].slice(0, list.pageSize);
+    return { kind: 'patched', list: { ...list, tasks, total: list.total + 1 } };
+  }
+  // A new task on a later page shifts every row by one; a task entering a filter lands somewhere in
+  // the middle. Either way the page's contents depend on rows we don't have.
+  return { kind: 'refetch' };
+}
+
+/** Applies one task change to the detail query and every cached list page. */
+export function applyTaskChange(queryClient: QueryClient, task: StudioTask): void {
+  queryClient.setQueryData<StudioTask>(taskKeys.detail(task.id), (cached) =>
+    isStale(task, cached) ? cached : task,
+  );
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: taskKeys.lists() })) {
+    const list = query.state.data as TaskList | undefined;
+    const params = query.queryKey[2] as TaskListParams | undefined;
+    if (!list || !params) continue;
+    const update = updateTaskList(list, params, task);
+    if (update.kind === 'patched') queryClient.setQueryData(query.queryKey, update.list);
+    // A background refetch keeps the current page on screen until the new one arrives.
+    else if (update.kind === 'refetch')
+      void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+  }
+}

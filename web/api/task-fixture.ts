@@ -1,0 +1,29 @@
+import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+
+/** A valid StudioTask for tests; override what the test is about. */
+export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
+  const createdAt = overrides.createdAt ?? 1_760_000_000_000;
+  return {
+    id: 'task-1',
+    externalTaskId: 'studio-ext-1',
+    klingTaskId: null,
+    status: 'submitted',
+    statusMessage: null,
+    model: 'kling-v1',
+    mode: 'std',
+    duration: '5',
+    motion: 'camera',
+    prompt: 'a cat walks along the beach',
+    units: null,
+    createdAt,
+    updatedAt: createdAt,
+    finishedAt: null,
+    video: null,
+    thumbnailUrl: null,
+    ...overrides,
+  };
+}
+
+export function makeList(tasks: StudioTask[], overrides: Partial<TaskList> = {}): TaskList {
+  return { tasks, page: 1, pageSize: 10, total: tasks.length, ...overrides };
+}

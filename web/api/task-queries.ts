@@ -1,0 +1,71 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { isFinalStatus } from '../../contract/schemas/kling-task.ts';
+import {
+  type StudioTask,
+  type TaskList,
+  taskEnvelopeSchema,
+  taskListQuerySchema,
+  taskListSchema,
+} from '../../contract/schemas/studio-api.ts';
+import { apiFetch } from './client.ts';
+
+/** `GET /api/tasks` parameters after the contract's defaults are applied, so equal lists share one key. */
+export type TaskListParams = z.output<typeof taskListQuerySchema>;
+
+/** How often to poll an unfinished task when the event stream cannot be relied on. */
+export const TASK_POLL_MS = 2000;
+
+/** `false` turns polling off (the event stream is live and keeps the cache current). */
+export interface PollOptions {
+  pollMs?: number | false;
+}
+
+/** Key factory: invalidating `taskKeys.all` refreshes every task query at once. */
+export const taskKeys = {
+  all: ['tasks'] as const,
+  lists: () => [...taskKeys.all, 'list'] as const,
+  list: (params: TaskListParams) => [...taskKeys.lists(), params] as const,
+  details: () => [...taskKeys.all, 'detail'] as const,
+  detail: (id: string) => [...taskKeys.details(), id] as const,
+};
+
+export const normalizeListParams = (params: Partial<TaskListParams> = {}): TaskListParams =>
+  taskListQuerySchema.parse(params);
+
+export const hasUnfinished = (list: TaskList | undefined): boolean =>
+  !!list?.tasks.some((t) => !isFinalStatus(t.status));
+
+const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
+
+export const taskQueries = {
+  list: (params: Partial<TaskListParams> = {}, { pollMs = TASK_POLL_MS }: PollOptions = {}) => {
+    const p = normalizeListParams(params);
+    const search = new URLSearchParams({ page: String(p.page), pageSize: String(p.pageSize) });
+    if (p.status) search.set('status', p.status);
+    return queryOptions({
+      queryKey: taskKeys.list(p),
+      queryFn: ({ signal }) => apiFetch(`/api/tasks?${search}`, taskListSchema, { signal }),
+      // Paging or filtering keeps the old page on screen until the new one arrives: no empty flash.
+      placeholderData: keepPreviousData,
+      // A page whose tasks are all final cannot change by itself; new tasks arrive through the
+      // create mutation, the event stream, or a refetch on window focus.
+      refetchInterval: (query) => (pollMs !== false && hasUnfinished(query.state.data) ? pollMs : false),
+    });
+  },
+
+  detail: (id: string, { pollMs = TASK_POLL_MS }: PollOptions = {}) =>
+    queryOptions({
+      queryKey: taskKeys.detail(id),
+      queryFn: ({ signal }) =>
+        apiFetch(taskPath(id), taskEnvelopeSchema, { signal }).then((r): StudioTask => r.task),
+      refetchInterval: (query) => {
+        const task = query.state.data;
+        if (pollMs === false || query.state.status === 'error') return false;
+        return task && isFinalStatus(task.status) ? false : pollMs;
+      },
+    }),
+};
+
+/** The archived result, as a file download (`Content-Disposition: attachment`). */
+export const taskVideoDownloadUrl = (id: string) => `${taskPath(id)}/video?download=1`;
