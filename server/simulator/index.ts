@@ -42,6 +42,7 @@ import { Simulator, type SimulatorOptions } from './simulator.ts';
 
 export { signKlingToken, verifyAuthorization } from './auth.ts';
 export type { FaultConfig, FaultRuleInput } from './faults.ts';
+export { parseFaultEnv } from './faults.ts';
 export type { RenderFn, RenderJob, RenderResult } from './render-queue.ts';
 export { createSimulatorApp } from './routes.ts';
 export type { RecordedRequest, SimulatorOptions, SimulatorStats } from './simulator.ts';

@@ -234,13 +234,12 @@ describe('concurrency', () => {
       [0, 1, 2, 3, 4].map(async () => ((await sim!.create({ image: img })).json.data as WireTask).task_id),
     );
     await new Promise((r) => setTimeout(r, 60));
-    const t0 = Date.now();
+    // Renders are running and queued, and the API still answers.
     expect((await sim.get('/v1/videos/image2video')).status).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(100);
     const stats = (await (await fetch(`${sim.baseUrl}/__sim/stats`)).json()) as {
-      renders: { queued: number };
+      renders: { running: number; queued: number };
     };
-    expect(stats.renders.queued).toBeGreaterThan(0);
+    expect(stats.renders).toEqual({ running: 2, queued: 3 });
     for (const id of ids) expect((await sim.waitFor(id)).task_status).toBe('succeed');
     expect(peak).toBe(2);
   });

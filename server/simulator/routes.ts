@@ -86,13 +86,16 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
       isJson = false;
       body = raw;
     }
-    const rec: RecordedRequest = sim.record({
-      receivedAt: Date.now(),
-      method: 'POST',
-      path: new URL(c.req.url).pathname,
-      headers: recordedHeaders(c.req.raw),
-      body,
-    });
+    const rec: RecordedRequest = sim.record(
+      {
+        receivedAt: Date.now(),
+        method: 'POST',
+        path: new URL(c.req.url).pathname,
+        headers: recordedHeaders(c.req.raw),
+        body,
+      },
+      raw.length,
+    );
     const reply = (res: Response, code: number, message: string, taskId?: string) => {
       rec.response = { status: res.status, code, message, ...(taskId ? { task_id: taskId } : {}) };
       return res;

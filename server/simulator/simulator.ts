@@ -69,7 +69,12 @@ export interface SimulatorStats {
   queriesByTask: Record<string, number>;
 }
 
+/**
+ * The request log keeps bodies as received, base64 images included, so it is bounded twice: by count and
+ * by the bodies' total size (the newest entry is always kept). A long demo session must not grow forever.
+ */
 const MAX_RECORDED = 500;
+const MAX_RECORDED_BYTES = 64 * 1024 * 1024;
 
 const emptyStats = (): SimulatorStats => ({
   creates: 0,
@@ -97,6 +102,8 @@ export class Simulator {
   /** Set by startSimulator once listening; otherwise video URLs use the create request's origin. */
   baseUrl: string | undefined;
   requests: RecordedRequest[] = [];
+  private readonly requestSizes = new WeakMap<RecordedRequest, number>();
+  private recordedBytes = 0;
   stats: SimulatorStats = emptyStats();
   private readonly hangs = new Set<() => void>();
   private closed = false;
@@ -134,9 +141,18 @@ export class Simulator {
     return verifyAuthorization(header, this.opts);
   }
 
-  record(entry: RecordedRequest): RecordedRequest {
+  /** Logs a create request; `size` is its raw body length. */
+  record(entry: RecordedRequest, size: number): RecordedRequest {
     this.requests.push(entry);
-    if (this.requests.length > MAX_RECORDED) this.requests.splice(0, this.requests.length - MAX_RECORDED);
+    this.requestSizes.set(entry, size);
+    this.recordedBytes += size;
+    while (
+      this.requests.length > 1 &&
+      (this.requests.length > MAX_RECORDED || this.recordedBytes > MAX_RECORDED_BYTES)
+    ) {
+      const dropped = this.requests.shift()!;
+      this.recordedBytes -= this.requestSizes.get(dropped) ?? 0;
+    }
     return entry;
   }
 
@@ -186,6 +202,7 @@ export class Simulator {
       if (t.videoFile) rmSync(t.videoFile, { force: true });
     }
     this.requests = [];
+    this.recordedBytes = 0;
     this.stats = emptyStats();
     this.faults.clear();
     this.faults.set(this.opts.faults ?? {});
