@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATIONS, MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
+import { createRequestSchema } from './create-request.ts';
 import { taskStatusSchema } from './kling-task.ts';
 
 /** The studio backend's own API (`/api`, design.md "Backend API"). */
@@ -71,3 +72,26 @@ export type Health = z.infer<typeof healthSchema>;
 
 /** One Server-Sent Event on `/api/events` (event name `task`). */
 export const taskEventSchema = z.object({ task: studioTaskSchema });
+
+/**
+ * `GET /api/tasks/:id/inputs`: everything needed to remix a task. `request` is the create request as it
+ * was sent, ready to edit and submit again: images are raw base64 (or the creator's original URL, when one
+ * was given); `external_task_id` and `callback_url` are left out, so a resubmission gets fresh ones.
+ * `images` describes each stored image by field path (`image`, `dynamic_masks[0].mask`, …) with the
+ * studio's own URL for it (`/api/tasks/:id/inputs/<name>`), for previews that should not decode base64.
+ */
+export const inputImageSchema = z.object({
+  url: z.string(),
+  format: z.enum(['png', 'jpeg']),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  source: z.enum(['base64', 'url']),
+});
+export type InputImage = z.infer<typeof inputImageSchema>;
+
+export const taskInputsSchema = z.object({
+  request: createRequestSchema,
+  images: z.record(z.string(), inputImageSchema),
+});
+export type TaskInputs = z.infer<typeof taskInputsSchema>;
