@@ -1,0 +1,26 @@
+import type { Config } from './config/config.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import type { SafeFetchOptions } from './lib/safe-fetch.ts';
+import type { TaskStore } from './tasks/task-store.ts';
+import type { WalletGuard } from './tasks/wallet-guard.ts';
+import type { TaskEvents } from './tracker/task-events.ts';
+import type { TaskTracker } from './tracker/task-tracker.ts';
+import type { KlingClient } from './upstream/kling-client.ts';
+
+/** Everything createApp needs, built by wire.ts (main.ts and tests alike). */
+export interface AppDeps {
+  config: Config;
+  /** What /api/health reports; the simulator's address when it is the upstream. */
+  upstream: { kind: 'kling' | 'simulator'; baseUrl: string };
+  /** Signs every call itself (the JWT signer lives inside it). */
+  client: KlingClient;
+  store: TaskStore;
+  tracker: TaskTracker;
+  events: TaskEvents;
+  guard: WalletGuard;
+  clock: Clock;
+  log: Logger;
+  /** For image URLs in create requests (the byte cap is the image limit). */
+  imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { type Env, envSchema } from './env-schema.ts';
+
+/** Kling's global endpoint (reference §1.4). */
+export const KLING_GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
+
+export type KlingCredentials =
+  | { type: 'jwt'; accessKey: string; secretKey: string }
+  | { type: 'apiKey'; apiKey: string };
+
+export interface SimulatorSettings {
+  port: number;
+  phaseMs: number | undefined;
+  concurrency: number | undefined;
+  strict: boolean | undefined;
+  /** Passed to the simulator's own parser (server/simulator/faults.ts). */
+  fault: string | undefined;
+}
+
+/** Where tasks go: real Kling (or a standalone simulator at KLING_BASE_URL), or the built-in simulator. */
+export type UpstreamConfig =
+  | { kind: 'kling'; baseUrl: string; credentials: KlingCredentials }
+  | { kind: 'simulator'; simulator: SimulatorSettings };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute. */
+  dataDir: string;
+  upstream: UpstreamConfig;
+  /** Without a trailing slash. */
+  publicUrl: string | undefined;
+  appToken: string | undefined;
+  walletGuard: { createsPerMinute: number; maxRunningTasks: number };
+  tracker: { pollMinMs: number; pollMaxMs: number; confirmWindowMs: number };
+  upstreamTimeoutMs: number;
+  urlFetch: { timeoutMs: number; allowHosts: string[] };
+  archive: { maxBytes: number; timeoutMs: number };
+  bodyLimitBytes: number;
+  sseHeartbeatMs: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function zodProblems(error: z.ZodError): string[] {
+  // Never echo the offending value: it may be a key.
+  return error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+}
+
+/** Parses the environment once; throws ConfigError naming every problem at once. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(zodProblems(parsed.error));
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const hasAk = e.KLING_ACCESS_KEY !== undefined;
+  const hasSk = e.KLING_SECRET_KEY !== undefined;
+  if (hasAk !== hasSk)
+    problems.push(
+      `${hasAk ? 'KLING_ACCESS_KEY' : 'KLING_SECRET_KEY'} is set but ${hasAk ? 'KLING_SECRET_KEY' : 'KLING_ACCESS_KEY'} is not: Kling needs both keys of the pair`,
+    );
+  if (hasAk && hasSk && e.KLING_API_KEY)
+    problems.push('set either KLING_ACCESS_KEY + KLING_SECRET_KEY or KLING_API_KEY, not both');
+  const hasKeys = (hasAk && hasSk) || e.KLING_API_KEY !== undefined;
+  if (!hasKeys && e.KLING_BASE_URL)
+    problems.push(
+      'KLING_BASE_URL is set but no Kling keys are: set KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), or unset KLING_BASE_URL to use the built-in simulator',
+    );
+  if (e.POLL_MIN_MS > e.POLL_MAX_MS) problems.push('POLL_MIN_MS must not be larger than POLL_MAX_MS');
+  if (problems.length) throw new ConfigError(problems);
+
+  const credentials: KlingCredentials | undefined =
+    e.KLING_ACCESS_KEY && e.KLING_SECRET_KEY
+      ? { type: 'jwt', accessKey: e.KLING_ACCESS_KEY, secretKey: e.KLING_SECRET_KEY }
+      : e.KLING_API_KEY
+        ? { type: 'apiKey', apiKey: e.KLING_API_KEY }
+        : undefined;
+  const upstream: UpstreamConfig = credentials
+    ? { kind: 'kling', baseUrl: stripSlash(e.KLING_BASE_URL ?? KLING_GLOBAL_BASE_URL), credentials }
+    : {
+        kind: 'simulator',
+        simulator: {
+          port: e.SIM_PORT,
+          phaseMs: e.SIM_PHASE_MS,
+          concurrency: e.SIM_CONCURRENCY,
+          strict: e.SIM_STRICT,
+          fault: e.SIM_FAULT,
+        },
+      };
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(cwd, e.DATA_DIR),
+    upstream,
+    publicUrl: e.PUBLIC_URL ? stripSlash(e.PUBLIC_URL) : undefined,
+    appToken: e.APP_TOKEN,
+    walletGuard: { createsPerMinute: e.RATE_LIMIT_CREATES_PER_MIN, maxRunningTasks: e.MAX_RUNNING_TASKS },
+    tracker: { pollMinMs: e.POLL_MIN_MS, pollMaxMs: e.POLL_MAX_MS, confirmWindowMs: e.CONFIRM_WINDOW_MS },
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    urlFetch: {
+      timeoutMs: e.URL_FETCH_TIMEOUT_MS,
+      allowHosts: e.URL_FETCH_ALLOW_HOSTS.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    },
+    archive: { maxBytes: e.ARCHIVE_MAX_BYTES, timeoutMs: e.ARCHIVE_TIMEOUT_MS },
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Values that must never appear in a response or a log line. */
+export function configSecrets(config: Config): string[] {
+  const out: string[] = [];
+  if (config.appToken) out.push(config.appToken);
+  if (config.upstream.kind === 'kling') {
+    const c = config.upstream.credentials;
+    if (c.type === 'jwt') out.push(c.secretKey);
+    else out.push(c.apiKey);
+  }
+  return out;
+}
+
+/** Fresh keys for the built-in simulator: nobody outside this process needs them. */
+export function randomSimulatorKeys(): { accessKey: string; secretKey: string } {
+  return {
+    accessKey: `sim-ak-${randomBytes(8).toString('hex')}`,
+    secretKey: randomBytes(32).toString('base64url'),
+  };
+}

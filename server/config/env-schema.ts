@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the studio reads, with its default. Parsed once at boot (config.ts);
+ * nothing else in server/ reads process.env. Empty strings count as unset, as in most .env tooling.
+ */
+const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const secret = (what: string) =>
+  z.string().trim().min(6, `${what} looks too short to be real (at least 6 characters)`);
+
+export const envSchema = z.object({
+  PORT: withDefault(int(0, 65535), 8787),
+  HOST: withDefault(z.string().trim().min(1), '127.0.0.1'),
+  DATA_DIR: withDefault(z.string().trim().min(1), './data'),
+
+  KLING_ACCESS_KEY: opt(secret('KLING_ACCESS_KEY')),
+  KLING_SECRET_KEY: opt(secret('KLING_SECRET_KEY')),
+  KLING_API_KEY: opt(secret('KLING_API_KEY')),
+  KLING_BASE_URL: opt(httpUrl),
+
+  PUBLIC_URL: opt(httpUrl),
+  APP_TOKEN: opt(z.string().min(12, 'APP_TOKEN must be at least 12 characters, or unset')),
+
+  /** Wallet guard: creates per client per minute (0 = off) and tasks running at once (0 = off). */
+  RATE_LIMIT_CREATES_PER_MIN: withDefault(int(0), 20),
+  MAX_RUNNING_TASKS: withDefault(int(0), 20),
+
+  /** Tracker polling: first interval, ceiling, and how long an unanswered create is looked for. */
+  POLL_MIN_MS: withDefault(int(10), 2000),
+  POLL_MAX_MS: withDefault(int(10), 30_000),
+  CONFIRM_WINDOW_MS: withDefault(int(0), 10 * 60_000),
+
+  UPSTREAM_TIMEOUT_MS: withDefault(int(50), 30_000),
+  URL_FETCH_TIMEOUT_MS: withDefault(int(50), 15_000),
+  /** Hosts (`host:port` or `host`) server-side fetches may reach on private addresses; for local setups. */
+  URL_FETCH_ALLOW_HOSTS: withDefault(z.string(), ''),
+  ARCHIVE_MAX_BYTES: withDefault(int(1024), 512 * 1024 * 1024),
+  ARCHIVE_TIMEOUT_MS: withDefault(int(100), 120_000),
+  /** Two 10 MB images as base64 (+33 %) plus seven masks fit comfortably. */
+  BODY_LIMIT_BYTES: withDefault(int(1024), 48 * 1024 * 1024),
+  SSE_HEARTBEAT_MS: withDefault(int(50), 15_000),
+  LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+
+  /** The built-in simulator (used when no Kling keys are set). */
+  SIM_PORT: withDefault(int(0, 65535), 0),
+  SIM_PHASE_MS: opt(int(0)),
+  SIM_CONCURRENCY: opt(int(1)),
+  SIM_STRICT: opt(bool),
+  /** The simulator's default fault, in its own words (`1303`, `creates:fail`, `queries:5000`…). */
+  SIM_FAULT: opt(z.string()),
+});
+
+export type Env = z.infer<typeof envSchema>;

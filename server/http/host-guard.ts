@@ -1,0 +1,25 @@
+import type { MiddlewareHandler } from 'hono';
+import { StudioError } from '../lib/studio-error.ts';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
+}
+
+/**
+ * DNS-rebinding guard for a studio bound to loopback: a web page on evil.example that re-points its name at
+ * 127.0.0.1 reaches the port, but its requests still say `Host: evil.example`. Only loopback names and the
+ * PUBLIC_URL host (the tunnel Kling's callbacks arrive through) are answered. Off when bound elsewhere.
+ */
+export function hostGuard(opts: { bindHost: string; publicUrl: string | undefined }): MiddlewareHandler {
+  const active = isLoopbackHost(opts.bindHost);
+  const publicHost = opts.publicUrl ? new URL(opts.publicUrl).hostname.toLowerCase() : undefined;
+  return async (c, next) => {
+    if (!active) return next();
+    const raw = c.req.header('host') ?? '';
+    const host = raw.replace(/:\d+$/, '').toLowerCase();
+    if (isLoopbackHost(host) || host === publicHost) return next();
+    throw new StudioError(400, 'host_not_allowed', 'This studio only answers on its own address.');
+  };
+}

@@ -1,0 +1,41 @@
+import type { ImageFacts } from '../../contract/images/sniff.ts';
+import { fieldLabel } from '../../contract/rules/field-labels.ts';
+import { validateRequest } from '../../contract/rules/validate-request.ts';
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { Violation } from '../../contract/schemas/studio-api.ts';
+import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
+import { validationError } from '../lib/studio-error.ts';
+import { type CollectedImage, collectImages } from './collect-images.ts';
+import { decodesCleanly } from './image-facts.ts';
+
+/**
+ * The studio's gate before anything costs money: the shared contract rules (strict keys) fed with facts
+ * from the real bytes (not the header a browser sniffed), then a full decode of every image that passed.
+ * Throws a 400 with every violation, each naming its field and rule.
+ */
+export async function checkCreateRequest(
+  body: unknown,
+  fetchOpts: Omit<SafeFetchOptions, 'maxBytes'>,
+): Promise<{ request: CreateRequest; images: CollectedImage[] }> {
+  const { images, violations: fetchViolations } = await collectImages(body, fetchOpts);
+  const facts: Record<string, ImageFacts> = Object.fromEntries(images.map((i) => [i.field, i.facts]));
+  const result = validateRequest(body, { strictKeys: true, facts });
+  const ruleFields = new Set(result.violations.map((v) => v.field));
+  // A field the rules already refused needs no second message about the same bytes.
+  const violations: Violation[] = [
+    ...result.violations,
+    ...fetchViolations.filter((v) => !ruleFields.has(v.field) || v.rule === 'image_url_unusable'),
+  ];
+  if (violations.length || !result.request) throw validationError(violations);
+
+  const broken: Violation[] = [];
+  for (const image of images)
+    if (!(await decodesCleanly(image.bytes)))
+      broken.push({
+        field: image.field,
+        rule: 'image_undecodable',
+        message: `${fieldLabel(image.field)}: the image data is damaged and cannot be decoded`,
+      });
+  if (broken.length) throw validationError(broken);
+  return { request: result.request, images };
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { InputImage, TaskInputs } from '../../contract/schemas/studio-api.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { fileResponse } from '../http/file-response.ts';
+import { inputName, inputRef, inputsDir, THUMBNAIL_FILE } from '../inputs/input-files.ts';
+import { notFound, StudioError } from '../lib/studio-error.ts';
+import type { TaskRecord } from '../tasks/task-record.ts';
+
+const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
+
+/** GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, video}: files the studio keeps for a task. */
+export function taskFileRoutes(deps: AppDeps) {
+  const recordOf = (id: string): TaskRecord => {
+    const record = deps.store.get(id);
+    if (!record) throw notFound();
+    return record;
+  };
+
+  return new Hono()
+    .get('/:id/inputs', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      c.header('cache-control', 'no-store');
+      return c.json(await remixInputs(deps.config.dataDir, record));
+    })
+    .get('/:id/inputs/:name', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      const name = c.req.param('name');
+      const stored = Object.entries(record.inputs).find(([field]) => inputName(field) === name)?.[1];
+      if (!stored) throw notFound('input image');
+      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), stored.file), {
+        contentType: CONTENT_TYPES[stored.format],
+        rangeHeader: c.req.header('range'),
+        cacheControl: 'private, max-age=31536000, immutable',
+      });
+    })
+    .get('/:id/thumbnail', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      if (!record.hasThumbnail) throw notFound('thumbnail');
+      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), THUMBNAIL_FILE), {
+        contentType: 'image/jpeg',
+        cacheControl: 'private, max-age=31536000, immutable',
+      });
+    })
+    .get('/:id/video', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      if (!record.videoPath || record.archivedAt === null)
+        throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet)');
+      const download = c.req.query('download') === '1';
+      return fileResponse(join(deps.config.dataDir, record.videoPath), {
+        contentType: 'video/mp4',
+        rangeHeader: c.req.header('range'),
+        cacheControl: 'private, max-age=31536000, immutable',
+        headers: download
+          ? { 'content-disposition': `attachment; filename="${downloadName(record)}"` }
+          : { 'content-disposition': 'inline' },
+      });
+    });
+}
+
+/** `motion-studio-kling-v1-6-3f2a9c1d.mp4`: model and short id, safe in any file system. */
+export function downloadName(record: Pick<TaskRecord, 'id' | 'model'>): string {
+  return `motion-studio-${record.model}-${record.id.slice(0, 8)}.mp4`.replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+/** The stored request with every `input:<field>` reference replaced by the image again. */
+async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInputs> {
+  const dir = inputsDir(dataDir, record.id);
+  const images: Record<string, InputImage> = {};
+  const values: Record<string, string> = {};
+  for (const [field, stored] of Object.entries(record.inputs)) {
+    const { file, sourceUrl, ...facts } = stored;
+    images[field] = { ...facts, url: `/api/tasks/${record.id}/inputs/${inputName(field)}` };
+    values[inputRef(field)] =
+      stored.source === 'url' && sourceUrl ? sourceUrl : (await readFile(join(dir, file))).toString('base64');
+  }
+  const swap = (v: string | undefined) => (v !== undefined ? (values[v] ?? v) : undefined);
+  const { external_task_id: _ext, callback_url: _cb, ...rest } = record.request;
+  const request: CreateRequest = {
+    ...rest,
+    ...(rest.image ? { image: swap(rest.image) } : {}),
+    ...(rest.image_tail ? { image_tail: swap(rest.image_tail) } : {}),
+    ...(rest.static_mask ? { static_mask: swap(rest.static_mask) } : {}),
+    ...(rest.dynamic_masks
+      ? { dynamic_masks: rest.dynamic_masks.map((m) => ({ ...m, mask: swap(m.mask) ?? m.mask })) }
+      : {}),
+  };
+  return { request, images };
+}

@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
+import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { clientIdOf } from '../http/client-id.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
+import { notFound, validationError } from '../lib/studio-error.ts';
+import { createTask } from '../tasks/create-task.ts';
+import { toStudioTask } from '../tasks/task-record.ts';
+
+/** POST /api/tasks, GET /api/tasks, GET /api/tasks/:id. */
+export function taskRoutes(deps: AppDeps) {
+  return new Hono()
+    .post('/', async (c) => {
+      const body = await readJsonBody(c, deps.config.bodyLimitBytes);
+      const task = await createTask(
+        {
+          store: deps.store,
+          client: deps.client,
+          tracker: deps.tracker,
+          guard: deps.guard,
+          clock: deps.clock,
+          log: deps.log,
+          dataDir: deps.config.dataDir,
+          publicUrl: deps.config.publicUrl,
+          imageFetch: deps.imageFetch,
+          upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+        },
+        body,
+        clientIdOf(c),
+      );
+      return c.json({ task }, 201);
+    })
+    .get('/', (c) => {
+      const parsed = taskListQuerySchema.safeParse(c.req.query());
+      if (!parsed.success) throw validationError(violationsFromZod(parsed.error, c.req.query()));
+      const { page, pageSize, status } = parsed.data;
+      const { records, total } = deps.store.list({ page, pageSize, ...(status ? { status } : {}) });
+      const body: TaskList = { tasks: records.map(toStudioTask), page, pageSize, total };
+      c.header('cache-control', 'no-store');
+      return c.json(body);
+    })
+    .get('/:id', (c) => {
+      const record = deps.store.get(c.req.param('id'));
+      if (!record) throw notFound();
+      c.header('cache-control', 'no-store');
+      return c.json({ task: toStudioTask(record) });
+    });
+}

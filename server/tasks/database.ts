@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Schema changes, in order, each applied once inside a transaction and recorded in `migrations`.
+ * Append only: a shipped migration is never edited, a new one is added.
+ */
+const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'tasks',
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        external_task_id TEXT NOT NULL UNIQUE,
+        kling_task_id TEXT,
+        status TEXT NOT NULL,
+        status_message TEXT,
+        model TEXT NOT NULL,
+        mode TEXT,
+        duration TEXT NOT NULL,
+        motion TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        units TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        -- Set once Kling answered the create (or the task was found by external id): until then the
+        -- tracker looks it up by external_task_id instead of re-sending it.
+        confirmed_at INTEGER,
+        result_url TEXT,
+        result_duration TEXT,
+        video_path TEXT,
+        video_bytes INTEGER,
+        video_duration TEXT,
+        archived_at INTEGER,
+        -- SHA-256 of the per-task callback token: the token itself is never stored.
+        callback_token_hash TEXT UNIQUE,
+        -- The create request with images replaced by references to files in inputs/<id>/.
+        request_json TEXT NOT NULL,
+        inputs_json TEXT NOT NULL,
+        has_thumbnail INTEGER NOT NULL DEFAULT 0,
+        client_id TEXT
+      );
+      CREATE INDEX tasks_created ON tasks (created_at DESC);
+      CREATE INDEX tasks_status ON tasks (status, created_at DESC);
+    `,
+  },
+];
+
+export function migrate(db: Db): number[] {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const done = new Set(db.prepare('SELECT version FROM migrations').pluck().all() as number[]);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Opens (creating) DATA_DIR/studio.db in WAL mode, so reads never wait for the tracker's writes. */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'studio.db'));
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL survives a process kill (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import { inputImageSchema, type StudioTask } from '../../contract/schemas/studio-api.ts';
+
+/** One stored input image: a file in DATA_DIR/inputs/<task id>/, plus where it came from. */
+export const storedImageSchema = inputImageSchema.omit({ url: true }).extend({
+  /** File name inside the task's inputs folder. */
+  file: z.string(),
+  /** The creator's URL when `source` is `url` (a remix sends the same URL again). */
+  sourceUrl: z.string().optional(),
+});
+export type StoredImage = z.infer<typeof storedImageSchema>;
+
+/** Keyed by field path: `image`, `image_tail`, `static_mask`, `dynamic_masks[0].mask`. */
+export const storedInputsSchema = z.record(z.string(), storedImageSchema);
+export type StoredInputs = z.infer<typeof storedInputsSchema>;
+
+/** What the store knows about a task: the public StudioTask fields plus what only the server needs. */
+export type TaskRecord = Omit<StudioTask, 'video' | 'thumbnailUrl'> & {
+  /** Set once Kling acknowledged the create (or the task was found by external id). */
+  confirmedAt: number | null;
+  /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
+  resultUrl: string | null;
+  resultDuration: string | null;
+  /** Relative to DATA_DIR. */
+  videoPath: string | null;
+  videoBytes: number | null;
+  videoDuration: string | null;
+  archivedAt: number | null;
+  callbackTokenHash: string | null;
+  /** The create request as sent, except that image fields hold `input:<field>` references. */
+  request: CreateRequest;
+  inputs: StoredInputs;
+  hasThumbnail: boolean;
+  clientId: string | null;
+};
+
+/** The public view of a record: what the web sees. Routes under /api/tasks/:id serve the files. */
+export function toStudioTask(r: TaskRecord): StudioTask {
+  return {
+    id: r.id,
+    externalTaskId: r.externalTaskId,
+    klingTaskId: r.klingTaskId,
+    status: r.status,
+    statusMessage: r.statusMessage,
+    model: r.model,
+    mode: r.mode,
+    duration: r.duration,
+    motion: r.motion,
+    prompt: r.prompt,
+    units: r.units,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    finishedAt: r.finishedAt,
+    video:
+      r.archivedAt !== null && r.videoBytes !== null
+        ? {
+            url: `/api/tasks/${r.id}/video`,
+            duration: r.videoDuration ?? r.resultDuration ?? '',
+            bytes: r.videoBytes,
+          }
+        : null,
+    thumbnailUrl: r.hasThumbnail ? `/api/tasks/${r.id}/thumbnail` : null,
+  };
+}

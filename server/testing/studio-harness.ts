@@ -1,0 +1,266 @@
+/**
+ * Test support (not a test): the real simulator on a loopback port (with a fast fake renderer unless a test
+ * wants real video), the real studio on another, tiny generated images, and helpers to read SSE.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import sharp from 'sharp';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { createApp } from '../app.ts';
+import type { KlingAuth } from '../auth/kling-auth.ts';
+import { configSecrets, loadConfig } from '../config/config.ts';
+import type { Clock } from '../lib/clock.ts';
+import { createLogger } from '../lib/logger.ts';
+import {
+  type RenderFn,
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../simulator/index.ts';
+import { createServices, type Services } from '../wire.ts';
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ms-${prefix}-`));
+
+export async function png(width = 640, height = 360, color = { r: 40, g: 120, b: 200 }): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: color } })
+    .png()
+    .toBuffer();
+}
+
+export async function jpeg(width = 640, height = 360): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 20 } } })
+    .jpeg()
+    .toBuffer();
+}
+
+export const b64 = (buf: Buffer) => buf.toString('base64');
+
+/** Bytes the fake renderer writes: an `ftyp` box first (so it passes the MP4 check), then a pattern. */
+export function fakeVideoBytes(size = 64 * 1024): Buffer {
+  const buf = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) buf[i] = i % 251;
+  buf.writeUInt32BE(32, 0);
+  buf.write('ftypisom', 4, 'latin1');
+  return buf;
+}
+
+/** Renders instantly: the studio's tests are about the studio, not about ffmpeg. */
+export const fakeRender: RenderFn = async (job) => {
+  await writeFile(job.outFile, fakeVideoBytes());
+  return {
+    width: 1280,
+    height: 720,
+    frames: job.fps * job.durationSeconds,
+    durationSeconds: job.durationSeconds,
+    fps: job.fps,
+  };
+};
+
+export interface TestSim extends RunningSimulator {
+  dataDir: string;
+  requests(): Promise<{ body: Record<string, unknown>; response?: { status: number; code: number } }[]>;
+  stats(): Promise<{
+    creates: number;
+    tasksCreated: number;
+    queries: number;
+    queriesByTask: Record<string, number>;
+  }>;
+  tasks(): Promise<{ task_id: string; task_status: string }[]>;
+}
+
+export const SIM_KEYS = { accessKey: 'test-access-key-123', secretKey: 'test-SECRET-key-do-not-leak-987654' };
+
+export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promise<TestSim> {
+  const dataDir = tempDir('sim');
+  const sim = await startSimulator({
+    ...SIM_KEYS,
+    dataDir,
+    phaseMs: 100,
+    concurrency: 50,
+    render: fakeRender,
+    ...opts,
+  });
+  const get = async (path: string) => (await fetch(`${sim.baseUrl}${path}`)).json();
+  const closeSim = sim.close.bind(sim);
+  return Object.assign(sim, {
+    dataDir,
+    requests: () => get('/__sim/requests'),
+    stats: () => get('/__sim/stats'),
+    tasks: () => get('/__sim/tasks'),
+    close: async () => {
+      await closeSim();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  }) as TestSim;
+}
+
+export interface Studio {
+  url: string;
+  services: Services;
+  dataDir: string;
+  /** Every line the studio logged (already redacted, as it would be printed). */
+  logLines: string[];
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** POST /api/tasks with a JSON body. */
+  create(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
+export async function startStudio(
+  sim: { baseUrl: string },
+  opts: { env?: Record<string, string>; clock?: Clock; auth?: KlingAuth; dataDir?: string } = {},
+): Promise<Studio> {
+  const dataDir = opts.dataDir ?? tempDir('studio');
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    KLING_ACCESS_KEY: SIM_KEYS.accessKey,
+    KLING_SECRET_KEY: SIM_KEYS.secretKey,
+    KLING_BASE_URL: sim.baseUrl,
+    POLL_MIN_MS: '60',
+    POLL_MAX_MS: '250',
+    UPSTREAM_TIMEOUT_MS: '3000',
+    SSE_HEARTBEAT_MS: '1000',
+    LOG_LEVEL: 'debug',
+    ...opts.env,
+  });
+  const logLines: string[] = [];
+  const log = createLogger({
+    secrets: configSecrets(config),
+    level: 'debug',
+    write: (l) => logLines.push(l),
+  });
+  const services = createServices({
+    config,
+    upstream: {
+      kind: 'kling',
+      baseUrl: sim.baseUrl,
+      credentials:
+        config.upstream.kind === 'kling' ? config.upstream.credentials : { type: 'apiKey', apiKey: 'x' },
+    },
+    log,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.auth ? { auth: opts.auth } : {}),
+  });
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    ) as Server;
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  services.tracker.resumeAll();
+  const doFetch = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
+  return {
+    url,
+    services,
+    dataDir,
+    logLines,
+    fetch: doFetch,
+    create: (body, headers = {}) =>
+      doFetch('/api/tasks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await services.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls GET /api/tasks/:id until `done` holds (or throws after `timeoutMs`). */
+export async function waitForTask(
+  studio: Pick<Studio, 'fetch'>,
+  id: string,
+  done: (t: StudioTask) => boolean = (t) => t.status === 'succeed' || t.status === 'failed',
+  timeoutMs = 15_000,
+): Promise<StudioTask> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await studio.fetch(`/api/tasks/${id}`);
+    const { task } = (await res.json()) as { task: StudioTask };
+    if (done(task)) return task;
+    if (Date.now() > until)
+      throw new Error(`task ${id} stuck at ${task.status} (${task.statusMessage ?? ''})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An open SSE stream whose `task` events are collected as they arrive. */
+export interface SseWatcher {
+  tasks: StudioTask[];
+  raw: string;
+  ready: Promise<void>;
+  close(): void;
+  waitFor(pred: (t: StudioTask) => boolean, timeoutMs?: number): Promise<StudioTask>;
+}
+
+export function watchEvents(url: string, headers: Record<string, string> = {}): SseWatcher {
+  const controller = new AbortController();
+  const w: SseWatcher = {
+    tasks: [],
+    raw: '',
+    ready: Promise.resolve(),
+    close: () => controller.abort(),
+    async waitFor(pred, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = w.tasks.find(pred);
+        if (hit) return hit;
+        if (Date.now() > until)
+          throw new Error(`no matching SSE event; got ${w.tasks.map((t) => t.status).join(',')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  w.ready = (async () => {
+    const res = await fetch(`${url}/api/events`, { headers, signal: controller.signal });
+    if (!res.ok || !res.body) throw new Error(`SSE answered ${res.status}`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let resolveReady: () => void = () => {};
+    const readyNow = new Promise<void>((r) => {
+      resolveReady = r;
+    });
+    void (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          w.raw += value;
+          buffer += value;
+          let cut = buffer.indexOf('\n\n');
+          while (cut >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            if (block.startsWith(': connected')) resolveReady();
+            const event = /^event: (.+)$/m.exec(block)?.[1];
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
+            if (event === 'task' && data) w.tasks.push((JSON.parse(data) as { task: StudioTask }).task);
+            cut = buffer.indexOf('\n\n');
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    await readyNow;
+  })();
+  return w;
+}

@@ -1,0 +1,136 @@
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import { type KlingTask, klingTaskEnvelopeSchema } from '../../contract/schemas/kling-task.ts';
+import type { KlingAuth } from '../auth/kling-auth.ts';
+import { sleep } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { isAuthCode, UpstreamError } from './upstream-error.ts';
+
+/** The typed Kling image2video client: the only code that speaks to Kling (or the simulator). */
+export interface KlingClient {
+  readonly baseUrl: string;
+  /** Sends a create exactly once (an auth refusal is renewed and retried: nothing was created then). */
+  createTask(body: CreateRequest): Promise<KlingTask>;
+  /** By Kling task id or external_task_id; `undefined` when Kling does not know it. Retried when transient. */
+  getTask(id: string): Promise<KlingTask | undefined>;
+}
+
+export interface KlingClientOptions {
+  baseUrl: string;
+  auth: KlingAuth;
+  timeoutMs: number;
+  log: Logger;
+  /** Attempts for idempotent reads (first try included). */
+  getAttempts?: number;
+  /** Base of the exponential backoff between read attempts. */
+  retryBaseMs?: number;
+  fetch?: typeof fetch;
+}
+
+const PATH = '/v1/videos/image2video';
+
+export function createKlingClient(opts: KlingClientOptions): KlingClient {
+  const doFetch = opts.fetch ?? fetch;
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+
+  /** One HTTP exchange; returns the parsed success envelope's data or throws UpstreamError. */
+  async function exchange(method: 'GET' | 'POST', path: string, body?: unknown): Promise<KlingTask> {
+    const started = Date.now();
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: await opts.auth.authorization(),
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      text = await res.text();
+    } catch (e) {
+      throw fetchFailure(e, opts.timeoutMs);
+    }
+    opts.log.debug('upstream answered', { method, path, status: res.status, ms: Date.now() - started });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new UpstreamError('malformed', 'the answer is not JSON', { httpStatus: res.status });
+    }
+    const code = codeOf(json);
+    if (res.ok && code === 0) {
+      const parsed = klingTaskEnvelopeSchema.safeParse(json);
+      if (!parsed.success)
+        throw new UpstreamError('malformed', 'the answer does not match Kling’s task shape', {
+          httpStatus: res.status,
+          code: 0,
+        });
+      return parsed.data.data;
+    }
+    if (code === undefined)
+      throw new UpstreamError(res.ok ? 'malformed' : 'api', `HTTP ${res.status} without a Kling code`, {
+        httpStatus: res.status,
+      });
+    throw new UpstreamError('api', messageOf(json), { code, httpStatus: res.status });
+  }
+
+  /** Kling's token may expire between signing and arrival (1004): renew once and repeat. */
+  async function signed<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof UpstreamError && e.kind === 'api' && isAuthCode(e.details.code)) {
+        opts.log.warn('Kling refused the token; renewing and retrying once', { code: e.details.code });
+        opts.auth.invalidate();
+        return run();
+      }
+      throw e;
+    }
+  }
+
+  return {
+    baseUrl,
+    createTask: (body) => signed(() => exchange('POST', PATH, body)),
+    async getTask(id) {
+      const attempts = opts.getAttempts ?? 3;
+      const base = opts.retryBaseMs ?? 250;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await signed(() => exchange('GET', `${PATH}/${encodeURIComponent(id)}`));
+        } catch (e) {
+          if (
+            e instanceof UpstreamError &&
+            e.kind === 'api' &&
+            (e.details.httpStatus === 404 || e.details.code === 1203)
+          )
+            return undefined;
+          if (!(e instanceof UpstreamError) || !e.transient || e.throttled || attempt >= attempts) throw e;
+          await sleep(base * 3 ** (attempt - 1));
+        }
+      }
+    },
+  };
+}
+
+function codeOf(json: unknown): number | undefined {
+  if (json && typeof json === 'object' && 'code' in json && typeof json.code === 'number') return json.code;
+  return undefined;
+}
+
+function messageOf(json: unknown): string {
+  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string')
+    return json.message.slice(0, 300);
+  return '';
+}
+
+function fetchFailure(e: unknown, timeoutMs: number): UpstreamError {
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+    return new UpstreamError('timeout', `no answer within ${timeoutMs} ms`);
+  const cause = e instanceof Error && e.cause && typeof e.cause === 'object' ? e.cause : undefined;
+  const code = cause && 'code' in cause ? String(cause.code) : '';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new UpstreamError('unreachable', `cannot connect (${code})`);
+  return new UpstreamError('network', `connection failed${code ? ` (${code})` : ''}`);
+}

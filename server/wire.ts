@@ -1,0 +1,92 @@
+import type { AppDeps } from './app-deps.ts';
+import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
+import type { Config, KlingCredentials } from './config/config.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { openDatabase } from './tasks/database.ts';
+import { createTaskStore } from './tasks/task-store.ts';
+import { createWalletGuard } from './tasks/wallet-guard.ts';
+import { createTaskEvents } from './tracker/task-events.ts';
+import { createTaskTracker } from './tracker/task-tracker.ts';
+import { createKlingClient } from './upstream/kling-client.ts';
+
+/** The upstream after startup decided it: real Kling, a standalone simulator, or the built-in one. */
+export interface ResolvedUpstream {
+  kind: 'kling' | 'simulator';
+  baseUrl: string;
+  credentials: KlingCredentials;
+}
+
+export interface Services extends AppDeps {
+  auth: KlingAuth;
+  /** Stops the tracker and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Host entries of a base URL as the safe fetcher compares them (`host:port`). */
+function hostEntry(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.hostname.replace(/^\[|\]$/g, '')}:${port}`;
+}
+
+/** Builds every dependency of createApp from the config; main.ts and the tests share it. */
+export function createServices(opts: {
+  config: Config;
+  upstream: ResolvedUpstream;
+  clock?: Clock;
+  log?: Logger;
+  auth?: KlingAuth;
+}): Services {
+  const { config, upstream } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger({ level: config.logLevel });
+  const db = openDatabase(config.dataDir);
+  const store = createTaskStore(db);
+  const auth = opts.auth ?? createKlingAuth(upstream.credentials, clock);
+  const client = createKlingClient({
+    baseUrl: upstream.baseUrl,
+    auth,
+    timeoutMs: config.upstreamTimeoutMs,
+    log,
+  });
+  const events = createTaskEvents();
+  // The configured upstream may live on loopback (a simulator): trusted for fetches, nothing else is.
+  const allowHosts = new Set([...config.urlFetch.allowHosts, hostEntry(upstream.baseUrl)]);
+  const tracker = createTaskTracker({
+    store,
+    client,
+    events,
+    clock,
+    log,
+    dataDir: config.dataDir,
+    archiveFetch: { maxBytes: config.archive.maxBytes, timeoutMs: config.archive.timeoutMs, allowHosts },
+    pollMinMs: config.tracker.pollMinMs,
+    pollMaxMs: config.tracker.pollMaxMs,
+    confirmWindowMs: config.tracker.confirmWindowMs,
+    callbacks: config.publicUrl !== undefined,
+  });
+  const guard = createWalletGuard({
+    createsPerMinute: config.walletGuard.createsPerMinute,
+    maxRunningTasks: config.walletGuard.maxRunningTasks,
+    countRunning: () => store.countRunning(),
+    clock,
+  });
+  return {
+    config,
+    upstream: { kind: upstream.kind, baseUrl: upstream.baseUrl },
+    client,
+    store,
+    tracker,
+    events,
+    guard,
+    clock,
+    log,
+    auth,
+    imageFetch: { timeoutMs: config.urlFetch.timeoutMs, allowHosts },
+    async close() {
+      await tracker.stop();
+      db.close();
+    },
+  };
+}
