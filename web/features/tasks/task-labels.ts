@@ -1,0 +1,15 @@
+import { MODELS } from '../../../contract/capabilities/matrix.ts';
+import type { MotionKind, StudioTask } from '../../../contract/schemas/studio-api.ts';
+
+/** Motion kinds in the words the composer's tabs use (design.md "Accessible names"). */
+export const MOTION_LABELS = {
+  camera: 'Camera',
+  brush: 'Motion brush',
+  frames: 'Start & end frames',
+  none: 'Image only',
+} as const satisfies Record<MotionKind, string>;
+
+/** "Kling 1.0 · std · 5 s". Models without modes (the v2 masters) show no mode. */
+export function settingsLine(task: Pick<StudioTask, 'model' | 'mode' | 'duration'>): string {
+  return [MODELS[task.model].label, task.mode, `${task.duration} s`].filter(Boolean).join(' · ');
+}
