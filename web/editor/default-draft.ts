@@ -1,0 +1,24 @@
+import { DEFAULT_DURATION, DEFAULT_MODE, DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
+import type { CameraConfig } from '../../contract/schemas/create-request.ts';
+import type { Draft } from './draft-types.ts';
+
+export const ZERO_CAMERA: CameraConfig = { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: 0, zoom: 0 };
+
+/** Kling's documented default for cfg_scale. */
+export const DEFAULT_CFG_SCALE = 0.5;
+
+export function defaultDraft(): Draft {
+  return {
+    frames: { start: null, end: null },
+    model: DEFAULT_MODEL,
+    mode: DEFAULT_MODE,
+    duration: DEFAULT_DURATION,
+    prompt: '',
+    negativePrompt: '',
+    cfgScale: DEFAULT_CFG_SCALE,
+    sound: 'off',
+    voices: [],
+    camera: { type: 'simple', config: { ...ZERO_CAMERA } },
+    motionTab: 'frames',
+  };
+}

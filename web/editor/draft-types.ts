@@ -1,0 +1,53 @@
+import type { CameraType, Duration, Mode, ModelName } from '../../contract/capabilities/matrix.ts';
+import type { ImageFacts } from '../../contract/images/sniff.ts';
+import type { CameraConfig } from '../../contract/schemas/create-request.ts';
+
+/** A frame read from a file (or a sample): its bytes travel as raw base64, as the API wants them. */
+export interface FileFrame {
+  source: 'file';
+  /** Stable id: keys the frame's bytes in IndexedDB and its object URL. */
+  id: string;
+  name: string;
+  /** Raw base64, no `data:` prefix — exactly the value of `image` / `image_tail`. */
+  base64: string;
+  /** Read from the bytes themselves (never the extension). */
+  facts: ImageFacts;
+}
+
+/** A frame given by URL: sent as the URL. Facts are known only when the browser may read the bytes. */
+export interface UrlFrame {
+  source: 'url';
+  id: string;
+  url: string;
+  facts: ImageFacts | null;
+}
+
+export type Frame = FileFrame | UrlFrame;
+export type FrameSlot = 'start' | 'end';
+
+/** The three mutually exclusive motion kinds; only the active tab's work is submitted. */
+export const MOTION_TABS = ['frames', 'brush', 'camera'] as const;
+export type MotionTab = (typeof MOTION_TABS)[number];
+
+export const MOTION_TAB_LABELS: Record<MotionTab, string> = {
+  frames: 'Start & end frames',
+  brush: 'Motion brush',
+  camera: 'Camera',
+};
+
+/** Everything the creator is composing, as persisted (no actions). */
+export interface Draft {
+  frames: { start: Frame | null; end: Frame | null };
+  model: ModelName;
+  /** Kept even for models without modes, so switching back restores it; effectiveMode ignores it. */
+  mode: Mode;
+  duration: Duration;
+  prompt: string;
+  negativePrompt: string;
+  cfgScale: number;
+  sound: 'on' | 'off';
+  /** voice_id values, at most LIMITS.voicesMax; `<<<voice_N>>>` in the prompt refers to voices[N-1]. */
+  voices: string[];
+  camera: { type: CameraType; config: CameraConfig };
+  motionTab: MotionTab;
+}

@@ -1,0 +1,175 @@
+import { useEffect, useState } from 'react';
+import { create, type StateCreator } from 'zustand';
+import { persist } from 'zustand/middleware';
+import type { CameraType, Duration, Mode, ModelName, Setup } from '../../contract/capabilities/matrix.ts';
+import { LIMITS } from '../../contract/limits.ts';
+import type { CameraAxis } from '../../contract/schemas/create-request.ts';
+import { defaultDraft, ZERO_CAMERA } from './default-draft.ts';
+import { createDraftStorage } from './draft-storage.ts';
+import type { Draft, Frame, FrameSlot, MotionTab } from './draft-types.ts';
+import { requiredFeatures, settleMode, settleModel } from './gating.ts';
+import { restoreDraft } from './restore-draft.ts';
+
+/**
+ * The composer's draft: one Zustand store built from slices (zustand's slices pattern), persisted to
+ * IndexedDB as a whole. Server data never lives here (that is TanStack Query's job).
+ */
+
+export interface FramesSlice {
+  frames: Draft['frames'];
+  setFrame(slot: FrameSlot, frame: Frame | null): void;
+  swapFrames(): void;
+}
+
+export interface SettingsSlice {
+  model: ModelName;
+  mode: Mode;
+  duration: Duration;
+  prompt: string;
+  negativePrompt: string;
+  cfgScale: number;
+  sound: 'on' | 'off';
+  voices: string[];
+  /** Picks a model and moves mode/duration to the nearest combination that still carries the draft. */
+  setModel(model: ModelName): void;
+  setMode(mode: Mode): void;
+  setDuration(duration: Duration): void;
+  /** Jumps to a whole setup (the "switch to a model that supports X" offers). */
+  applySetup(setup: Setup): void;
+  setPrompt(prompt: string): void;
+  setNegativePrompt(text: string): void;
+  setCfgScale(value: number): void;
+  setSound(sound: 'on' | 'off'): void;
+  addVoice(): void;
+  setVoice(index: number, voiceId: string): void;
+  removeVoice(index: number): void;
+}
+
+export interface CameraSlice {
+  camera: Draft['camera'];
+  setCameraType(type: CameraType): void;
+  /** Kling takes exactly one non-zero axis: setting one resets every other axis to 0. */
+  setCameraAxis(axis: CameraAxis, value: number): void;
+  resetCamera(): void;
+}
+
+export interface MotionSlice {
+  motionTab: MotionTab;
+  setMotionTab(tab: MotionTab): void;
+}
+
+export interface DraftActions {
+  /** Replaces the whole draft (remix, tests). */
+  replaceDraft(draft: Draft): void;
+  resetDraft(): void;
+}
+
+export type EditorState = FramesSlice & SettingsSlice & CameraSlice & MotionSlice & DraftActions;
+type Slice<T> = StateCreator<EditorState, [], [], T>;
+
+const framesSlice: Slice<FramesSlice> = (set) => ({
+  frames: defaultDraft().frames,
+  setFrame: (slot, frame) => set((s) => ({ frames: { ...s.frames, [slot]: frame } })),
+  swapFrames: () => set((s) => ({ frames: { start: s.frames.end, end: s.frames.start } })),
+});
+
+const settingsSlice: Slice<SettingsSlice> = (set, get) => {
+  const d = defaultDraft();
+  return {
+    model: d.model,
+    mode: d.mode,
+    duration: d.duration,
+    prompt: d.prompt,
+    negativePrompt: d.negativePrompt,
+    cfgScale: d.cfgScale,
+    sound: d.sound,
+    voices: d.voices,
+    setModel: (model) => {
+      const s = get();
+      set({ model, ...settleModel(s, model, requiredFeatures(draftOf(s))) });
+    },
+    setMode: (mode) => {
+      const s = get();
+      set({ mode, duration: settleMode(s, mode, requiredFeatures(draftOf(s))) });
+    },
+    setDuration: (duration) => set({ duration }),
+    applySetup: (setup) =>
+      set((s) => ({ model: setup.model, mode: setup.mode ?? s.mode, duration: setup.duration })),
+    setPrompt: (prompt) => set({ prompt }),
+    setNegativePrompt: (negativePrompt) => set({ negativePrompt }),
+    setCfgScale: (cfgScale) => set({ cfgScale }),
+    setSound: (sound) => set({ sound }),
+    addVoice: () => set((s) => (s.voices.length >= LIMITS.voicesMax ? s : { voices: [...s.voices, ''] })),
+    setVoice: (index, voiceId) =>
+      set((s) => ({ voices: s.voices.map((v, i) => (i === index ? voiceId : v)) })),
+    removeVoice: (index) => set((s) => ({ voices: s.voices.filter((_, i) => i !== index) })),
+  };
+};
+
+const cameraSlice: Slice<CameraSlice> = (set) => ({
+  camera: defaultDraft().camera,
+  setCameraType: (type) => set((s) => ({ camera: { ...s.camera, type } })),
+  setCameraAxis: (axis, value) =>
+    set((s) => ({ camera: { ...s.camera, config: { ...ZERO_CAMERA, [axis]: value } } })),
+  resetCamera: () => set((s) => ({ camera: { ...s.camera, config: { ...ZERO_CAMERA } } })),
+});
+
+const motionSlice: Slice<MotionSlice> = (set) => ({
+  motionTab: defaultDraft().motionTab,
+  setMotionTab: (motionTab) => set({ motionTab }),
+});
+
+const draftActions: Slice<DraftActions> = (set) => ({
+  replaceDraft: (draft) => set(draft),
+  resetDraft: () => set(defaultDraft()),
+});
+
+/** The data part of the store: what is persisted, submitted and remixed. */
+export function draftOf(s: EditorState | Draft): Draft {
+  return {
+    frames: s.frames,
+    model: s.model,
+    mode: s.mode,
+    duration: s.duration,
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt,
+    cfgScale: s.cfgScale,
+    sound: s.sound,
+    voices: s.voices,
+    camera: s.camera,
+    motionTab: s.motionTab,
+  };
+}
+
+export const DRAFT_STORAGE_NAME = 'motion-studio:draft';
+
+export const useEditorStore = create<EditorState>()(
+  persist(
+    (...a) => ({
+      ...framesSlice(...a),
+      ...settingsSlice(...a),
+      ...cameraSlice(...a),
+      ...motionSlice(...a),
+      ...draftActions(...a),
+    }),
+    {
+      name: DRAFT_STORAGE_NAME,
+      version: 1,
+      storage: createDraftStorage(),
+      partialize: (s: EditorState): Draft => draftOf(s),
+      // Stored data is repaired field by field before it reaches the editor.
+      merge: (persisted, current) => ({ ...current, ...restoreDraft(persisted) }),
+    },
+  ),
+);
+
+/** False until the stored draft has been read, so the composer never flashes an empty draft. */
+export function useDraftHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(() => useEditorStore.persist.hasHydrated());
+  useEffect(() => {
+    const unsub = useEditorStore.persist.onFinishHydration(() => setHydrated(true));
+    setHydrated(useEditorStore.persist.hasHydrated());
+    return unsub;
+  }, []);
+  return hydrated;
+}

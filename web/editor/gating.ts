@@ -1,0 +1,172 @@
+import {
+  type Duration,
+  describeSetup,
+  effectiveMode,
+  FEATURE_LABELS,
+  type Feature,
+  MODEL_NAMES,
+  MODELS,
+  type Mode,
+  type ModelCapabilities,
+  type ModelName,
+  type Setup,
+  supports,
+} from '../../contract/capabilities/matrix.ts';
+import type { Draft } from './draft-types.ts';
+
+/**
+ * Capability gating for the composer: which model/mode/duration options can carry what the creator has
+ * set up, and where to go when they cannot. Pure functions over the contract's matrix.
+ */
+
+/** The features the draft would submit, so the options that cannot carry them get disabled. */
+export function requiredFeatures(d: Draft): Feature[] {
+  const out: Feature[] = [];
+  if (d.motionTab === 'frames' && d.frames.end) out.push('endFrame');
+  if (d.motionTab === 'brush') out.push('motionBrush');
+  if (d.motionTab === 'camera') out.push('camera');
+  if (d.sound === 'on') out.push('sound');
+  if (d.voices.length > 0) out.push('voice');
+  return out;
+}
+
+export function supportsAll(setup: Setup, features: readonly Feature[]): boolean {
+  return features.every((f) => supports(setup, f));
+}
+
+/** Every setup of one model (mode undefined for models that take none). */
+export function setupsOf(model: ModelName): Setup[] {
+  const caps: ModelCapabilities = MODELS[model];
+  const modes: (Mode | undefined)[] = caps.modes.length ? [...caps.modes] : [undefined];
+  return modes.flatMap((mode) => caps.durations.map((duration) => ({ model, mode, duration })));
+}
+
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  /** Why the option cannot be picked with the current setup; undefined when it can. */
+  disabledReason?: string;
+}
+
+/** "no camera control" / "can't combine sound and start & end frames" for a set of candidate setups. */
+function reasonFor(setups: readonly Setup[], features: readonly Feature[], where = ''): string | undefined {
+  if (setups.some((s) => supportsAll(s, features))) return undefined;
+  const missing = features.filter((f) => !setups.some((s) => supports(s, f)));
+  const suffix = where ? ` ${where}` : '';
+  if (missing.length) return `no ${missing.map((f) => FEATURE_LABELS[f]).join(' or ')}${suffix}`;
+  return `can't combine ${features.map((f) => FEATURE_LABELS[f]).join(' and ')}${suffix}`;
+}
+
+export function modelChoices(features: readonly Feature[]): Choice<ModelName>[] {
+  return MODEL_NAMES.map((model) => ({
+    value: model,
+    label: `${MODELS[model].label} (${model})`,
+    disabledReason: reasonFor(setupsOf(model), features),
+  }));
+}
+
+export function modeChoices(model: ModelName, features: readonly Feature[]): Choice<Mode>[] {
+  const caps: ModelCapabilities = MODELS[model];
+  return caps.modes.map((mode) => ({
+    value: mode,
+    label: mode === 'std' ? 'Standard (std)' : 'Professional (pro)',
+    disabledReason: reasonFor(
+      caps.durations.map((duration) => ({ model, mode, duration })),
+      features,
+      `in ${mode}`,
+    ),
+  }));
+}
+
+export function durationChoices(
+  model: ModelName,
+  mode: Mode,
+  features: readonly Feature[],
+): Choice<Duration>[] {
+  const caps: ModelCapabilities = MODELS[model];
+  const m = effectiveMode(model, mode);
+  return caps.durations.map((duration) => ({
+    value: duration,
+    label: `${duration} s`,
+    disabledReason: reasonFor([{ model, mode: m, duration }], features, `at ${duration}s`),
+  }));
+}
+
+/**
+ * The supporting setup that changes the least from `current`: same model first, then same mode, then
+ * same duration. Undefined when no setup supports every feature.
+ */
+export function closestSetup(
+  current: Setup,
+  features: readonly Feature[],
+  models: readonly ModelName[] = MODEL_NAMES,
+): Setup | undefined {
+  let best: Setup | undefined;
+  let bestScore = -1;
+  for (const model of models)
+    for (const s of setupsOf(model)) {
+      if (!supportsAll(s, features)) continue;
+      const score =
+        (s.model === current.model ? 4 : 0) +
+        (s.mode === current.mode || s.mode === undefined ? 2 : 0) +
+        (s.duration === current.duration ? 1 : 0);
+      if (score > bestScore) {
+        best = s;
+        bestScore = score;
+      }
+    }
+  return best;
+}
+
+export function currentSetup(d: Pick<Draft, 'model' | 'mode' | 'duration'>): Setup {
+  return { model: d.model, mode: effectiveMode(d.model, d.mode), duration: d.duration };
+}
+
+/** The mode and duration to land on when the creator picks `model`, keeping what still works. */
+export function settleModel(
+  d: Pick<Draft, 'mode' | 'duration'>,
+  model: ModelName,
+  features: readonly Feature[],
+): { mode: Mode; duration: Duration } {
+  const caps: ModelCapabilities = MODELS[model];
+  const target = closestSetup({ model, mode: d.mode, duration: d.duration }, features, [model]);
+  const mode = target?.mode ?? (caps.modes.includes(d.mode) ? d.mode : (caps.modes[0] ?? d.mode));
+  const duration =
+    target?.duration ?? (caps.durations.includes(d.duration) ? d.duration : caps.durations[0]!);
+  return { mode, duration };
+}
+
+/** The duration to land on when the creator picks `mode`. */
+export function settleMode(
+  d: Pick<Draft, 'model' | 'duration'>,
+  mode: Mode,
+  features: readonly Feature[],
+): Duration {
+  const ok = (duration: Duration) => supportsAll({ model: d.model, mode, duration }, features);
+  if (ok(d.duration)) return d.duration;
+  return MODELS[d.model].durations.find(ok) ?? d.duration;
+}
+
+export interface FeatureOffer {
+  feature: Feature;
+  supported: boolean;
+  /** Where the feature is available, as "kling-v1-5 pro 5s" texts. */
+  availableOn: string[];
+  /** The setup to switch to (keeping the other features the draft uses), when the current one lacks it. */
+  switchTo: Setup | undefined;
+}
+
+/** For a feature the creator picked: is it available here, where else, and which setup to offer. */
+export function featureOffer(d: Draft, feature: Feature): FeatureOffer {
+  const current = currentSetup(d);
+  const others = requiredFeatures(d).filter((f) => f !== feature);
+  const wanted = [...others, feature];
+  const supported = supports(current, feature);
+  const availableOn = MODEL_NAMES.flatMap((m) => setupsOf(m))
+    .filter((s) => supports(s, feature))
+    .map(describeSetup);
+  const switchTo = supportsAll(current, wanted)
+    ? undefined
+    : (closestSetup(current, wanted) ?? closestSetup(current, [feature]));
+  return { feature, supported, availableOn, switchTo };
+}

@@ -1,0 +1,79 @@
+import {
+  CAMERA_TYPES,
+  type CameraType,
+  DURATIONS,
+  type Duration,
+  isModelName,
+  MODES,
+  type Mode,
+} from '../../contract/capabilities/matrix.ts';
+import type { ImageFacts } from '../../contract/images/sniff.ts';
+import { LIMITS } from '../../contract/limits.ts';
+import { CAMERA_AXES, type CameraConfig } from '../../contract/schemas/create-request.ts';
+import { defaultDraft } from './default-draft.ts';
+import { type Draft, type Frame, MOTION_TABS, type MotionTab } from './draft-types.ts';
+
+/**
+ * Repairs a draft read from storage (an older version, a hand-edited IndexedDB, a half-written record)
+ * field by field: anything unreadable falls back to its default instead of breaking the editor.
+ */
+type Loose = Record<string, unknown>;
+const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const oneOf = <T extends string>(v: unknown, all: readonly T[], fallback: T): T =>
+  typeof v === 'string' && (all as readonly string[]).includes(v) ? (v as T) : fallback;
+const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
+
+function facts(v: unknown): ImageFacts | null {
+  if (!isObj(v)) return null;
+  const { format, bytes, width, height } = v;
+  if (typeof format !== 'string' || typeof bytes !== 'number') return null;
+  if (typeof width !== 'number' || typeof height !== 'number') return null;
+  return { format: format as ImageFacts['format'], bytes, width, height };
+}
+
+export function restoreFrame(v: unknown): Frame | null {
+  if (!isObj(v) || typeof v.id !== 'string') return null;
+  if (v.source === 'file') {
+    const f = facts(v.facts);
+    if (typeof v.base64 !== 'string' || !v.base64 || !f) return null;
+    return { source: 'file', id: v.id, name: str(v.name, 'image'), base64: v.base64, facts: f };
+  }
+  if (v.source === 'url' && typeof v.url === 'string' && v.url)
+    return { source: 'url', id: v.id, url: v.url, facts: facts(v.facts) };
+  return null;
+}
+
+function camera(v: unknown): { type: CameraType; config: CameraConfig } {
+  const d = defaultDraft().camera;
+  if (!isObj(v)) return d;
+  const cfg = isObj(v.config) ? v.config : {};
+  const config = { ...d.config };
+  for (const a of CAMERA_AXES) {
+    const n = cfg[a];
+    if (typeof n === 'number' && Number.isFinite(n))
+      config[a] = Math.min(LIMITS.cameraAxisMax, Math.max(LIMITS.cameraAxisMin, n));
+  }
+  return { type: oneOf(v.type, CAMERA_TYPES, d.type), config };
+}
+
+export function restoreDraft(v: unknown): Draft {
+  const d = defaultDraft();
+  if (!isObj(v)) return d;
+  const frames = isObj(v.frames) ? v.frames : {};
+  const cfg = typeof v.cfgScale === 'number' && Number.isFinite(v.cfgScale) ? v.cfgScale : d.cfgScale;
+  return {
+    frames: { start: restoreFrame(frames.start), end: restoreFrame(frames.end) },
+    model: typeof v.model === 'string' && isModelName(v.model) ? v.model : d.model,
+    mode: oneOf<Mode>(v.mode, MODES, d.mode),
+    duration: oneOf<Duration>(v.duration, DURATIONS, d.duration),
+    prompt: str(v.prompt),
+    negativePrompt: str(v.negativePrompt),
+    cfgScale: Math.min(LIMITS.cfgScaleMax, Math.max(LIMITS.cfgScaleMin, cfg)),
+    sound: v.sound === 'on' ? 'on' : 'off',
+    voices: Array.isArray(v.voices)
+      ? v.voices.filter((x): x is string => typeof x === 'string').slice(0, LIMITS.voicesMax)
+      : [],
+    camera: camera(v.camera),
+    motionTab: oneOf<MotionTab>(v.motionTab, MOTION_TABS, d.motionTab),
+  };
+}
