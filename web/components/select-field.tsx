@@ -1,0 +1,63 @@
+import { useId } from 'react';
+
+export interface SelectChoice<T extends string> {
+  value: T;
+  label: string;
+  disabledReason?: string;
+}
+
+interface SelectFieldProps<T extends string> {
+  label: string;
+  value: T | '';
+  choices: readonly SelectChoice<T>[];
+  onChange(value: T): void;
+  disabled?: boolean;
+  /** Shown under the select (e.g. why the whole select is off). */
+  hint?: string;
+  describedBy?: string;
+}
+
+/**
+ * A labelled native select. Options that cannot carry the current setup are disabled and say why in
+ * their own text (a native option can show nothing else), and the reasons are repeated under the field.
+ */
+export function SelectField<T extends string>(props: SelectFieldProps<T>) {
+  const { label, value, choices, onChange, disabled, hint, describedBy } = props;
+  const id = useId();
+  const off = choices.filter((c) => c.disabledReason);
+  // Grouped by reason: "Kling 1.0, Kling 1.6: no camera control."
+  const byReason = new Map<string, string[]>();
+  for (const c of off) byReason.set(c.disabledReason!, [...(byReason.get(c.disabledReason!) ?? []), c.label]);
+  const notes = [hint, ...[...byReason].map(([reason, labels]) => `${labels.join(', ')}: ${reason}.`)].filter(
+    Boolean,
+  ) as string[];
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field__label">
+        {label}
+      </label>
+      <select
+        id={id}
+        className="select"
+        value={value}
+        disabled={disabled}
+        aria-describedby={
+          [notes.length ? `${id}-notes` : '', describedBy ?? ''].filter(Boolean).join(' ') || undefined
+        }
+        onChange={(e) => onChange(e.target.value as T)}
+      >
+        {value === '' && <option value="">—</option>}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value} disabled={!!c.disabledReason && c.value !== value}>
+            {c.disabledReason ? `${c.label} — ${c.disabledReason}` : c.label}
+          </option>
+        ))}
+      </select>
+      {notes.length > 0 && (
+        <p id={`${id}-notes`} className="field__hint">
+          {notes.join(' ')}
+        </p>
+      )}
+    </div>
+  );
+}

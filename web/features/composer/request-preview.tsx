@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
+import type { Draft } from '../../editor/draft-types.ts';
+import { type MotionBrushFields, toCreateRequest } from '../../editor/to-create-request.ts';
+import { curlFor, elideImages } from './request-text.ts';
+
+interface RequestPreviewProps {
+  draft: Draft;
+  buildBrushFields?: () => Promise<MotionBrushFields>;
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "Request JSON": exactly what Generate sends (images elided), and "Copy as curl" with the real body. */
+export function RequestPreview({ draft, buildBrushFields }: RequestPreviewProps) {
+  const [open, setOpen] = useState(false);
+  const [brush, setBrush] = useState<MotionBrushFields | undefined>();
+  const [copied, setCopied] = useState<string | null>(null);
+  const needsBrush = draft.motionTab === 'brush' && !!buildBrushFields;
+
+  // Masks are rendered only when someone looks: building PNGs on every keystroke would be wasteful.
+  useEffect(() => {
+    if (!open || !needsBrush) return;
+    let live = true;
+    buildBrushFields!()
+      .then((f) => live && setBrush(f))
+      .catch(() => live && setBrush(undefined));
+    return () => {
+      live = false;
+    };
+  }, [open, needsBrush, buildBrushFields]);
+
+  const request: CreateRequest = toCreateRequest(draft, needsBrush ? brush : undefined);
+  const text = JSON.stringify(elideImages(request), null, 2);
+
+  async function onCopyCurl() {
+    const full = toCreateRequest(draft, needsBrush ? await buildBrushFields!() : undefined);
+    const ok = await copyText(curlFor(full, window.location.origin));
+    setCopied(ok ? 'curl command copied (images included in full)' : 'The browser refused the clipboard.');
+  }
+
+  return (
+    <details className="card request-preview" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="request-preview__summary">Request JSON</summary>
+      <p className="field__hint">
+        The body of <code>POST /api/tasks</code>, which the studio forwards to Kling unchanged. Images are
+        elided here.
+      </p>
+      <pre className="code" data-testid="request-json">
+        {text}
+      </pre>
+      <div className="field__row">
+        <button type="button" className="button" onClick={() => void onCopyCurl()}>
+          Copy as curl
+        </button>
+        <span className="field__hint" aria-live="polite">
+          {copied ?? 'The token stays out: the command reads $APP_TOKEN from your shell.'}
+        </span>
+      </div>
+    </details>
+  );
+}

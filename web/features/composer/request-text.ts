@@ -1,0 +1,45 @@
+import {
+  base64DecodedLength,
+  decodeBase64Prefix,
+  isHttpUrl,
+  isWellFormedBase64,
+} from '../../../contract/images/base64.ts';
+import { sniffImage } from '../../../contract/images/sniff.ts';
+import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
+import { formatBytes } from '../../components/format.ts';
+
+/** "<base64 PNG 1280×720, 245 KB>" for an image value; URLs stay as they are (they are what is sent). */
+export function describeImageValue(value: string): string {
+  if (isHttpUrl(value) || !isWellFormedBase64(value)) return value;
+  // A few dozen bytes are enough for a PNG header; JPEG's SOF may sit further in.
+  const facts = sniffImage(decodeBase64Prefix(value, 64 * 1024), base64DecodedLength(value));
+  const dims = facts.width > 0 ? ` ${facts.width}×${facts.height}` : '';
+  return `<base64 ${facts.format.toUpperCase()}${dims}, ${formatBytes(facts.bytes)} — elided>`;
+}
+
+/** The request with every image value elided, for reading (not for sending). */
+export function elideImages(req: CreateRequest): CreateRequest {
+  const out: CreateRequest = { ...req };
+  if (out.image) out.image = describeImageValue(out.image);
+  if (out.image_tail) out.image_tail = describeImageValue(out.image_tail);
+  if (out.static_mask) out.static_mask = describeImageValue(out.static_mask);
+  if (out.dynamic_masks)
+    out.dynamic_masks = out.dynamic_masks.map((m) => ({ ...m, mask: describeImageValue(m.mask) }));
+  return out;
+}
+
+/**
+ * A runnable curl for the studio's own API. The token is never copied: the header reads $APP_TOKEN
+ * from the shell (needed only when the studio runs with APP_TOKEN).
+ */
+export function curlFor(req: CreateRequest, origin: string): string {
+  const body = JSON.stringify(req, null, 2);
+  return [
+    `curl -X POST '${origin}/api/tasks' \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -H "Authorization: Bearer $APP_TOKEN" \\`,
+    `  --data-binary @- <<'JSON'`,
+    body,
+    'JSON',
+  ].join('\n');
+}

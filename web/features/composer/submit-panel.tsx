@@ -1,0 +1,139 @@
+import { useId } from 'react';
+import { describeSetup, MODELS, unitsFor } from '../../../contract/capabilities/matrix.ts';
+import { formatBytes } from '../../components/format.ts';
+import type { DraftCheck } from '../../editor/check-draft.ts';
+import type { Draft, Frame } from '../../editor/draft-types.ts';
+import { currentSetup } from '../../editor/gating.ts';
+import type { Generate } from './use-generate.ts';
+
+interface SubmitPanelProps {
+  draft: Draft;
+  check: DraftCheck;
+  generate: Generate;
+  /** One line about the active motion ("Camera — Pan +5: the camera turns right"). */
+  motionSummary: string;
+}
+
+function frameText(f: Frame | null): string {
+  if (!f) return 'none';
+  if (!f.facts || f.facts.width === 0)
+    return f.source === 'url' ? 'URL (checked by the studio)' : 'unreadable';
+  return `${f.facts.width}×${f.facts.height} ${f.facts.format.toUpperCase()}, ${formatBytes(f.facts.bytes)}${
+    f.source === 'url' ? ' (URL)' : ''
+  }`;
+}
+
+/** What will be sent and what it costs, why it cannot be sent yet, and the Generate button. */
+export function SubmitPanel({ draft, check, generate, motionSummary }: SubmitPanelProps) {
+  const reasonsId = useId();
+  const setup = currentSetup(draft);
+  const units = unitsFor(setup.model, setup.mode, setup.duration);
+  const blocked = check.violations.length > 0;
+  const disabled = blocked || generate.pending;
+  const voices = draft.voices.length;
+  const soundText =
+    check.request.sound === 'on' ? `on${voices ? `, ${voices} voice${voices > 1 ? 's' : ''}` : ''}` : 'off';
+  // Issues the backend named but no field on screen shows (e.g. an upstream refusal).
+  const shown = new Set([
+    'image',
+    'image_tail',
+    'model_name',
+    'mode',
+    'duration',
+    'prompt',
+    'negative_prompt',
+  ]);
+  const loose = generate.issues.filter(
+    (i) => !shown.has(i.field) && !/^(camera_control|voice_list|sound|cfg_scale)/.test(i.field),
+  );
+
+  return (
+    <section className="card submit" aria-labelledby={`${reasonsId}-h`}>
+      <h2 id={`${reasonsId}-h`} className="card__title">
+        Summary
+      </h2>
+      <dl className="summary">
+        <dt>Model</dt>
+        <dd>
+          {MODELS[setup.model].label} · <code>{describeSetup(setup)}</code>
+        </dd>
+        <dt>Motion</dt>
+        <dd>{motionSummary}</dd>
+        <dt>Start frame</dt>
+        <dd>{frameText(draft.frames.start)}</dd>
+        {draft.motionTab === 'frames' && (
+          <>
+            <dt>End frame</dt>
+            <dd>{frameText(draft.frames.end)}</dd>
+          </>
+        )}
+        <dt>Prompt</dt>
+        <dd>
+          {draft.prompt.trim() ? `${draft.prompt.length} characters` : 'none (Kling decides the motion)'}
+        </dd>
+        <dt>Sound</dt>
+        <dd>{soundText}</dd>
+        <dt>Cost</dt>
+        <dd>
+          <strong>{units} units</strong>
+          <span className="muted">
+            {' '}
+            (Kling's price list{voices ? '; voices bill at the with-voice rate' : ''})
+          </span>
+        </dd>
+      </dl>
+
+      {blocked && (
+        <div className="reasons" id={reasonsId}>
+          <p className="reasons__title">Generate is off until:</p>
+          <ul>
+            {check.violations.map((v) => (
+              <li key={`${v.field}:${v.rule}:${v.message}`}>{v.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <button
+        type="button"
+        className="button button--primary button--large generate"
+        aria-disabled={disabled}
+        aria-describedby={blocked ? reasonsId : undefined}
+        aria-busy={generate.pending}
+        onClick={() => {
+          if (!disabled) void generate.submit(draft);
+        }}
+      >
+        {generate.pending && <span className="spinner" aria-hidden="true" />}
+        Generate
+      </button>
+
+      <div aria-live="polite" className="submit__status">
+        {generate.pending && <p className="muted">Sending to the studio…</p>}
+        {generate.created && !generate.pending && (
+          <p className="success">
+            Submitted as task <code>{generate.created.id}</code>. It appears under Tasks; your draft is kept.
+          </p>
+        )}
+      </div>
+      {generate.errorMessage && !generate.pending && (
+        <div className="error-box" role="alert">
+          <p>
+            <strong>Not submitted:</strong> {generate.errorMessage}
+            {generate.upstreamCode !== undefined && (
+              <span className="muted"> (Kling code {generate.upstreamCode})</span>
+            )}
+          </p>
+          {loose.length > 0 && (
+            <ul>
+              {loose.map((i) => (
+                <li key={`${i.field}:${i.rule}:${i.message}`}>{i.message}</li>
+              ))}
+            </ul>
+          )}
+          <p className="muted">Nothing was lost: fix what is named and generate again.</p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useShallow } from 'zustand/react/shallow';
+import { describeSetup } from '../../../contract/capabilities/matrix.ts';
+import { FeatureOffer } from '../../components/feature-offer.tsx';
+import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
+import { currentSetup, featureOffer } from '../../editor/gating.ts';
+import { FramePicker } from './frame-picker.tsx';
+
+/** The "Start & end frames" tab: the optional end frame, and swapping the two. */
+export function EndFramePanel() {
+  const draft = useEditorStore(useShallow(draftOf));
+  const swapFrames = useEditorStore((s) => s.swapFrames);
+  const applySetup = useEditorStore((s) => s.applySetup);
+  const offer = featureOffer(draft, 'endFrame');
+  const { start, end } = draft.frames;
+  return (
+    <div className="end-frame-panel">
+      <p className="field__hint">
+        Add an end frame and Kling animates from the start frame to it. Without one, it animates from the
+        start frame alone.
+      </p>
+      {!offer.supported && (
+        <FeatureOffer
+          title="Start & end frames"
+          current={describeSetup(currentSetup(draft))}
+          availableOn={offer.availableOn}
+          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
+          onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
+        />
+      )}
+      <FramePicker slot="end" title="End frame" />
+      <button
+        type="button"
+        className="button button--ghost"
+        onClick={swapFrames}
+        disabled={!start && !end}
+        title="The start frame becomes the end frame and the other way round"
+      >
+        ⇅ Swap start and end images
+      </button>
+    </div>
+  );
+}

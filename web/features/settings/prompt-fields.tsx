@@ -1,0 +1,64 @@
+import { type RefObject, useId } from 'react';
+import { LIMITS } from '../../../contract/limits.ts';
+import { FieldIssues } from '../../components/field-issues.tsx';
+import { useEditorStore } from '../../editor/editor-store.ts';
+
+function Counter({ id, length }: { id: string; length: number }) {
+  const over = length > LIMITS.promptMaxChars;
+  return (
+    <span id={id} className={`counter${over ? ' counter--over' : ''}`}>
+      {length.toLocaleString('en')} / {LIMITS.promptMaxChars.toLocaleString('en')}
+      {over && ' — too long'}
+    </span>
+  );
+}
+
+/** Prompt and negative prompt; the prompt's ref lets "Insert voice" write at the caret. */
+export function PromptFields({ promptRef }: { promptRef: RefObject<HTMLTextAreaElement | null> }) {
+  const prompt = useEditorStore((s) => s.prompt);
+  const negative = useEditorStore((s) => s.negativePrompt);
+  const setPrompt = useEditorStore((s) => s.setPrompt);
+  const setNegative = useEditorStore((s) => s.setNegativePrompt);
+  const id = useId();
+  return (
+    <>
+      <div className="field">
+        <div className="field__row">
+          <label htmlFor={`${id}-p`} className="field__label">
+            Prompt
+          </label>
+          <Counter id={`${id}-pc`} length={prompt.length} />
+        </div>
+        <textarea
+          id={`${id}-p`}
+          ref={promptRef}
+          className="textarea"
+          rows={4}
+          value={prompt}
+          placeholder="Describe the motion: “The boat drifts slowly to the right as the water ripples”"
+          aria-describedby={`${id}-pc`}
+          onChange={(e) => setPrompt(e.target.value)}
+        />
+        <FieldIssues fields={['prompt']} showClient />
+      </div>
+      <div className="field">
+        <div className="field__row">
+          <label htmlFor={`${id}-n`} className="field__label">
+            Negative prompt
+          </label>
+          <Counter id={`${id}-nc`} length={negative.length} />
+        </div>
+        <textarea
+          id={`${id}-n`}
+          className="textarea"
+          rows={2}
+          value={negative}
+          placeholder="What to avoid: “blur, distortion, text”"
+          aria-describedby={`${id}-nc`}
+          onChange={(e) => setNegative(e.target.value)}
+        />
+        <FieldIssues fields={['negative_prompt']} showClient />
+      </div>
+    </>
+  );
+}
