@@ -1,7 +1,32 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { HealthBadge } from './health-badge.tsx';
+import { createQueryClient } from './query-client.ts';
+import { Studio } from './studio.tsx';
+
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   return (
-    <main>
-      <h1>Motion Studio</h1>
-    </main>
+    <QueryClientProvider client={queryClient}>
+      <div className="app">
+        <a className="skip-link" href="#composer">
+          Skip to the composer
+        </a>
+        <header className="app-header">
+          <div className="brand">
+            <svg viewBox="0 0 32 32" className="brand__logo" aria-hidden="true">
+              <rect width="32" height="32" rx="8" fill="currentColor" />
+              <path d="M11 9l12 7-12 7z" fill="var(--bg)" />
+            </svg>
+            <h1>Motion Studio</h1>
+            <span className="brand__tagline">Image to video with Kling</span>
+          </div>
+          <HealthBadge />
+        </header>
+        <div id="composer">
+          <Studio />
+        </div>
+      </div>
+    </QueryClientProvider>
   );
 }
