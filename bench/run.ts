@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { bundleRow } from './rows/bundle.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
+import { renderRtRow } from './rows/render-rt.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
   first_screen: firstScreenRow,
+  render_rt: renderRtRow,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
