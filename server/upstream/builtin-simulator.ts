@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { randomSimulatorKeys, type SimulatorSettings } from '../config/config.ts';
 import type { Logger } from '../lib/logger.ts';
-import { parseFaultEnv } from '../simulator/faults.ts';
-import { startSimulator } from '../simulator/index.ts';
+import { parseFaultEnv, startSimulator } from '../simulator/index.ts';
 import type { ResolvedUpstream } from '../wire.ts';
 
 /**
