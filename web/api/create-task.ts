@@ -12,9 +12,9 @@ export const createTask = (request: CreateRequest): Promise<StudioTask> =>
 
 /**
  * A fresh `external_task_id`: Kling treats a repeated one as the same task, so a resubmission needs its
- * own. Within Kling's 64-character limit.
+ * own. Same shape as the ids the server makes (`ms-<uuid>`), within Kling's 64-character limit.
  */
-export const newExternalTaskId = (): string => `studio-${crypto.randomUUID()}`;
+export const newExternalTaskId = (): string => `ms-${crypto.randomUUID()}`;
 
 /** Creates a task and shows it in every cached list at once, before the event stream reports it. */
 export function useCreateTask() {

@@ -1,0 +1,61 @@
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { taskVideoDownloadUrl } from '../../api/task-queries.ts';
+import { useGenerateAgain } from './use-generate-again.ts';
+import { useRemix } from './use-remix.ts';
+
+interface TaskActionsProps {
+  task: StudioTask;
+  onOpenTask: (id: string) => void;
+}
+
+/** Keep it (Download), iterate on it (Remix), or roll the dice again with the same inputs. */
+export function TaskActions({ task, onOpenTask }: TaskActionsProps) {
+  const remix = useRemix();
+  const again = useGenerateAgain();
+  const busy = remix.isPending || again.isPending;
+  const error = remix.error ?? again.error;
+
+  return (
+    <div className="tasks-actions">
+      {task.video && (
+        // A link, not a script: it can also be opened in a new tab or saved with the context menu. The
+        // server names the file (Content-Disposition), which browsers prefer over a `download` value.
+        <a className="tasks-button" href={taskVideoDownloadUrl(task.id)} download>
+          Download
+        </a>
+      )}
+      <button
+        type="button"
+        className="tasks-button"
+        disabled={busy}
+        onClick={() => {
+          again.reset();
+          remix.mutate(task.id);
+        }}
+      >
+        Remix
+      </button>
+      <button
+        type="button"
+        className="tasks-button"
+        disabled={busy}
+        onClick={() => {
+          remix.reset();
+          again.mutate(task.id, { onSuccess: (created) => onOpenTask(created.id) });
+        }}
+      >
+        Generate again
+      </button>
+      <p className="tasks-actions-status" role="status">
+        {remix.isPending && 'Loading this task’s inputs into the composer…'}
+        {remix.isSuccess && !busy && 'Loaded into the composer: change anything, then press Generate.'}
+        {again.isPending && 'Submitting the same request again…'}
+      </p>
+      {error && !busy && (
+        <p className="tasks-actions-error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { taskQueries } from '../../api/task-queries.ts';
+import { excerpt } from './format.ts';
+import { statusLabel } from './status-label.ts';
+import { TaskActions } from './task-actions.tsx';
+import { TaskFacts } from './task-facts.tsx';
+import { TaskMedia } from './task-media.tsx';
+
+interface TaskDetailProps {
+  id: string;
+  /** The row's copy, shown at once while the detail query loads. */
+  placeholder: StudioTask | undefined;
+  pollMs: number | false;
+  onClose: () => void;
+  /** Opens another task (the one "Generate again" created). */
+  onOpenTask: (id: string) => void;
+}
+
+export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: TaskDetailProps) {
+  const headingId = useId();
+  const query = useQuery({ ...taskQueries.detail(id, { pollMs }), placeholderData: placeholder });
+  const task = query.data;
+
+  return (
+    <article className="tasks-detail" aria-labelledby={headingId}>
+      <header className="tasks-detail-header">
+        <h3 id={headingId}>{task ? excerpt(task.prompt, 60) || 'Untitled (no prompt)' : 'Task'}</h3>
+        {task && (
+          <span className="tasks-status" data-status={task.status}>
+            {statusLabel(task.status)}
+          </span>
+        )}
+        <button type="button" className="tasks-close" onClick={onClose} aria-label="Close task details">
+          ×
+        </button>
+      </header>
+      {task ? (
+        <>
+          <TaskMedia task={task} />
+          <TaskActions task={task} onOpenTask={onOpenTask} />
+          <TaskFacts task={task} />
+        </>
+      ) : query.isError ? (
+        <div className="tasks-state" role="alert">
+          <p>This task could not be loaded: {query.error.message}</p>
+          <button type="button" onClick={() => void query.refetch()}>
+            Retry
+          </button>
+        </div>
+      ) : (
+        <p className="tasks-state" role="status">
+          Loading the task…
+        </p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,30 @@
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { formatTimestamp } from './format.ts';
+import { MOTION_LABELS, settingsLine } from './task-labels.ts';
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The task's ids, cost and timestamps: what someone reconciling with Kling's console needs. */
+export function TaskFacts({ task }: { task: StudioTask }) {
+  const rows: [string, string][] = [
+    ['Settings', `${settingsLine(task)} · ${MOTION_LABELS[task.motion]}`],
+    ['Task id', task.id],
+    ['External id', task.externalTaskId],
+    ['Kling task id', task.klingTaskId ?? 'not assigned yet'],
+    ['Units deducted', task.units ?? (task.status === 'failed' ? 'none reported' : 'known when finished')],
+    ['Created', formatTimestamp(task.createdAt)],
+    ['Updated', formatTimestamp(task.updatedAt)],
+  ];
+  if (task.finishedAt !== null) rows.push(['Finished', formatTimestamp(task.finishedAt)]);
+  if (task.video) rows.push(['Video', `${task.video.duration} s · ${mb(task.video.bytes)}`]);
+  return (
+    <dl className="tasks-facts">
+      {rows.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

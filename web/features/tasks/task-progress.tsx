@@ -1,0 +1,34 @@
+import { MODELS } from '../../../contract/capabilities/matrix.ts';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { formatApprox, formatElapsed } from './format.ts';
+import { taskProgress } from './progress.ts';
+
+/** Elapsed time against the model's typical time; no invented percentage (see progress.ts). */
+export function TaskProgress({ task, now }: { task: StudioTask; now: number }) {
+  const p = taskProgress(task, now);
+  const elapsed = formatElapsed(p.elapsedMs);
+  if (p.phase === 'done') return <span className="tasks-took">took {elapsed}</span>;
+
+  const usual = `${formatApprox(p.typicalSeconds)} for ${MODELS[task.model].label}`;
+  const text =
+    p.phase === 'overdue'
+      ? `${elapsed} elapsed, longer than the usual ${usual}; still working`
+      : `${elapsed} elapsed; usually ${usual}${p.phase === 'queued' ? ', waiting for Kling to start' : ''}`;
+  return (
+    <div className="tasks-progress" data-phase={p.phase}>
+      <div
+        role="progressbar"
+        aria-label="Progress"
+        aria-valuemin={0}
+        aria-valuemax={p.typicalSeconds}
+        // Overdue has no honest position: leaving valuenow out makes the bar indeterminate.
+        aria-valuenow={p.fraction === null ? undefined : Math.floor(p.elapsedMs / 1000)}
+        aria-valuetext={text}
+        className="tasks-progress-track"
+      >
+        <div className="tasks-progress-fill" style={{ inlineSize: `${(p.fraction ?? 1) * 100}%` }} />
+      </div>
+      <span className="tasks-progress-text">{text}</span>
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { applyTaskChange } from '../../api/task-cache.ts';
+import { makeList, makeTask } from '../../api/task-fixture.ts';
+import { TasksPanel } from './tasks-panel.tsx';
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+/** Serves GET /api/tasks from a list the test controls; jsdom has no EventSource, so the panel polls. */
+function serve(tasks: () => StudioTask[] | Response) {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string) => {
+      const t = tasks();
+      if (t instanceof Response) return t;
+      if (url.startsWith('/api/tasks?')) return json(makeList(t));
+      const task = t.find((x) => url === `/api/tasks/${x.id}`);
+      return task ? json({ task }) : json({ error: { code: 'not_found', message: 'No such task' } }, 404);
+    }),
+  );
+}
+
+function renderPanel() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <TasksPanel />
+    </QueryClientProvider>,
+  );
+  return { client, region: () => screen.getByRole('region', { name: 'Tasks' }) };
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('TasksPanel', () => {
+  it('lists tasks newest first with their status, settings and motion', async () => {
+    serve(() => [
+      makeTask({ id: 'b', prompt: 'second', status: 'processing', createdAt: 2000 }),
+      makeTask({
+        id: 'a',
+        prompt: 'first',
+        status: 'succeed',
+        motion: 'brush',
+        createdAt: 1000,
+        finishedAt: 9000,
+      }),
+    ]);
+    const { region } = renderPanel();
+    const rows = await within(region()).findAllByRole('listitem');
+    expect(rows.map((r) => within(r).getByRole('button').textContent)).toEqual(['second', 'first']);
+    expect(within(rows[0]!).getByText('Processing')).toBeTruthy();
+    expect(within(rows[0]!).getByRole('progressbar')).toBeTruthy();
+    expect(within(rows[1]!).getByText('Succeeded')).toBeTruthy();
+    expect(within(rows[1]!).getByText(/Kling 1\.0 · std · 5 s · Motion brush/)).toBeTruthy();
+  });
+
+  it('says what to do when there is no history yet', async () => {
+    serve(() => []);
+    const { region } = renderPanel();
+    expect(await within(region()).findByText(/No videos yet/)).toBeTruthy();
+    expect(within(region()).getByText(/press Generate/)).toBeTruthy();
+  });
+
+  it('says what went wrong and offers a retry when the list cannot load', async () => {
+    serve(() => json({ error: { code: 'internal', message: 'Database is locked' } }, 500));
+    const { region } = renderPanel();
+    const alert = await within(region()).findByRole('alert');
+    expect(alert.textContent).toMatch(/Database is locked/);
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
+  it('updates a row in place from a task event, without a refetch', async () => {
+    const task = makeTask({ id: 'live', prompt: 'live one', status: 'submitted' });
+    serve(() => [task]);
+    const { client, region } = renderPanel();
+    const row = await within(region()).findByRole('listitem');
+    const calls = vi.mocked(fetch).mock.calls.length;
+    act(() => applyTaskChange(client, { ...task, status: 'succeed', updatedAt: task.updatedAt + 1 }));
+    // TanStack batches cache notifications onto the next tick, hence find (not get).
+    expect(await within(row).findByText('Succeeded')).toBeTruthy();
+    // Same DOM node: the row was patched, not re-mounted.
+    expect(within(region()).getByRole('listitem')).toBe(row);
+    expect(vi.mocked(fetch).mock.calls.length).toBe(calls);
+  });
+
+  it('opens a failed task with Kling’s message and what to change', async () => {
+    serve(() => [
+      makeTask({
+        id: 'f',
+        prompt: 'doomed',
+        status: 'failed',
+        statusMessage: 'Kling could not make this video: Failure to pass the risk control system',
+        finishedAt: 1_760_000_005_000,
+      }),
+    ]);
+    const { region } = renderPanel();
+    fireEvent.click(await within(region()).findByRole('button', { name: 'doomed' }));
+    const detail = within(region()).getByRole('article');
+    expect(within(detail).getByText(/Failure to pass the risk control system/)).toBeTruthy();
+    expect(within(detail).getByText(/content check refused/)).toBeTruthy();
+    expect(within(detail).getByText(/What to change:/).parentElement?.textContent).toMatch(
+      /another start frame/,
+    );
+    expect(within(detail).getByRole('button', { name: 'Remix' })).toBeTruthy();
+    expect(within(detail).getByRole('button', { name: 'Generate again' })).toBeTruthy();
+    // No video, so nothing to download.
+    expect(within(detail).queryByRole('link', { name: 'Download' })).toBeNull();
+  });
+
+  it('shows a finished video with a download link', async () => {
+    serve(() => [
+      makeTask({
+        id: 'ok123456789',
+        prompt: 'sunset pan',
+        status: 'succeed',
+        finishedAt: 1_760_000_005_000,
+        units: '1',
+        video: { url: '/api/tasks/ok123456789/video', duration: '5.1', bytes: 2_000_000 },
+        thumbnailUrl: '/api/tasks/ok123456789/thumbnail',
+      }),
+    ]);
+    const { region } = renderPanel();
+    fireEvent.click(await within(region()).findByRole('button', { name: 'sunset pan' }));
+    const detail = within(region()).getByRole('article');
+    const video = detail.querySelector('video');
+    expect(video?.getAttribute('src')).toBe('/api/tasks/ok123456789/video');
+    expect(video?.getAttribute('poster')).toBe('/api/tasks/ok123456789/thumbnail');
+    expect(video?.loop).toBe(true);
+    expect(video?.controls).toBe(true);
+    const download = within(detail).getByRole('link', { name: 'Download' });
+    expect(download.getAttribute('href')).toBe('/api/tasks/ok123456789/video?download=1');
+    expect(download.hasAttribute('download')).toBe(true);
+    expect(within(detail).getByText('ok123456789')).toBeTruthy();
+    expect(within(detail).getByText('studio-ext-1')).toBeTruthy();
+  });
+});
+
+describe('TasksPanel with lastCreatedId', () => {
+  it('opens the task the composer just created', async () => {
+    const created = makeTask({ id: 'new', prompt: 'fresh one' });
+    serve(() => [created]);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const ui = (id: string | null) => (
+      <QueryClientProvider client={client}>
+        <TasksPanel lastCreatedId={id} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(ui(null));
+    const region = screen.getByRole('region', { name: 'Tasks' });
+    await within(region).findByRole('listitem');
+    expect(within(region).queryByRole('article')).toBeNull();
+    rerender(ui('new'));
+    const detail = await within(region).findByRole('article');
+    expect(within(detail).getByRole('heading').textContent).toBe('fresh one');
+  });
+});
