@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
 import sharp from 'sharp';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createApp } from '../app.ts';
@@ -101,6 +102,7 @@ export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promis
 
 export interface Studio {
   url: string;
+  app: Hono;
   services: Services;
   dataDir: string;
   /** Every line the studio logged (already redacted, as it would be printed). */
@@ -114,7 +116,13 @@ export interface Studio {
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
 export async function startStudio(
   sim: { baseUrl: string },
-  opts: { env?: Record<string, string>; clock?: Clock; auth?: KlingAuth; dataDir?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    auth?: KlingAuth;
+    dataDir?: string;
+    port?: number;
+  } = {},
 ): Promise<Studio> {
   const dataDir = opts.dataDir ?? tempDir('studio');
   const config = loadConfig({
@@ -150,7 +158,7 @@ export async function startStudio(
   });
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () =>
       resolve(s as Server),
     ) as Server;
   });
@@ -159,6 +167,7 @@ export async function startStudio(
   const doFetch = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
   return {
     url,
+    app,
     services,
     dataDir,
     logLines,
@@ -178,6 +187,16 @@ export async function startStudio(
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port that was free a moment ago (for a studio whose PUBLIC_URL must be known before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** Polls GET /api/tasks/:id until `done` holds (or throws after `timeoutMs`). */
