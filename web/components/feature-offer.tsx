@@ -9,20 +9,18 @@ interface FeatureOfferProps {
   /** "kling-v1-5 pro 5s", when there is a setup to switch to. */
   switchLabel?: string;
   onSwitch?(): void;
+  /** What the switch would leave unsupported ("camera control"), so the creator is not surprised. */
+  conflicts?: readonly string[];
+  /** A quiet one-paragraph note instead of the highlighted box (for optional extras). */
+  compact?: boolean;
   children?: ReactNode;
 }
 
 /** "X is not available on this setup; it is on …" with a one-click switch. */
-export function FeatureOffer({
-  title,
-  current,
-  availableOn,
-  switchLabel,
-  onSwitch,
-  children,
-}: FeatureOfferProps) {
+export function FeatureOffer(props: FeatureOfferProps) {
+  const { title, current, availableOn, switchLabel, onSwitch, conflicts = [], compact, children } = props;
   return (
-    <div className="offer" role="note">
+    <div className={compact ? 'offer offer--compact' : 'offer'} role="note">
       <p className="offer__text">
         <strong>{title}</strong> is not available on <code>{current}</code>.{' '}
         {availableOn.length > 0 ? (
@@ -42,9 +40,16 @@ export function FeatureOffer({
       </p>
       {children}
       {switchLabel && onSwitch && (
-        <button type="button" className="button button--primary" onClick={onSwitch}>
-          Switch to {switchLabel}
-        </button>
+        <div className="offer__actions">
+          <button type="button" className={compact ? 'button' : 'button button--primary'} onClick={onSwitch}>
+            Switch to {switchLabel}
+          </button>
+          {conflicts.length > 0 && (
+            <span className="offer__conflict">
+              {conflicts.join(' and ')} {conflicts.length > 1 ? "aren't" : "isn't"} available there
+            </span>
+          )}
+        </div>
       )}
     </div>
   );

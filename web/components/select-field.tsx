@@ -15,6 +15,8 @@ interface SelectFieldProps<T extends string> {
   /** Shown under the select (e.g. why the whole select is off). */
   hint?: string;
   describedBy?: string;
+  /** What the options are, for "7 models: no camera control". */
+  noun?: string;
 }
 
 /**
@@ -22,15 +24,16 @@ interface SelectFieldProps<T extends string> {
  * their own text (a native option can show nothing else), and the reasons are repeated under the field.
  */
 export function SelectField<T extends string>(props: SelectFieldProps<T>) {
-  const { label, value, choices, onChange, disabled, hint, describedBy } = props;
+  const { label, value, choices, onChange, disabled, hint, describedBy, noun = 'options' } = props;
   const id = useId();
   const off = choices.filter((c) => c.disabledReason);
-  // Grouped by reason: "Kling 1.0, Kling 1.6: no camera control."
+  // Grouped by reason, short: "kling-v1, kling-v1-6: no camera control." or "7 models: …".
   const byReason = new Map<string, string[]>();
-  for (const c of off) byReason.set(c.disabledReason!, [...(byReason.get(c.disabledReason!) ?? []), c.label]);
-  const notes = [hint, ...[...byReason].map(([reason, labels]) => `${labels.join(', ')}: ${reason}.`)].filter(
-    Boolean,
-  ) as string[];
+  for (const c of off) byReason.set(c.disabledReason!, [...(byReason.get(c.disabledReason!) ?? []), c.value]);
+  const groups = [...byReason].map(([reason, values]) =>
+    values.length > 3 ? `${values.length} ${noun}: ${reason}.` : `${values.join(', ')}: ${reason}.`,
+  );
+  const notes = [hint, ...groups].filter(Boolean) as string[];
   return (
     <div className="field">
       <label htmlFor={id} className="field__label">

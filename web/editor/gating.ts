@@ -69,7 +69,7 @@ export function modeChoices(model: ModelName, features: readonly Feature[]): Cho
   const caps: ModelCapabilities = MODELS[model];
   return caps.modes.map((mode) => ({
     value: mode,
-    label: mode === 'std' ? 'Standard (std)' : 'Professional (pro)',
+    label: mode === 'std' ? 'Standard' : 'Pro',
     disabledReason: reasonFor(
       caps.durations.map((duration) => ({ model, mode, duration })),
       features,
@@ -154,6 +154,8 @@ export interface FeatureOffer {
   availableOn: string[];
   /** The setup to switch to (keeping the other features the draft uses), when the current one lacks it. */
   switchTo: Setup | undefined;
+  /** Features the draft uses that `switchTo` cannot carry (the creator must give them up to switch). */
+  conflicts: Feature[];
 }
 
 /** For a feature the creator picked: is it available here, where else, and which setup to offer. */
@@ -168,5 +170,6 @@ export function featureOffer(d: Draft, feature: Feature): FeatureOffer {
   const switchTo = supportsAll(current, wanted)
     ? undefined
     : (closestSetup(current, wanted) ?? closestSetup(current, [feature]));
-  return { feature, supported, availableOn, switchTo };
+  const conflicts = switchTo ? others.filter((f) => !supports(switchTo, f)) : [];
+  return { feature, supported, availableOn, switchTo, conflicts };
 }

@@ -4,6 +4,7 @@ import {
   CAMERA_TYPES,
   type CameraType,
   describeSetup,
+  FEATURE_LABELS,
   setupsSupporting,
   variantOf,
 } from '../../../contract/capabilities/matrix.ts';
@@ -72,6 +73,7 @@ export function CameraPanel({ image }: CameraPanelProps) {
           availableOn={offer.availableOn}
           switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
           onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
+          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
         />
       )}
       <div className="camera-panel__grid">

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { describeSetup } from '../../../contract/capabilities/matrix.ts';
+import { describeSetup, FEATURE_LABELS } from '../../../contract/capabilities/matrix.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
 import { currentSetup, featureOffer } from '../../editor/gating.ts';
@@ -25,6 +25,7 @@ export function EndFramePanel() {
           availableOn={offer.availableOn}
           switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
           onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
+          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
         />
       )}
       <FramePicker slot="end" title="End frame" />

@@ -23,7 +23,13 @@ export function SetupFields() {
   return (
     <div className="setup-fields">
       <div className="setup-fields__row">
-        <SelectField label="Model" value={draft.model} choices={modelChoices(features)} onChange={setModel} />
+        <SelectField
+          label="Model"
+          noun="models"
+          value={draft.model}
+          choices={modelChoices(features)}
+          onChange={setModel}
+        />
         <SelectField
           label="Mode"
           value={hasModes ? draft.mode : ''}

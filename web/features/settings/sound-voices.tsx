@@ -1,6 +1,6 @@
 import { type RefObject, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { describeSetup, variantOf } from '../../../contract/capabilities/matrix.ts';
+import { describeSetup, FEATURE_LABELS, variantOf } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { FieldIssues } from '../../components/field-issues.tsx';
@@ -54,11 +54,13 @@ export function SoundVoices({ promptRef }: { promptRef: RefObject<HTMLTextAreaEl
       <legend className="field__label">Sound &amp; voices</legend>
       {soundOff && voicesOff && (
         <FeatureOffer
+          compact
           title="Sound and voices"
           current={describeSetup(setup)}
           availableOn={offer.availableOn}
           switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
           onSwitch={offer.switchTo ? () => a.applySetup(offer.switchTo!) : undefined}
+          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
         />
       )}
       <label className="switch">
