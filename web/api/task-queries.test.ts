@@ -1,7 +1,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeList, makeTask } from './task-fixture.ts';
-import { TASK_POLL_MS, taskKeys, taskQueries } from './task-queries.ts';
+import { TASK_IDLE_POLL_MS, TASK_POLL_MS, taskKeys, taskQueries } from './task-queries.ts';
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -37,12 +37,13 @@ describe('taskQueries.list', () => {
     expect(data.tasks[0]?.id).toBe('task-1');
   });
 
-  it('polls while a task on the page runs, and stops when all are final or the stream is live', async () => {
+  it('polls briskly while a task on the page runs, slowly when all are final, never when the stream is live', async () => {
     const running = makeList([makeTask({ status: 'processing' })]);
     const done = makeList([makeTask({ status: 'succeed' }), makeTask({ id: 'b', status: 'failed' })]);
     expect(await intervalFor(taskQueries.list(), running)).toBe(TASK_POLL_MS);
-    expect(await intervalFor(taskQueries.list(), done)).toBe(false);
+    expect(await intervalFor(taskQueries.list(), done)).toBe(TASK_IDLE_POLL_MS);
     expect(await intervalFor(taskQueries.list({}, { pollMs: false }), running)).toBe(false);
+    expect(await intervalFor(taskQueries.list({}, { pollMs: false }), done)).toBe(false);
   });
 });
 

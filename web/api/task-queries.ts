@@ -15,6 +15,8 @@ export type TaskListParams = z.output<typeof taskListQuerySchema>;
 
 /** How often to poll an unfinished task when the event stream cannot be relied on. */
 export const TASK_POLL_MS = 2000;
+/** How often a list with nothing running is re-read while the stream is down: tasks may start elsewhere. */
+export const TASK_IDLE_POLL_MS = 5000;
 
 /** `false` turns polling off (the event stream is live and keeps the cache current). */
 export interface PollOptions {
@@ -48,9 +50,12 @@ export const taskQueries = {
       queryFn: ({ signal }) => apiFetch(`/api/tasks?${search}`, taskListSchema, { signal }),
       // Paging or filtering keeps the old page on screen until the new one arrives: no empty flash.
       placeholderData: keepPreviousData,
-      // A page whose tasks are all final cannot change by itself; new tasks arrive through the
-      // create mutation, the event stream, or a refetch on window focus.
-      refetchInterval: (query) => (pollMs !== false && hasUnfinished(query.state.data) ? pollMs : false),
+      // Without the stream, only polling shows a task started in another tab: briskly while something
+      // on the page runs, slowly otherwise.
+      refetchInterval: (query) => {
+        if (pollMs === false) return false;
+        return hasUnfinished(query.state.data) ? pollMs : Math.max(pollMs, TASK_IDLE_POLL_MS);
+      },
     });
   },
 

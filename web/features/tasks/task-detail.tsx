@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { taskQueries } from '../../api/task-queries.ts';
 import { excerpt } from './format.ts';
@@ -20,11 +20,17 @@ interface TaskDetailProps {
 
 export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: TaskDetailProps) {
   const headingId = useId();
+  const ref = useRef<HTMLElement>(null);
   const query = useQuery({ ...taskQueries.detail(id, { pollMs }), placeholderData: placeholder });
   const task = query.data;
 
+  // The detail sits below the list: bring it into view when a task is picked (a no-op if it is visible).
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, []);
+
   return (
-    <article className="tasks-detail" aria-labelledby={headingId}>
+    <article ref={ref} className="tasks-detail" aria-labelledby={headingId}>
       <header className="tasks-detail-header">
         <h3 id={headingId}>{task ? excerpt(task.prompt, 60) || 'Untitled (no prompt)' : 'Task'}</h3>
         {task && (

@@ -2,7 +2,10 @@ import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { formatTimestamp } from './format.ts';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const size = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 /** The task's ids, cost and timestamps: what someone reconciling with Kling's console needs. */
 export function TaskFacts({ task }: { task: StudioTask }) {
@@ -16,7 +19,7 @@ export function TaskFacts({ task }: { task: StudioTask }) {
     ['Updated', formatTimestamp(task.updatedAt)],
   ];
   if (task.finishedAt !== null) rows.push(['Finished', formatTimestamp(task.finishedAt)]);
-  if (task.video) rows.push(['Video', `${task.video.duration} s · ${mb(task.video.bytes)}`]);
+  if (task.video) rows.push(['Video', `${task.video.duration} s · ${size(task.video.bytes)}`]);
   return (
     <dl className="tasks-facts">
       {rows.map(([term, value]) => (

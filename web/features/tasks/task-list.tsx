@@ -72,7 +72,7 @@ export function TaskList({ query, filter, onClearFilter, selectedId, onSelect, .
             now={now}
             selected={task.id === selectedId}
             onSelect={onSelect}
-            compareChecked={task.status === 'succeed' ? compare.compareIds.includes(task.id) : undefined}
+            compareChecked={task.video ? compare.compareIds.includes(task.id) : undefined}
             onToggleCompare={compare.onToggleCompare}
           />
         ))}
