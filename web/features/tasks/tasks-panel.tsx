@@ -14,16 +14,16 @@ import './tasks.css';
 
 export const TASKS_PAGE_SIZE = 20;
 
-/**
- * The "Tasks" region: history newest first, live from the event stream (polling while it is down),
- * with the selected task's detail and a side-by-side comparison of two finished videos.
- * What the user is looking at (page, filter, selection) is local UI state; tasks stay in TanStack Query.
- */
 export interface TasksPanelProps {
   /** The task this tab just created (the composer's Generate): the panel opens it, so progress shows at once. */
   lastCreatedId?: string | null;
 }
 
+/**
+ * The "Tasks" region: history newest first, live from the event stream (polling while it is down),
+ * with the selected task's detail and a side-by-side comparison of two finished videos.
+ * What the user is looking at (page, filter, selection) is local UI state; tasks stay in TanStack Query.
+ */
 export function TasksPanel({ lastCreatedId = null }: TasksPanelProps) {
   const headingId = useId();
   const stream = useTaskEvents();
