@@ -14,21 +14,20 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
-const secret = (what: string) =>
-  z.string().trim().min(6, `${what} looks too short to be real (at least 6 characters)`);
+const secret = z.string().trim().min(6, 'looks too short to be a real key (at least 6 characters)');
 
 export const envSchema = z.object({
   PORT: withDefault(int(0, 65535), 8787),
   HOST: withDefault(z.string().trim().min(1), '127.0.0.1'),
   DATA_DIR: withDefault(z.string().trim().min(1), './data'),
 
-  KLING_ACCESS_KEY: opt(secret('KLING_ACCESS_KEY')),
-  KLING_SECRET_KEY: opt(secret('KLING_SECRET_KEY')),
-  KLING_API_KEY: opt(secret('KLING_API_KEY')),
+  KLING_ACCESS_KEY: opt(secret),
+  KLING_SECRET_KEY: opt(secret),
+  KLING_API_KEY: opt(secret),
   KLING_BASE_URL: opt(httpUrl),
 
   PUBLIC_URL: opt(httpUrl),
-  APP_TOKEN: opt(z.string().min(12, 'APP_TOKEN must be at least 12 characters, or unset')),
+  APP_TOKEN: opt(z.string().min(12, 'must be at least 12 characters, or unset')),
 
   /** Wallet guard: creates per client per minute (0 = off) and tasks running at once (0 = off). */
   RATE_LIMIT_CREATES_PER_MIN: withDefault(int(0), 20),

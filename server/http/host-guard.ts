@@ -17,9 +17,13 @@ export function hostGuard(opts: { bindHost: string; publicUrl: string | undefine
   const publicHost = opts.publicUrl ? new URL(opts.publicUrl).hostname.toLowerCase() : undefined;
   return async (c, next) => {
     if (!active) return next();
-    const raw = c.req.header('host') ?? '';
+    const raw = c.req.header('host') ?? new URL(c.req.url).host;
     const host = raw.replace(/:\d+$/, '').toLowerCase();
     if (isLoopbackHost(host) || host === publicHost) return next();
-    throw new StudioError(400, 'host_not_allowed', 'This studio only answers on its own address.');
+    // Answered here rather than thrown: this guard also fronts the SPA files, outside /api's handlers.
+    return c.json(
+      new StudioError(400, 'host_not_allowed', 'This studio only answers on its own address.').toBody(),
+      400,
+    );
   };
 }

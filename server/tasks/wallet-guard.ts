@@ -29,7 +29,7 @@ export function createWalletGuard(opts: {
           throw new StudioError(
             429,
             'too_many_running',
-            `${running} tasks are already running (the studio allows ${opts.maxRunningTasks} at once). Wait for one to finish, then try again.`,
+            `${running} ${running === 1 ? 'task is' : 'tasks are'} already running (the studio allows ${opts.maxRunningTasks} at once). Wait for one to finish, then try again.`,
           );
       }
       if (opts.createsPerMinute > 0) {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, KLING_GLOBAL_BASE_URL, loadConfig } from './config.ts';
+
+const AK = 'ak-abcdefgh';
+const SK = 'sk-supersecret-value';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '/srv/studio');
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('defaults to loopback:8787, ./data and the built-in simulator', () => {
+    const c = loadConfig({}, '/srv/studio');
+    expect(c).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: '/srv/studio/data',
+      publicUrl: undefined,
+    });
+    expect(c.upstream.kind).toBe('simulator');
+    expect(c.walletGuard).toEqual({ createsPerMinute: 20, maxRunningTasks: 20 });
+    expect(c.tracker).toMatchObject({ pollMinMs: 2000, pollMaxMs: 30_000 });
+    expect(c.bodyLimitBytes).toBe(48 * 1024 * 1024);
+  });
+
+  it('uses Kling’s global endpoint with a key pair, or the given base URL', () => {
+    const c = loadConfig({ KLING_ACCESS_KEY: AK, KLING_SECRET_KEY: SK });
+    expect(c.upstream).toEqual({
+      kind: 'kling',
+      baseUrl: KLING_GLOBAL_BASE_URL,
+      credentials: { type: 'jwt', accessKey: AK, secretKey: SK },
+    });
+    const local = loadConfig({ KLING_API_KEY: 'api-key-123456', KLING_BASE_URL: 'http://127.0.0.1:8686/' });
+    expect(local.upstream).toEqual({
+      kind: 'kling',
+      baseUrl: 'http://127.0.0.1:8686',
+      credentials: { type: 'apiKey', apiKey: 'api-key-123456' },
+    });
+  });
+
+  it('treats empty values as unset (as .env files leave them)', () => {
+    expect(loadConfig({ KLING_ACCESS_KEY: '', KLING_SECRET_KEY: ' ', PORT: '' }).upstream.kind).toBe(
+      'simulator',
+    );
+  });
+
+  it.each([
+    [{ KLING_ACCESS_KEY: AK }, /KLING_ACCESS_KEY is set but KLING_SECRET_KEY is not/],
+    [{ KLING_SECRET_KEY: SK }, /KLING_SECRET_KEY is set but KLING_ACCESS_KEY is not/],
+    [{ KLING_ACCESS_KEY: AK, KLING_SECRET_KEY: SK, KLING_API_KEY: 'api-key-123456' }, /not both/],
+    [{ KLING_BASE_URL: 'http://127.0.0.1:8686' }, /KLING_BASE_URL is set but no Kling keys are/],
+    [{ PORT: 'eighty' }, /^PORT:/],
+    [{ PORT: '70000' }, /^PORT:/],
+    [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must be an http\(s\) URL/],
+    [{ APP_TOKEN: 'short' }, /^APP_TOKEN: must be at least 12/],
+    [{ POLL_MIN_MS: '5000', POLL_MAX_MS: '1000' }, /POLL_MIN_MS must not be larger/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL:/],
+  ])('fails fast on %o', (env, message) => {
+    const found = problems(env);
+    expect(
+      found.some((p) => message.test(p)),
+      found.join('\n'),
+    ).toBe(true);
+  });
+
+  it('names the problem, never the value', () => {
+    const found = problems({ KLING_ACCESS_KEY: 'x', KLING_SECRET_KEY: 'abc' }).join('\n');
+    expect(found).toMatch(/KLING_ACCESS_KEY/);
+    expect(found).not.toContain('abc');
+  });
+
+  it('strips a trailing slash from PUBLIC_URL and splits the fetch allow-list', () => {
+    const c = loadConfig({ PUBLIC_URL: 'https://studio.example.com/', URL_FETCH_ALLOW_HOSTS: 'a:1, b ,' });
+    expect(c.publicUrl).toBe('https://studio.example.com');
+    expect(c.urlFetch.allowHosts).toEqual(['a:1', 'b']);
+  });
+});

@@ -1,0 +1,103 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StudioTask, taskEnvelopeSchema, taskListSchema } from '../contract/schemas/studio-api.ts';
+import {
+  b64,
+  png,
+  SIM_KEYS,
+  startTestSim,
+  type TestSim,
+  tempDir,
+  waitForTask,
+} from './testing/studio-harness.ts';
+import { type StudioProcess, startStudioProcess } from './testing/studio-process.ts';
+import { NEVER_CONFIRMED } from './tracker/failure-words.ts';
+
+/**
+ * Crash durability: the studio runs as its own process (tsx server/main.ts) against a standalone simulator,
+ * is killed with SIGKILL while 20 tasks are in flight and one create is unanswered, then started again on
+ * the same DATA_DIR. Every task is still listed and reaches its final state with an archived video, and the
+ * simulator holds exactly one task per submission.
+ */
+let sim: TestSim;
+let dataDir: string;
+let studio: StudioProcess | undefined;
+
+beforeAll(async () => {
+  // Slow enough that every task is still running when the studio dies.
+  sim = await startTestSim({ phaseMs: 1500 });
+  dataDir = tempDir('restart');
+});
+afterAll(async () => {
+  await studio?.kill();
+  await sim.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  DATA_DIR: dataDir,
+  KLING_ACCESS_KEY: SIM_KEYS.accessKey,
+  KLING_SECRET_KEY: SIM_KEYS.secretKey,
+  KLING_BASE_URL: sim.baseUrl,
+  POLL_MIN_MS: '100',
+  POLL_MAX_MS: '300',
+  CONFIRM_WINDOW_MS: '1500',
+  UPSTREAM_TIMEOUT_MS: '5000',
+  // 21 creates in a few seconds: above the wallet guard's defaults (20 a minute, 20 running).
+  RATE_LIMIT_CREATES_PER_MIN: '100',
+  MAX_RUNNING_TASKS: '100',
+});
+
+describe('kill -9 and restart', () => {
+  it('keeps every task and finishes them all, with exactly one upstream task each', async () => {
+    studio = await startStudioProcess(env());
+    const first = studio;
+    const api = (path: string, init?: RequestInit) => fetch(`${first.url}${path}`, init);
+    const image = b64(await png(640, 360));
+    const created: StudioTask[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await api('/api/tasks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image, prompt: `crash test ${i}` }),
+      });
+      expect(res.status).toBe(201);
+      created.push(taskEnvelopeSchema.parse(await res.json()).task);
+    }
+    // One more whose answer never comes: the studio dies while Kling is "thinking" about it.
+    const unanswered = api('/api/tasks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image, prompt: '[sim:slow=4000] cut off' }),
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    await first.kill('SIGKILL');
+    await unanswered;
+    expect((await sim.tasks()).every((t) => t.task_status !== 'succeed')).toBe(true);
+
+    studio = await startStudioProcess(env());
+    const second = studio;
+    const again = (path: string) => fetch(`${second.url}${path}`);
+    const list = taskListSchema.parse(await (await again('/api/tasks?pageSize=100')).json());
+    expect(list.total).toBe(21);
+    for (const t of created) expect(list.tasks.map((x) => x.id)).toContain(t.id);
+
+    for (const t of created) {
+      const done = await waitForTask({ fetch: again }, t.id, undefined, 30_000);
+      expect(done.status).toBe('succeed');
+      expect(done.video?.bytes).toBeGreaterThan(0);
+      const video = await again(`/api/tasks/${t.id}/video`);
+      expect(video.status).toBe(200);
+      await video.arrayBuffer();
+    }
+    const cutOff = list.tasks.find((t) => t.prompt.includes('cut off'))!;
+    const resolved = await waitForTask({ fetch: again }, cutOff.id, undefined, 30_000);
+    expect(resolved.status).toBe('failed');
+    expect(resolved.statusMessage).toBe(NEVER_CONFIRMED);
+
+    const stats = await sim.stats();
+    expect(stats.tasksCreated).toBe(20);
+    expect(stats.creates).toBe(21);
+    expect(second.output()).toMatch(/Resumed tracking 21 unfinished tasks/);
+  });
+});

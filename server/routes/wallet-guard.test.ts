@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
+import { b64, png, startStudio, startTestSim, type TestSim } from '../testing/studio-harness.ts';
+
+/** The wallet guard answers 429 with a message before anything reaches Kling. */
+let sim: TestSim;
+let image: string;
+
+beforeAll(async () => {
+  sim = await startTestSim({ phaseMs: 60_000 });
+  image = b64(await png(640, 360));
+});
+afterAll(() => sim.close());
+
+describe('wallet guard', () => {
+  it('limits creates per client per minute', async () => {
+    await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    const studio = await startStudio(sim, {
+      env: { RATE_LIMIT_CREATES_PER_MIN: '2', MAX_RUNNING_TASKS: '0' },
+    });
+    try {
+      expect((await studio.create({ image })).status).toBe(201);
+      expect((await studio.create({ image })).status).toBe(201);
+      const third = await studio.create({ image });
+      expect(third.status).toBe(429);
+      const { error } = apiErrorSchema.parse(await third.json());
+      expect(error.code).toBe('rate_limited');
+      expect(error.message).toMatch(/in the last minute \(the limit is 2\)/);
+      expect((await sim.stats()).creates).toBe(2);
+    } finally {
+      await studio.close();
+    }
+  });
+
+  it('limits tasks running at once', async () => {
+    await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    const studio = await startStudio(sim, {
+      env: { RATE_LIMIT_CREATES_PER_MIN: '0', MAX_RUNNING_TASKS: '1' },
+    });
+    try {
+      expect((await studio.create({ image })).status).toBe(201);
+      const second = await studio.create({ image });
+      expect(second.status).toBe(429);
+      const { error } = apiErrorSchema.parse(await second.json());
+      expect(error.code).toBe('too_many_running');
+      expect(error.message).toMatch(/1 task is already running/);
+      expect((await sim.stats()).creates).toBe(1);
+    } finally {
+      await studio.close();
+    }
+  });
+});
