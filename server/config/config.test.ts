@@ -81,3 +81,17 @@ describe('config', () => {
     expect(c.urlFetch.allowHosts).toEqual(['a:1', 'b']);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the studio reads, and parses as a valid config', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { envSchema } = await import('./env-schema.ts');
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const entries = text
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]);
+    expect(entries.map(([k]) => k).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    expect(loadConfig(Object.fromEntries(entries)).upstream.kind).toBe('simulator');
+  });
+});
