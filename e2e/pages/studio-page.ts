@@ -1,0 +1,90 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { FilePayload } from '../assets/frame-images.ts';
+
+export type AxisName = 'Horizontal' | 'Vertical' | 'Pan' | 'Tilt' | 'Roll' | 'Zoom';
+export type MotionTabName = 'Start & end frames' | 'Motion brush' | 'Camera';
+
+/**
+ * The composer as a creator sees it: located by accessible names only (design.md), exact, so other
+ * controls mentioning the same words ("Generate again") never match.
+ */
+export class StudioPage {
+  readonly startFrame: Locator;
+  readonly endFrame: Locator;
+  readonly model: Locator;
+  readonly mode: Locator;
+  readonly duration: Locator;
+  readonly prompt: Locator;
+  readonly negativePrompt: Locator;
+  readonly generate: Locator;
+  readonly generateReasons: Locator;
+  readonly submitted: Locator;
+  readonly submitError: Locator;
+  readonly requestJson: Locator;
+
+  constructor(readonly page: Page) {
+    this.startFrame = page.getByLabel('Start frame', { exact: true });
+    this.endFrame = page.getByLabel('End frame', { exact: true });
+    this.model = page.getByLabel('Model', { exact: true });
+    this.mode = page.getByLabel('Mode', { exact: true });
+    this.duration = page.getByLabel('Duration', { exact: true });
+    this.prompt = page.getByLabel('Prompt', { exact: true });
+    this.negativePrompt = page.getByLabel('Negative prompt', { exact: true });
+    this.generate = page.getByRole('button', { name: 'Generate', exact: true });
+    this.generateReasons = page.locator('.reasons');
+    this.submitted = page.getByText(/^Submitted as task/);
+    this.submitError = page.getByRole('alert').filter({ hasText: 'Not submitted' });
+    this.requestJson = page.getByTestId('request-json');
+  }
+
+  async goto() {
+    await this.page.goto('/');
+    await expect(this.generate).toBeVisible();
+  }
+
+  tab(name: MotionTabName): Locator {
+    return this.page.getByRole('tab', { name, exact: true });
+  }
+
+  slider(name: AxisName): Locator {
+    return this.page.getByRole('slider', { name, exact: true });
+  }
+
+  /** "That image can't be used:" under a frame picker. */
+  rejection(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: "That image can't be used" });
+  }
+
+  /** The "1280 × 720 px" line under a frame, once it is accepted. */
+  frameMeta(width: number, height: number): Locator {
+    return this.page.getByText(`${width} × ${height} px`, { exact: true });
+  }
+
+  async uploadStart(file: FilePayload) {
+    await this.startFrame.setInputFiles(file);
+  }
+
+  async uploadEnd(file: FilePayload) {
+    await this.tab('Start & end frames').click();
+    await this.endFrame.setInputFiles(file);
+  }
+
+  /** Accepts the composer's offer to move to a setup that supports what was picked. */
+  async switchTo(setup: string) {
+    await this.page.getByRole('button', { name: `Switch to ${setup}`, exact: true }).click();
+  }
+
+  async setCamera(axis: AxisName, value: number) {
+    await this.tab('Camera').click();
+    await this.slider(axis).fill(String(value));
+  }
+
+  option(select: Locator, value: string): Locator {
+    return select.locator(`option[value="${value}"]`);
+  }
+
+  async submit() {
+    await expect(this.generate).toBeEnabled();
+    await this.generate.click();
+  }
+}
