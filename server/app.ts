@@ -27,6 +27,17 @@ export type { AppDeps } from './app-deps.ts';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    const started = Date.now();
+    await next();
+    // Paths only (no query, no bodies); callback tokens in paths are redacted by the logger.
+    deps.log.debug('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Date.now() - started,
+    });
+  });
   app.use('*', securityHeaders());
   app.use('*', hostGuard({ bindHost: deps.config.host, publicUrl: deps.config.publicUrl }));
   app.use('/api/*', requireAppToken(deps.config.appToken));

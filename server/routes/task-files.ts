@@ -65,6 +65,14 @@ export function downloadName(record: Pick<TaskRecord, 'id' | 'model'>): string {
   return `motion-studio-${record.model}-${record.id.slice(0, 8)}.mp4`.replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
+async function readStoredBase64(path: string): Promise<string> {
+  try {
+    return (await readFile(path)).toString('base64');
+  } catch {
+    throw new StudioError(404, 'inputs_missing', 'The input images of this task are no longer stored');
+  }
+}
+
 /** The stored request with every `input:<field>` reference replaced by the image again. */
 async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInputs> {
   const dir = inputsDir(dataDir, record.id);
@@ -74,7 +82,7 @@ async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInp
     const { file, sourceUrl, ...facts } = stored;
     images[field] = { ...facts, url: `/api/tasks/${record.id}/inputs/${inputName(field)}` };
     values[inputRef(field)] =
-      stored.source === 'url' && sourceUrl ? sourceUrl : (await readFile(join(dir, file))).toString('base64');
+      stored.source === 'url' && sourceUrl ? sourceUrl : await readStoredBase64(join(dir, file));
   }
   const swap = (v: string | undefined) => (v !== undefined ? (values[v] ?? v) : undefined);
   const { external_task_id: _ext, callback_url: _cb, ...rest } = record.request;
