@@ -30,10 +30,8 @@ export class MaskBitmap {
     this.tilesX = Math.ceil(width / TILE);
     this.tilesY = Math.ceil(height / TILE);
     this.tileSet = new Uint8Array(this.tilesX * this.tilesY);
-    if (data) {
-      this.refreshTiles(this.allTiles());
-      this.markDirty({ x: 0, y: 0, width, height });
-    }
+    // A new bitmap always gets a new display mirror, which copies its painted tiles; nothing is dirty yet.
+    if (data) this.refreshTiles(this.allTiles());
   }
 
   get empty(): boolean {

@@ -4,16 +4,29 @@
  * history affordable on a 4096×4096 frame. Runs are stored as [value, length lo, length hi].
  */
 export function rleEncode(src: Uint8Array): Uint8Array {
-  const out: number[] = [];
+  // Written into a growing typed buffer: this runs over every touched tile when a stroke ends.
+  let out = new Uint8Array(256);
+  let o = 0;
   let i = 0;
-  while (i < src.length) {
+  const len = src.length;
+  while (i < len) {
     const v = src[i]!;
-    let n = 1;
-    while (i + n < src.length && src[i + n] === v && n < 0xffff) n++;
-    out.push(v, n & 0xff, n >> 8);
-    i += n;
+    let j = i + 1;
+    const stop = Math.min(len, i + 0xffff);
+    while (j < stop && src[j] === v) j++;
+    if (o + 3 > out.length) {
+      const grown = new Uint8Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    const n = j - i;
+    out[o] = v;
+    out[o + 1] = n & 0xff;
+    out[o + 2] = n >> 8;
+    o += 3;
+    i = j;
   }
-  return Uint8Array.from(out);
+  return out.slice(0, o);
 }
 
 /** Decodes into `dst` (whose length is the decoded length). */

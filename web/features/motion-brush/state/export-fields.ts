@@ -1,3 +1,5 @@
+// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
+import './boot.ts';
 import { pathToApiTrajectory } from '../../../../contract/geometry/points.ts';
 import { scalePath } from '../model/path-edit.ts';
 import type { MotionBrushFields, MotionBrushViolation, Size } from '../model/types.ts';

@@ -1,3 +1,5 @@
+// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
+import './boot.ts';
 import { apiToImage } from '../../../../contract/geometry/points.ts';
 import { DYNAMIC_COLORS, STATIC_COLOR } from '../model/colors.ts';
 import type { MotionBrushFields, Size } from '../model/types.ts';

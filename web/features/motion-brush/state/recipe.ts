@@ -1,3 +1,5 @@
+// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
+import './boot.ts';
 import { z } from 'zod';
 import { encodeBase64 } from '../../../../contract/images/base64.ts';
 import { LIMITS } from '../../../../contract/limits.ts';

@@ -1,0 +1,22 @@
+/**
+ * The motion brush feature's public face. The composer hosts the editor and builds the request's
+ * motion-brush fields through these; nothing else in here is meant to be imported from outside.
+ */
+import './state/boot.ts';
+import { useMemo } from 'react';
+import { motionBrushViolationsOf } from './model/violations.ts';
+import { useMotionBrushStore } from './state/store.ts';
+
+export type { MaskEntry, MotionBrushFields, MotionBrushViolation, Tool } from './model/types.ts';
+export { resetMotionBrush } from './state/actions.ts';
+export { buildMotionBrushFields, motionBrushViolations } from './state/export-fields.ts';
+export { loadMotionBrush } from './state/load-fields.ts';
+export { exportRecipe, importRecipe, RECIPE_FORMAT } from './state/recipe.ts';
+export { type MotionBrushState, useMotionBrushStore, whenHydrated } from './state/store.ts';
+export { MotionBrushEditor, type MotionBrushEditorProps } from './ui/motion-brush-editor.tsx';
+
+/** motionBrushViolations as a hook: re-renders the host when masks or paths change. */
+export function useMotionBrushViolations() {
+  const masks = useMotionBrushStore((s) => s.masks);
+  return useMemo(() => motionBrushViolationsOf(masks), [masks]);
+}
