@@ -1,5 +1,17 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { describeSetup, FEATURE_LABELS } from '../../contract/capabilities/matrix.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
+import { FeatureOffer } from '../components/feature-offer.tsx';
+import { draftOf, useEditorStore } from '../editor/editor-store.ts';
+import { currentSetup, featureOffer } from '../editor/gating.ts';
+import { restoreDraft } from '../editor/restore-draft.ts';
 import type { MotionBrushFields } from '../editor/to-create-request.ts';
+import {
+  buildMotionBrushFields,
+  MotionBrushEditor,
+  useMotionBrushViolations,
+} from '../features/motion-brush/index.ts';
 
 /** The start frame as the motion brush sees it: native pixel size, so masks match it exactly. */
 export interface BrushImage {
@@ -11,29 +23,64 @@ export interface BrushImage {
 export interface MotionBrushPort {
   /** Masks and paths as request fields, rendered at the start frame's native size. */
   build?: () => Promise<MotionBrushFields>;
-  /** Problems with the masks and paths as they stand (empty mask, too few points…). */
-  violations: Violation[];
+  /** Problems with the masks and paths as they stand (nothing painted, a path without paint…). */
+  violations: readonly Violation[];
 }
 
-/**
- * PLACEHOLDER until web/features/motion-brush/ exports MotionBrushEditor, buildMotionBrushFields and
- * motionBrushViolations (the motion-brush helper's issue). Then this file wires them in.
- */
-export function useMotionBrushPort(_image: BrushImage | null): MotionBrushPort {
-  return { build: undefined, violations: [] };
+/** What the composer needs from the motion brush: its fields at submit, its problems before. */
+export function useMotionBrushPort(image: BrushImage | null): MotionBrushPort {
+  const violations = useMotionBrushViolations();
+  const width = image?.width;
+  const height = image?.height;
+  const build = useMemo(
+    () => (width && height ? () => buildMotionBrushFields({ width, height }) : undefined),
+    [width, height],
+  );
+  return { build, violations };
+}
+
+/** The settings a motion-brush recipe carries along with its masks (not the frames: those are big). */
+function recipeSettings() {
+  const { model, mode, duration, prompt, negativePrompt, cfgScale } = useEditorStore.getState();
+  return { model, mode, duration, prompt, negativePrompt, cfgScale };
+}
+
+/** A recipe's settings, repaired like anything read from outside, over the current draft. */
+function applyRecipeSettings(settings: unknown) {
+  if (typeof settings !== 'object' || settings === null) return;
+  const s = useEditorStore.getState();
+  const merged = restoreDraft({
+    ...s,
+    ...settings,
+    frames: s.frames,
+    camera: s.camera,
+    motionTab: s.motionTab,
+  });
+  s.replaceDraft({ ...merged, frames: s.frames });
 }
 
 export function MotionBrushSlot({ image }: { image: BrushImage | null }) {
+  const draft = useEditorStore(useShallow(draftOf));
+  const applySetup = useEditorStore((s) => s.applySetup);
+  const offer = featureOffer(draft, 'motionBrush');
   return (
-    <div className="placeholder" role="note">
-      <p>
-        <strong>Motion brush editor — coming with its own feature.</strong>
-      </p>
-      <p className="muted">
-        {image
-          ? `It will paint masks and draw paths over the ${image.width}×${image.height} start frame.`
-          : 'Add a start frame first: masks and paths are drawn over it.'}
-      </p>
+    <div className="brush-slot">
+      {!offer.supported && (
+        <FeatureOffer
+          title="Motion brush"
+          current={describeSetup(currentSetup(draft))}
+          availableOn={offer.availableOn}
+          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
+          onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
+          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
+        />
+      )}
+      <MotionBrushEditor
+        image={image}
+        duration={draft.duration}
+        recipeSettings={recipeSettings}
+        onRecipeSettings={applyRecipeSettings}
+      />
     </div>
   );
 }
