@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
+import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { frameImages } from '../assets/frame-images.ts';
+
+export type StatusText = 'Submitted' | 'Processing' | 'Succeeded' | 'Failed';
+
+/**
+ * How long a task may take to finish. The simulator really renders each video with ffmpeg, and with two
+ * workers and other spec files on the same 2-core machine, renders queue: 5 s alone, 30 s+ under load.
+ */
+export const FINISH_TIMEOUT_MS = 90_000;
+
+/** A prompt no other test (or earlier run on the shared server) can have: tests find their task by it. */
+export const uniquePrompt = (what: string) => `e2e ${what} ${randomUUID().slice(0, 8)}`;
+
+/** `POST /api/tasks` as a client other than this page would (another tab, a script). */
+export async function createTaskViaApi(
+  request: APIRequestContext,
+  fields: Partial<CreateRequest> & { prompt: string },
+): Promise<StudioTask> {
+  const body: CreateRequest = {
+    model_name: 'kling-v1-5',
+    mode: 'pro',
+    duration: '5',
+    image: (await frameImages.valid()).buffer.toString('base64'),
+    camera_control: {
+      type: 'simple',
+      config: { horizontal: 0, vertical: 0, pan: 5, tilt: 0, roll: 0, zoom: 0 },
+    },
+    ...fields,
+  };
+  const res = await request.post('/api/tasks', { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { task: StudioTask }).task;
+}
+
+/** The "Tasks" region: the history list, the selected task's detail and the comparison. */
+export class TasksPage {
+  readonly region: Locator;
+  readonly detail: Locator;
+  readonly video: Locator;
+  readonly download: Locator;
+  readonly remix: Locator;
+  readonly generateAgain: Locator;
+  readonly failure: Locator;
+  readonly compareButton: Locator;
+  readonly compareDialog: Locator;
+
+  constructor(readonly page: Page) {
+    this.region = page.getByRole('region', { name: 'Tasks' });
+    this.detail = this.region.getByRole('article');
+    this.video = this.detail.locator('video');
+    this.download = this.detail.getByRole('link', { name: 'Download' });
+    this.remix = this.detail.getByRole('button', { name: 'Remix' });
+    this.generateAgain = this.detail.getByRole('button', { name: 'Generate again' });
+    this.failure = this.detail.getByRole('note', { name: 'Why it failed' });
+    this.compareButton = this.region.getByRole('button', { name: 'Compare', exact: true });
+    this.compareDialog = page.getByRole('dialog', { name: 'Compare' });
+  }
+
+  async goto() {
+    await this.page.goto('/');
+    await expect(this.region).toBeVisible();
+    // The list is subscribed to /api/events once it says so; a task created after this is pushed live.
+    await expect(this.region.getByText('Live', { exact: true })).toBeVisible();
+  }
+
+  /** The list row of the task with this prompt (prompts are unique per test). */
+  row(prompt: string): Locator {
+    return this.region.getByRole('listitem').filter({ hasText: prompt });
+  }
+
+  rowStatus(prompt: string, status: StatusText): Locator {
+    return this.row(prompt).getByText(status, { exact: true });
+  }
+
+  /** Waits for the task to reach a final status (renders can queue: see FINISH_TIMEOUT_MS). */
+  async expectFinished(prompt: string, status: 'Succeeded' | 'Failed' = 'Succeeded') {
+    await expect(this.rowStatus(prompt, status)).toBeVisible({ timeout: FINISH_TIMEOUT_MS });
+  }
+
+  async open(prompt: string) {
+    await this.row(prompt).getByRole('button', { name: prompt }).click();
+    await expect(this.detail.getByRole('heading', { name: prompt })).toBeVisible();
+  }
+
+  /**
+   * Records every status the row shows, in order, from now on. Status changes can be quicker than a
+   * polling assertion (the simulator's phases are 400 ms in e2e), so the page remembers them for us.
+   */
+  async recordStatuses(prompt: string) {
+    await this.page.evaluate((p) => {
+      const w = window as unknown as { __statuses?: Record<string, string[]> };
+      w.__statuses ??= {};
+      const seen: string[] = [];
+      w.__statuses[p] = seen;
+      const look = () => {
+        for (const li of document.querySelectorAll('li')) {
+          if (!li.textContent?.includes(p)) continue;
+          const s = li.querySelector('[data-status]')?.textContent;
+          if (s && seen.at(-1) !== s) seen.push(s);
+        }
+      };
+      new MutationObserver(look).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+      look();
+    }, prompt);
+    return {
+      seen: () =>
+        this.page.evaluate(
+          (p) => (window as unknown as { __statuses: Record<string, string[]> }).__statuses[p] ?? [],
+          prompt,
+        ),
+    };
+  }
+
+  /** Plays the result video muted (as autoplay policy allows) and proves frames are actually decoded. */
+  async expectVideoPlays() {
+    await expect(this.video).toBeVisible();
+    await this.video.evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      await v.play();
+    });
+    await expect.poll(() => this.video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.3);
+    expect(await this.video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  }
+
+  async downloadVideo() {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.download.click()]);
+    return download;
+  }
+
+  async pickForCompare(prompt: string) {
+    await this.row(prompt).getByRole('checkbox', { name: 'Pick to compare' }).check();
+  }
+}

@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import { frameImages } from './assets/frame-images.ts';
+import { expect, test } from './fixtures.ts';
+import { StudioPage } from './pages/studio-page.ts';
+import { createTaskViaApi, TasksPage, uniquePrompt } from './pages/tasks-page.ts';
+
+const LIFECYCLE = ['Submitted', 'Processing', 'Succeeded'];
+
+// Every test here waits for real renders, which queue behind other spec files' renders.
+test.describe.configure({ timeout: 180_000 });
+
+test('generate → Submitted at once → Succeeded live → plays → downloads → remix restores → generate again', async ({
+  page,
+  sim,
+}, testInfo) => {
+  const studio = new StudioPage(page);
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+
+  await studio.uploadStart(await frameImages.valid());
+  await studio.tab('Camera').click();
+  await studio.switchTo('kling-v1-5 pro 5s');
+  await studio.slider('Pan').fill('5');
+  const prompt = uniquePrompt('journey');
+  await studio.prompt.fill(prompt);
+  const statuses = await tasks.recordStatuses(prompt);
+  const before = (await sim.requests()).length;
+  await studio.submit();
+
+  // At once: the row, and the detail of the task just made.
+  await expect(tasks.row(prompt)).toBeVisible({ timeout: 2_000 });
+  await expect(tasks.detail.getByRole('heading', { name: prompt })).toBeVisible();
+  await tasks.expectFinished(prompt);
+  // Every state was on screen, in order, in this same document (the recorder would not survive a reload).
+  const seen = await statuses.seen();
+  expect(seen[0]).toBe('Submitted');
+  expect(seen.at(-1)).toBe('Succeeded');
+  expect(seen).toEqual(LIFECYCLE.filter((s) => seen.includes(s)));
+
+  const [first] = await sim.requestsSince(before);
+  expect(first?.body.prompt).toBe(prompt);
+  await expect(tasks.detail.getByText(first!.body.external_task_id!, { exact: true })).toBeVisible();
+  await tasks.expectVideoPlays();
+
+  const download = await tasks.downloadVideo();
+  expect(download.suggestedFilename()).toMatch(/^motion-studio-.+\.mp4$/);
+  const saved = testInfo.outputPath(download.suggestedFilename());
+  await download.saveAs(saved);
+  // An MP4 starts with a box whose type is `ftyp`.
+  expect((await readFile(saved)).subarray(4, 8).toString('latin1')).toBe('ftyp');
+
+  // Change the draft, then Remix brings back everything the task was made from.
+  await studio.slider('Zoom').fill('-4');
+  await studio.prompt.fill('something else entirely');
+  await expect(studio.slider('Pan')).toHaveValue('0');
+  await tasks.remix.click();
+  await expect(studio.slider('Pan')).toHaveValue('5');
+  await expect(studio.slider('Zoom')).toHaveValue('0');
+  await expect(studio.prompt).toHaveValue(prompt);
+  await expect(studio.model).toHaveValue('kling-v1-5');
+  await expect(studio.mode).toHaveValue('pro');
+  await expect(studio.frameMeta(1280, 720)).toBeVisible();
+
+  // Generate again: the same request once more, under a new external id, as a second task.
+  const count = (await sim.requests()).length;
+  await tasks.generateAgain.click();
+  await expect(tasks.row(prompt)).toHaveCount(2);
+  await expect.poll(async () => (await sim.requestsSince(count)).length).toBe(1);
+  const sent = await sim.requestsSince(count);
+  expect(sent).toHaveLength(1);
+  const again = sent[0]!.body;
+  expect(again.external_task_id).toBeTruthy();
+  expect(again.external_task_id).not.toBe(first!.body.external_task_id);
+  const { external_task_id: _a, callback_url: _b, ...againRest } = again;
+  const { external_task_id: _c, callback_url: _d, ...firstRest } = first!.body;
+  expect(againRest).toEqual(firstRest);
+  // The new task is the one now open.
+  await expect(tasks.detail.getByText(again.external_task_id!, { exact: true })).toBeVisible();
+});
+
+test('a task the simulator fails says why and what to change', async ({ page, request }) => {
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  const prompt = `${uniquePrompt('fails')} [sim:fail]`;
+  await createTaskViaApi(request, { prompt });
+
+  await tasks.expectFinished(prompt, 'Failed');
+  await tasks.open(prompt);
+  await expect(tasks.failure).toContainText('Failure to pass the risk control system');
+  await expect(tasks.failure).toContainText('What to change');
+  await expect(tasks.video).toHaveCount(0);
+  await expect(tasks.download).toHaveCount(0);
+  await expect(tasks.remix).toBeEnabled();
+});
+
+test('two tabs on the list both update live from the one event stream', async ({
+  page,
+  context,
+  request,
+}) => {
+  const first = new TasksPage(page);
+  const second = new TasksPage(await context.newPage());
+  await first.goto();
+  await second.goto();
+  // Once both are live, the list must change through pushed events alone, not by polling.
+  const taskFetches: string[] = [];
+  for (const p of [first.page, second.page])
+    p.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/tasks') && !/\/(thumbnail|video)$/.test(path)) taskFetches.push(r.url());
+    });
+
+  const prompt = uniquePrompt('two tabs');
+  await createTaskViaApi(request, { prompt });
+  for (const tab of [first, second]) await tab.expectFinished(prompt);
+  expect(taskFetches).toEqual([]);
+});
+
+test('two finished videos play side by side, in step', async ({ page, request }) => {
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  const left = uniquePrompt('compare pan');
+  const right = uniquePrompt('compare zoom');
+  await createTaskViaApi(request, { prompt: left });
+  await createTaskViaApi(request, {
+    prompt: right,
+    camera_control: {
+      type: 'simple',
+      config: { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: 0, zoom: 5 },
+    },
+  });
+  for (const p of [left, right]) await tasks.expectFinished(p);
+
+  await tasks.pickForCompare(left);
+  await tasks.pickForCompare(right);
+  await tasks.compareButton.click();
+  const dialog = tasks.compareDialog;
+  await expect(dialog.locator('video')).toHaveCount(2);
+  await dialog.getByRole('button', { name: 'Play both' }).click();
+  await expect(dialog.getByRole('button', { name: 'Pause both' })).toBeVisible();
+
+  const times = () =>
+    dialog.locator('video').evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
+  await expect.poll(async () => Math.min(...(await times()))).toBeGreaterThan(0.5);
+  const [a, b] = await times();
+  expect(Math.abs(a! - b!)).toBeLessThan(0.25);
+
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});
+
+test('without the event stream the list still follows tasks, by polling', async ({ page, request }) => {
+  // The stream is refused from the start, as behind a proxy that breaks SSE.
+  await page.route('**/api/events', (route) => route.abort());
+  const tasks = new TasksPage(page);
+  await page.goto('/');
+  await expect(tasks.region.getByText(/Live updates interrupted/)).toBeVisible();
+
+  const prompt = uniquePrompt('polling');
+  await createTaskViaApi(request, { prompt });
+  await expect(tasks.row(prompt)).toBeVisible();
+  await tasks.expectFinished(prompt);
+});
