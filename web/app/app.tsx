@@ -1,8 +1,16 @@
-import { QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { HealthBadge } from './health-badge.tsx';
+import { healthQuery, needsSignIn } from './health-query.ts';
 import { createQueryClient } from './query-client.ts';
+import { SignIn } from './sign-in.tsx';
 import { Studio } from './studio.tsx';
+
+/** The studio, or the sign-in form when the server wants its access token first. */
+function Gate() {
+  const { error } = useQuery(healthQuery);
+  return needsSignIn(error) ? <SignIn /> : <Studio />;
+}
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -23,8 +31,8 @@ export function App() {
           </div>
           <HealthBadge />
         </header>
-        <div id="composer">
-          <Studio />
+        <div id="composer" tabIndex={-1}>
+          <Gate />
         </div>
       </div>
     </QueryClientProvider>

@@ -1,0 +1,15 @@
+import { queryOptions } from '@tanstack/react-query';
+import { healthSchema } from '../../contract/schemas/studio-api.ts';
+import { ApiError, apiFetch } from '../api/client.ts';
+
+export const healthQuery = queryOptions({
+  queryKey: ['health'],
+  queryFn: ({ signal }) => apiFetch('/api/health', healthSchema, { signal }),
+  refetchInterval: 30_000,
+  // A missing token will not fix itself by retrying.
+  retry: (count, error) => !(error instanceof ApiError && error.status === 401) && count < 1,
+});
+
+/** The studio runs with APP_TOKEN and this browser has not signed in yet. */
+export const needsSignIn = (error: unknown): boolean =>
+  error instanceof ApiError && error.code === 'app_token_required';
