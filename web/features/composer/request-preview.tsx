@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
 import type { Draft } from '../../editor/draft-types.ts';
 import { type MotionBrushFields, toCreateRequest } from '../../editor/to-create-request.ts';
 import { curlFor, elideImages } from './request-text.ts';
@@ -37,8 +36,10 @@ export function RequestPreview({ draft, buildBrushFields }: RequestPreviewProps)
     };
   }, [open, needsBrush, buildBrushFields]);
 
-  const request: CreateRequest = toCreateRequest(draft, needsBrush ? brush : undefined);
-  const text = JSON.stringify(elideImages(request), null, 2);
+  // Built only while the view is open: nobody reads it otherwise.
+  const text = open
+    ? JSON.stringify(elideImages(toCreateRequest(draft, needsBrush ? brush : undefined)), null, 2)
+    : '';
 
   async function onCopyCurl() {
     const full = toCreateRequest(draft, needsBrush ? await buildBrushFields!() : undefined);

@@ -10,7 +10,8 @@ import { formatBytes } from '../../components/format.ts';
 
 /** "<base64 PNG 1280×720, 245 KB>" for an image value; URLs stay as they are (they are what is sent). */
 export function describeImageValue(value: string): string {
-  if (isHttpUrl(value) || !isWellFormedBase64(value)) return value;
+  // Only the head is checked: scanning megabytes of base64 on every render would make typing lag.
+  if (isHttpUrl(value) || value.length % 4 !== 0 || !isWellFormedBase64(value.slice(0, 4096))) return value;
   // A few dozen bytes are enough for a PNG header; JPEG's SOF may sit further in.
   const facts = sniffImage(decodeBase64Prefix(value, 64 * 1024), base64DecodedLength(value));
   const dims = facts.width > 0 ? ` ${facts.width}×${facts.height}` : '';
