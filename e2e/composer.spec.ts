@@ -205,6 +205,7 @@ test('request JSON shows what is sent with images elided', async ({ page }) => {
   await studio.uploadStart(await frameImages.valid());
   await studio.setCamera('Tilt', -4);
   await page.getByText('Request JSON', { exact: true }).click();
+  await expect(studio.requestJson).toContainText('"camera_control"');
   const json = JSON.parse((await studio.requestJson.textContent()) ?? '{}');
   expect(json.image).toMatch(/^<base64 PNG 1280×720, .+ — elided>$/);
   expect(json.camera_control).toEqual({
