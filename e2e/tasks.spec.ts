@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { frameImages } from './assets/frame-images.ts';
 import { expect, test } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -76,6 +77,57 @@ test('generate → Submitted at once → Succeeded live → plays → downloads 
   expect(againRest).toEqual(firstRest);
   // The new task is the one now open.
   await expect(tasks.detail.getByText(again.external_task_id!, { exact: true })).toBeVisible();
+});
+
+/** A greyscale mask PNG at the frame's size, white inside `rect` (how the motion brush writes masks). */
+async function maskPng(rect: { x: number; y: number; w: number; h: number }): Promise<string> {
+  const [width, height] = [1280, 720];
+  const gray = Buffer.alloc(width * height);
+  for (let y = rect.y; y < rect.y + rect.h; y++)
+    gray.fill(255, y * width + rect.x, y * width + rect.x + rect.w);
+  return (
+    await sharp(gray, { raw: { width, height, channels: 1 } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
+}
+
+test('remix puts a motion-brush task back into the mask editor: masks and path', async ({
+  page,
+  request,
+}) => {
+  const studio = new StudioPage(page);
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  const prompt = uniquePrompt('brush remix');
+  await createTaskViaApi(request, {
+    prompt,
+    model_name: 'kling-v1',
+    mode: 'std',
+    camera_control: undefined,
+    static_mask: await maskPng({ x: 0, y: 600, w: 1280, h: 120 }),
+    dynamic_masks: [
+      {
+        mask: await maskPng({ x: 500, y: 250, w: 200, h: 200 }),
+        trajectories: [
+          { x: 600, y: 370 },
+          { x: 800, y: 420 },
+          { x: 1000, y: 470 },
+        ],
+      },
+    ],
+  });
+
+  await tasks.open(prompt);
+  await tasks.remix.click();
+  await expect(studio.tab('Motion brush')).toHaveAttribute('aria-selected', 'true');
+  await expect(studio.model).toHaveValue('kling-v1');
+  await expect(studio.prompt).toHaveValue(prompt);
+  const masks = page.getByRole('region', { name: 'Masks' });
+  await expect(masks.getByText('1 / 6')).toBeVisible();
+  await expect(masks.getByRole('listitem')).toHaveCount(2);
+  await expect(masks.getByRole('listitem').filter({ hasText: 'painted' })).toHaveCount(2);
+  await expect(masks.getByText('painted · 3 pt')).toBeVisible();
 });
 
 test('a task the simulator fails says why and what to change', async ({ page, request }) => {

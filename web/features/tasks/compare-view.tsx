@@ -34,7 +34,7 @@ export function CompareView({ ids, onClose }: CompareViewProps) {
           <button
             ref={closeRef}
             type="button"
-            className="tasks-close"
+            className="button button--ghost tasks-close"
             onClick={onClose}
             aria-label="Close comparison"
           >
@@ -88,7 +88,7 @@ function SyncedPair({ left, right }: { left: StudioTask; right: StudioTask }) {
         ))}
       </div>
       <div className="tasks-compare-controls">
-        <button type="button" onClick={sync.toggle}>
+        <button type="button" className="button button--primary" onClick={sync.toggle}>
           {sync.playing ? 'Pause both' : 'Play both'}
         </button>
         <input

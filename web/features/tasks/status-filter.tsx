@@ -14,6 +14,7 @@ export function StatusFilter({ value, onChange }: StatusFilterProps) {
       <label htmlFor={id}>Filter by status</label>
       <select
         id={id}
+        className="select"
         value={value ?? ''}
         onChange={(e) => onChange(TASK_STATUSES.find((s) => s === e.target.value))}
       >

@@ -20,13 +20,13 @@ export function TaskActions({ task, onOpenTask }: TaskActionsProps) {
       {task.video && (
         // A link, not a script: it can also be opened in a new tab or saved with the context menu. The
         // server names the file (Content-Disposition), which browsers prefer over a `download` value.
-        <a className="tasks-button" href={taskVideoDownloadUrl(task.id)} download>
+        <a className="button" href={taskVideoDownloadUrl(task.id)} download>
           Download
         </a>
       )}
       <button
         type="button"
-        className="tasks-button"
+        className="button"
         disabled={busy}
         onClick={() => {
           again.reset();
@@ -37,7 +37,7 @@ export function TaskActions({ task, onOpenTask }: TaskActionsProps) {
       </button>
       <button
         type="button"
-        className="tasks-button"
+        className="button"
         disabled={busy}
         onClick={() => {
           remix.reset();

@@ -38,7 +38,12 @@ export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: Tas
             {statusLabel(task.status)}
           </span>
         )}
-        <button type="button" className="tasks-close" onClick={onClose} aria-label="Close task details">
+        <button
+          type="button"
+          className="button button--ghost tasks-close"
+          onClick={onClose}
+          aria-label="Close task details"
+        >
           ×
         </button>
       </header>
@@ -51,7 +56,7 @@ export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: Tas
       ) : query.isError ? (
         <div className="tasks-state" role="alert">
           <p>This task could not be loaded: {query.error.message}</p>
-          <button type="button" onClick={() => void query.refetch()}>
+          <button type="button" className="button" onClick={() => void query.refetch()}>
             Retry
           </button>
         </div>

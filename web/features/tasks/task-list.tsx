@@ -33,7 +33,7 @@ export function TaskList({ query, filter, onClearFilter, selectedId, onSelect, .
       <div className="tasks-state" role="alert">
         <p>The task history could not be loaded: {query.error.message}</p>
         <p>Check that the studio server is running, then try again.</p>
-        <button type="button" onClick={() => void query.refetch()}>
+        <button type="button" className="button" onClick={() => void query.refetch()}>
           Retry
         </button>
       </div>
@@ -43,7 +43,7 @@ export function TaskList({ query, filter, onClearFilter, selectedId, onSelect, .
     return filter ? (
       <div className="tasks-state">
         <p>No {statusLabel(filter).toLowerCase()} tasks.</p>
-        <button type="button" onClick={onClearFilter}>
+        <button type="button" className="button" onClick={onClearFilter}>
           Show all tasks
         </button>
       </div>
@@ -59,7 +59,7 @@ export function TaskList({ query, filter, onClearFilter, selectedId, onSelect, .
       {query.isError && (
         <p className="tasks-state tasks-state-inline" role="alert">
           Could not refresh the list ({query.error.message}); showing what was last loaded.{' '}
-          <button type="button" onClick={() => void query.refetch()}>
+          <button type="button" className="button" onClick={() => void query.refetch()}>
             Retry
           </button>
         </p>

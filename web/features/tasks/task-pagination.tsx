@@ -10,13 +10,13 @@ export function TaskPagination({ page, pageSize, total, onPage }: TaskPagination
   if (pages === 1) return null;
   return (
     <nav className="tasks-pagination" aria-label="Task pages">
-      <button type="button" onClick={() => onPage(page - 1)} disabled={page <= 1}>
+      <button type="button" className="button" onClick={() => onPage(page - 1)} disabled={page <= 1}>
         Previous page
       </button>
       <span aria-live="polite">
         Page {page} of {pages}
       </span>
-      <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages}>
+      <button type="button" className="button" onClick={() => onPage(page + 1)} disabled={page >= pages}>
         Next page
       </button>
     </nav>

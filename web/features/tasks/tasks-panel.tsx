@@ -61,9 +61,11 @@ export function TasksPanel({ lastCreatedId = null }: TasksPanelProps) {
   const closeCompare = useCallback(() => setComparing(false), []);
 
   return (
-    <section className="tasks-panel" aria-labelledby={headingId}>
+    <section className="tasks-panel card" aria-labelledby={headingId}>
       <header className="tasks-header">
-        <h2 id={headingId}>Tasks</h2>
+        <h2 id={headingId} className="card__title">
+          Tasks
+        </h2>
         <StreamBadge state={stream} />
         <StatusFilter value={filter} onChange={changeFilter} />
       </header>
@@ -88,10 +90,15 @@ export function TasksPanel({ lastCreatedId = null }: TasksPanelProps) {
               ? 'Two videos picked.'
               : 'One video picked; pick another finished one to compare.'}
           </span>
-          <button type="button" disabled={!isPair(picked)} onClick={() => setComparing(true)}>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={!isPair(picked)}
+            onClick={() => setComparing(true)}
+          >
             Compare
           </button>
-          <button type="button" onClick={() => setPicked([])}>
+          <button type="button" className="button" onClick={() => setPicked([])}>
             Clear
           </button>
         </div>
