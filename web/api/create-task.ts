@@ -1,8 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { type StudioTask, taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
 import { apiFetch } from './client.ts';
-import { applyTaskChange } from './task-cache.ts';
 
 /** `POST /api/tasks`: Kling's create request in, the stored task out (201). */
 export const createTask = (request: CreateRequest): Promise<StudioTask> =>
@@ -15,12 +13,3 @@ export const createTask = (request: CreateRequest): Promise<StudioTask> =>
  * own. Same shape as the ids the server makes (`ms-<uuid>`), within Kling's 64-character limit.
  */
 export const newExternalTaskId = (): string => `ms-${crypto.randomUUID()}`;
-
-/** Creates a task and shows it in every cached list at once, before the event stream reports it. */
-export function useCreateTask() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createTask,
-    onSuccess: (task) => applyTaskChange(queryClient, task),
-  });
-}
