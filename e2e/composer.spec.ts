@@ -82,6 +82,27 @@ test('start and end frames: both images are sent, and no other motion', async ({
   expect(body.camera_control).toBeUndefined();
 });
 
+test('motion brush tab: the painted mask is sent, and only it', async ({ page, sim }) => {
+  const studio = new StudioPage(page);
+  await studio.goto();
+  await studio.uploadStart(await frameImages.valid());
+  await studio.uploadEnd(await frameImages.validEnd());
+  await studio.tab('Motion brush').click();
+  await expect(studio.generateReasons).toContainText('nothing is painted yet');
+  await page.getByRole('button', { name: 'Static mask', exact: true }).click();
+  await studio.paintStroke();
+  const prompt = uniquePrompt('brush');
+  await studio.prompt.fill(prompt);
+  const before = (await sim.requests()).length;
+  await studio.submit();
+  await expect(studio.submitted).toBeVisible();
+
+  const { body } = await requestWithPrompt(sim, before, prompt);
+  // A PNG at the start frame's size, raw base64.
+  expect(body.static_mask).toMatch(/^iVBORw0KGgo/);
+  expect(body.image_tail ?? body.camera_control ?? body.dynamic_masks).toBeUndefined();
+});
+
 test('each image rule refuses its file with the rule and the actual value', async ({ page }) => {
   const studio = new StudioPage(page);
   await studio.goto();

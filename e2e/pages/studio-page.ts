@@ -79,6 +79,18 @@ export class StudioPage {
     await this.slider(axis).fill(String(value));
   }
 
+  /** Paints a horizontal stroke across the middle of the mask editor's canvas (fractions of its box). */
+  async paintStroke(from = 0.3, to = 0.6) {
+    const canvas = this.page.getByRole('application', { name: 'Mask editor' }).locator('canvas').last();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('the mask editor has no canvas on screen');
+    await this.page.mouse.move(box.x + box.width * from, box.y + box.height * 0.5);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width * to, box.y + box.height * 0.55, { steps: 10 });
+    await this.page.mouse.up();
+  }
+
   option(select: Locator, value: string): Locator {
     return select.locator(`option[value="${value}"]`);
   }
