@@ -238,10 +238,18 @@ test('request JSON shows what is sent with images elided', async ({ page }) => {
 test('try a sample: one click gives a drawn start frame and a prompt', async ({ page }) => {
   const studio = new StudioPage(page);
   await studio.goto();
-  await page.getByRole('button', { name: 'Try a sample' }).click();
-  await page.getByRole('button', { name: /Neon city at night/ }).click();
-  await expect(studio.frameMeta(1280, 720)).toBeVisible();
+  const samples: [RegExp, number, number][] = [
+    [/Alpine lake at dusk/, 1280, 720],
+    [/Neon city at night/, 1280, 720],
+    [/Lighthouse on the cliffs/, 720, 1280],
+  ];
+  for (const [name, width, height] of samples) {
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    await page.getByRole('button', { name }).click();
+    await expect(studio.frameMeta(width, height)).toBeVisible();
+  }
   await expect(studio.prompt).not.toHaveValue('');
+  await expect(studio.generate).toBeEnabled();
 });
 
 test('the motion tabs work from the keyboard', async ({ page }) => {
