@@ -189,6 +189,9 @@ export class InputController {
       }
       if (this.touches.size > 2) return;
     }
+    // A mouse press while a gesture is open means its release was lost (e.g. outside the window without
+    // capture): finish the old gesture first rather than leave the editor stuck in it.
+    if (this.mode !== null && this.mode !== 'pinch' && e.pointerType === 'mouse') this.finish();
     if (this.mode !== null) return;
     const tool = store().tool;
     if (e.button === 2 && tool !== 'trajectory') return;
@@ -272,6 +275,29 @@ export class InputController {
     this.tool(e.type === 'pointercancel' ? { type: 'cancel' } : { type: 'up', pointerId: e.pointerId });
   };
 
+  /** Ends whatever gesture is open as if its pointer had been released. */
+  private finish(): void {
+    if (this.mode === 'pan') this.endPan();
+    else if (this.mode === 'brush' && this.brush.kind === 'painting')
+      this.tool({ type: 'up', pointerId: this.brush.pointerId });
+    else if (this.mode === 'trajectory' && this.trajectory.kind !== 'idle')
+      this.tool({ type: 'up', pointerId: this.trajectory.pointerId });
+    this.mode = null;
+  }
+
+  /** Capture lost without a pointerup (the element went away, the OS took the pointer): release. */
+  readonly onLostCapture = (e: PointerEvent): void => {
+    const id =
+      this.mode === 'brush' && this.brush.kind === 'painting'
+        ? this.brush.pointerId
+        : this.mode === 'trajectory' && this.trajectory.kind !== 'idle'
+          ? this.trajectory.pointerId
+          : this.mode === 'pan' && this.pan.kind === 'panning'
+            ? this.pan.pointerId
+            : null;
+    if (id === e.pointerId) this.finish();
+  };
+
   readonly onLeave = (e: PointerEvent): void => {
     if (e.pointerType === 'touch') this.touches.delete(e.pointerId);
     if (this.mode !== null) return;
@@ -299,6 +325,7 @@ export function attachInput(host: HTMLElement, c: InputController): () => void {
     ['pointermove', c.onMove as EventListener],
     ['pointerup', c.onUp as EventListener],
     ['pointercancel', c.onUp as EventListener],
+    ['lostpointercapture', c.onLostCapture as EventListener],
     ['pointerleave', c.onLeave as EventListener],
     ['wheel', c.onWheel as EventListener, { passive: false }],
     ['contextmenu', prevent],

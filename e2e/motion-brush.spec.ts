@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { brushFrame, readMask } from './assets/brush-images.ts';
+import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
+import { MaskEditor } from './pages/mask-editor.ts';
+import { StudioPage } from './pages/studio-page.ts';
+
+/**
+ * Motion brush journeys in real Chromium, checked against what the simulator received: the masks are
+ * binary PNGs of exactly the frame's size with paint where it was painted, and paths arrive in Kling's
+ * space (bottom-left origin, integers, ≤ 77 points).
+ */
+const W = 800;
+const H = 600;
+
+/** Other spec files share the simulator: each test finds its own request by a prompt nobody else uses. */
+const uniquePrompt = (what: string) => `motion brush ${what} ${randomUUID().slice(0, 8)}`;
+
+async function requestWithPrompt(sim: Sim, before: number, prompt: string): Promise<SimRequest> {
+  let found: SimRequest | undefined;
+  await expect
+    .poll(async () => {
+      found = (await sim.requestsSince(before)).find((r) => r.body.prompt === prompt);
+      return !!found;
+    })
+    .toBe(true);
+  return found!;
+}
+
+async function openBrush(page: import('@playwright/test').Page) {
+  const studio = new StudioPage(page);
+  await studio.goto();
+  await studio.uploadStart(await brushFrame(W, H));
+  await expect(studio.frameMeta(W, H)).toBeVisible();
+  await studio.tab('Motion brush').click();
+  // Motion brush exists on kling-v1 std/pro 5s only; std 5s is the default, set it explicitly anyway.
+  await studio.model.selectOption('kling-v1');
+  await studio.mode.selectOption('std');
+  await studio.duration.selectOption('5');
+  const editor = new MaskEditor(page);
+  await editor.ready(W, H);
+  return { studio, editor };
+}
+
+async function generate(studio: StudioPage, sim: Sim, what: string): Promise<SimRequest['body']> {
+  const prompt = uniquePrompt(what);
+  await studio.prompt.fill(prompt);
+  const before = (await sim.requests()).length;
+  await studio.submit();
+  await expect(studio.submitted).toBeVisible();
+  return (await requestWithPrompt(sim, before, prompt)).body;
+}
+
+/** The checks every brush request must pass: sizes, binarity, API-space integer paths. */
+async function expectWellFormed(body: SimRequest['body']) {
+  for (const m of [body.static_mask, ...(body.dynamic_masks ?? []).map((d) => d.mask)].filter(Boolean)) {
+    const mask = await readMask(m!);
+    expect(mask.format).toBe('png');
+    expect([mask.width, mask.height]).toEqual([W, H]);
+    expect(mask.binary()).toBe(true);
+  }
+  for (const d of body.dynamic_masks ?? []) {
+    expect(d.trajectories.length).toBeGreaterThanOrEqual(2);
+    expect(d.trajectories.length).toBeLessThanOrEqual(77);
+    for (const p of d.trajectories) {
+      expect(Number.isInteger(p.x) && Number.isInteger(p.y)).toBe(true);
+      expect(p.x >= 0 && p.x <= W && p.y >= 0 && p.y <= H).toBe(true);
+    }
+  }
+}
+
+test('paint a region, draw its path lower-left → upper-right, generate: Kling gets the mask where it was painted and the path bottom-up', async ({
+  page,
+  sim,
+}) => {
+  const { studio, editor } = await openBrush(page);
+  await editor.addDynamicMask.click();
+  await editor.paint({ x: 150, y: 420 }, { x: 260, y: 440 }, { x: 260, y: 480 });
+  await expect(editor.mask('Dynamic mask 1')).toBeVisible();
+  await editor.drawPath({ x: 200, y: 450 }, { x: 420, y: 300 }, { x: 650, y: 120 });
+  await expect.poll(() => editor.pathPoints()).toBeGreaterThanOrEqual(2);
+  expect(await editor.pathPoints()).toBeLessThanOrEqual(77);
+
+  const body = await generate(studio, sim, 'one region');
+  expect(body).toMatchObject({ model_name: 'kling-v1', mode: 'std', duration: '5' });
+  expect(body.static_mask).toBeUndefined();
+  expect(body.dynamic_masks).toHaveLength(1);
+  await expectWellFormed(body);
+
+  const mask = await readMask(body.dynamic_masks![0]!.mask);
+  // The stroke ran (150,420) → (260,440) → (260,480) with a 40 px brush: paint on it, none far from it.
+  expect(mask.white(150, 420)).toBe(true);
+  expect(mask.white(260, 460)).toBe(true);
+  expect(mask.white(650, 120)).toBe(false);
+  expect(mask.white(150, 120)).toBe(false);
+  const b = mask.bounds()!;
+  // Brush radius 20 around the stroke's extremes, ±3 px for mouse positions rounded to CSS pixels.
+  expect(Math.abs(b.minX - 130)).toBeLessThanOrEqual(3);
+  expect(Math.abs(b.maxX - 280)).toBeLessThanOrEqual(3);
+  expect(Math.abs(b.minY - 400)).toBeLessThanOrEqual(3);
+  expect(Math.abs(b.maxY - 500)).toBeLessThanOrEqual(3);
+
+  const t = body.dynamic_masks![0]!.trajectories;
+  const first = t[0]!;
+  const last = t[t.length - 1]!;
+  // Bottom-left origin: image y 450 → API y 600 − 450 = 150 (small); image y 120 → 480 (large).
+  expect(Math.abs(first.x - 200)).toBeLessThanOrEqual(2);
+  expect(Math.abs(first.y - 150)).toBeLessThanOrEqual(2);
+  expect(Math.abs(last.x - 650)).toBeLessThanOrEqual(2);
+  expect(Math.abs(last.y - 480)).toBeLessThanOrEqual(2);
+  expect(first.y).toBeLessThan(last.y);
+});
+
+test('undo takes a stroke out of the exported mask; redo and the keyboard shortcuts work too', async ({
+  page,
+  sim,
+}) => {
+  const { studio, editor } = await openBrush(page);
+  await editor.paint({ x: 120, y: 300 }, { x: 180, y: 300 }); // stroke A, left
+  await editor.paint({ x: 600, y: 300 }, { x: 660, y: 300 }); // stroke B, right
+  await editor.undo.click(); // B gone
+  await editor.redo.click(); // B back
+  await editor.canvas.focus();
+  await page.keyboard.press('ControlOrMeta+z'); // B gone again
+  await expect(editor.redo).toBeEnabled();
+
+  // [ and ] resize the brush; T picks the Trajectory tool.
+  const size = Number(await editor.brushSize.inputValue());
+  await page.keyboard.press(']');
+  await expect(editor.brushSize).toHaveValue(String(Math.round(size * 1.25)));
+  await page.keyboard.press('[');
+  await page.keyboard.press('t');
+  await expect(editor.trajectory).toHaveAttribute('aria-pressed', 'true');
+  await editor.drag(
+    [
+      { x: 150, y: 300 },
+      { x: 400, y: 100 },
+    ],
+    20,
+  );
+
+  const body = await generate(studio, sim, 'undo');
+  await expectWellFormed(body);
+  const mask = await readMask(body.dynamic_masks![0]!.mask);
+  expect(mask.white(150, 300)).toBe(true);
+  expect(mask.white(630, 300)).toBe(false);
+  expect(mask.bounds()!.maxX).toBeLessThan(250);
+});
+
+test('a reload keeps masks and paths, and they are sent as before', async ({ page, sim }) => {
+  const { studio, editor } = await openBrush(page);
+  await editor.paint({ x: 300, y: 400 }, { x: 380, y: 420 });
+  await editor.drawPath({ x: 320, y: 410 }, { x: 500, y: 250 }, { x: 700, y: 100 });
+  const points = await editor.pathPoints();
+  expect(points).toBeGreaterThanOrEqual(2);
+  await expect(editor.root.getByText('painted ·')).toBeVisible();
+  await editor.settled();
+
+  await page.reload();
+  await studio.tab('Motion brush').click();
+  await editor.ready(W, H);
+  await expect(editor.mask('Dynamic mask 1')).toBeVisible();
+  await editor.mask('Dynamic mask 1').click();
+  await expect(editor.pathCount).toHaveText(`${points} / 77`);
+
+  const body = await generate(studio, sim, 'reload');
+  await expectWellFormed(body);
+  const mask = await readMask(body.dynamic_masks![0]!.mask);
+  expect(mask.white(340, 410)).toBe(true);
+  expect(mask.white(700, 100)).toBe(false);
+  const t = body.dynamic_masks![0]!.trajectories;
+  expect(t).toHaveLength(points);
+  expect(Math.abs(t[0]!.y - (H - 410))).toBeLessThanOrEqual(2);
+  expect(Math.abs(t[t.length - 1]!.y - (H - 100))).toBeLessThanOrEqual(2);
+});
+
+test('two moving regions and a static one: preview plays, then all three masks are sent', async ({
+  page,
+  sim,
+}) => {
+  const { studio, editor } = await openBrush(page);
+  await editor.staticMask.click();
+  await editor.paint({ x: 380, y: 60 }, { x: 420, y: 60 });
+  await editor.addDynamicMask.click();
+  await editor.paint({ x: 100, y: 500 }, { x: 140, y: 500 });
+  await editor.drawPath({ x: 120, y: 500 }, { x: 300, y: 350 });
+  await editor.addDynamicMask.click();
+  await editor.paint({ x: 700, y: 500 }, { x: 740, y: 500 });
+  await editor.drawPath({ x: 720, y: 500 }, { x: 560, y: 300 });
+  await expect(editor.root.getByText('2 / 6', { exact: true })).toBeVisible();
+
+  await editor.previewMotion.click();
+  await expect(editor.previewMotion).toHaveAttribute('aria-pressed', 'true');
+  await expect(editor.root.getByText(/\d\.\d s \/ 5 s/)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(editor.previewMotion).toHaveAttribute('aria-pressed', 'false');
+
+  const body = await generate(studio, sim, 'three masks');
+  await expectWellFormed(body);
+  const still = await readMask(body.static_mask!);
+  expect(still.white(400, 60)).toBe(true);
+  expect(still.white(120, 500)).toBe(false);
+  expect(body.dynamic_masks).toHaveLength(2);
+  const [left, right] = await Promise.all(body.dynamic_masks!.map((d) => readMask(d.mask)));
+  expect(left!.white(120, 500) && !left!.white(720, 500)).toBe(true);
+  expect(right!.white(720, 500) && !right!.white(120, 500)).toBe(true);
+  // Both paths go up (API y grows); the right one goes left.
+  const [a, b] = body.dynamic_masks!.map((d) => d.trajectories);
+  expect(a![a!.length - 1]!.y).toBeGreaterThan(a![0]!.y);
+  expect(b![b!.length - 1]!.x).toBeLessThan(b![0]!.x);
+});
