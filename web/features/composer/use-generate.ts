@@ -1,18 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { validateRequest } from '../../../contract/rules/validate-request.ts';
-import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
-import { type StudioTask, taskEnvelopeSchema, type Violation } from '../../../contract/schemas/studio-api.ts';
-import { ApiError, apiFetch } from '../../api/client.ts';
+import type { StudioTask, Violation } from '../../../contract/schemas/studio-api.ts';
+import { ApiError } from '../../api/client.ts';
+import { createTask } from '../../api/create-task.ts';
+import { applyTaskChange } from '../../api/task-cache.ts';
 import type { Draft } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
 import { draftFacts, type MotionBrushFields, toCreateRequest } from '../../editor/to-create-request.ts';
-
-/** `POST /api/tasks`: Kling's create request in, the stored task out (201). */
-const postTask = (request: CreateRequest): Promise<StudioTask> =>
-  apiFetch('/api/tasks', taskEnvelopeSchema, { method: 'POST', body: JSON.stringify(request) }).then(
-    (r) => r.task,
-  );
 
 export interface GenerateOptions {
   /** Builds the motion brush's masks (only called when the Motion brush tab is active). */
@@ -30,10 +25,11 @@ export function useGenerate({ buildBrushFields, onCreated }: GenerateOptions = {
   const [preflight, setPreflight] = useState<{ message: string; issues: Violation[] } | null>(null);
   const [building, setBuilding] = useState(false);
   const mutation = useMutation({
-    mutationFn: postTask,
-    onSuccess: async (task) => {
+    mutationFn: createTask,
+    onSuccess: (task) => {
+      // Into the cache at once (the list shows it as Submitted without waiting for a refetch).
+      applyTaskChange(queryClient, task);
       onCreated?.(task);
-      await queryClient.invalidateQueries({ queryKey: ['tasks'] });
     },
   });
 

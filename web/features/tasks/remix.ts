@@ -2,7 +2,7 @@ import type { TaskInputs } from '../../../contract/schemas/studio-api.ts';
 import { loadDraftFromRequest } from '../../editor/load-draft.ts';
 // The one place this feature reaches into another: the motion brush keeps masks and paths in its own
 // store, and only it can turn mask PNGs back into editable bitmaps.
-import { loadMotionBrush } from '../motion-brush/state/load-fields.ts';
+import { loadMotionBrush } from '../motion-brush/index.ts';
 
 /**
  * Puts a task's inputs back where they were made: frames, model, mode, duration, prompt, camera, voices
