@@ -3,6 +3,7 @@ import { brushFrame, readMask } from './assets/brush-images.ts';
 import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
 import { MaskEditor } from './pages/mask-editor.ts';
 import { StudioPage } from './pages/studio-page.ts';
+import { TasksPage } from './pages/tasks-page.ts';
 
 /**
  * Motion brush journeys in real Chromium, checked against what the simulator received: the masks are
@@ -41,8 +42,7 @@ async function openBrush(page: import('@playwright/test').Page) {
   return { studio, editor };
 }
 
-async function generate(studio: StudioPage, sim: Sim, what: string): Promise<SimRequest['body']> {
-  const prompt = uniquePrompt(what);
+async function generate(studio: StudioPage, sim: Sim, what: string, prompt = uniquePrompt(what)) {
   await studio.prompt.fill(prompt);
   const before = (await sim.requests()).length;
   await studio.submit();
@@ -173,7 +173,7 @@ test('a reload keeps masks and paths, and they are sent as before', async ({ pag
   expect(Math.abs(t[t.length - 1]!.y - (H - 100))).toBeLessThanOrEqual(2);
 });
 
-test('two moving regions and a static one: preview plays, then all three masks are sent', async ({
+test('two moving regions and a static one: preview plays, all three masks are sent, the video is made', async ({
   page,
   sim,
 }) => {
@@ -194,7 +194,8 @@ test('two moving regions and a static one: preview plays, then all three masks a
   await page.keyboard.press('Escape');
   await expect(editor.previewMotion).toHaveAttribute('aria-pressed', 'false');
 
-  const body = await generate(studio, sim, 'three masks');
+  const prompt = uniquePrompt('three masks');
+  const body = await generate(studio, sim, 'three masks', prompt);
   await expectWellFormed(body);
   const still = await readMask(body.static_mask!);
   expect(still.white(400, 60)).toBe(true);
@@ -207,4 +208,10 @@ test('two moving regions and a static one: preview plays, then all three masks a
   const [a, b] = body.dynamic_masks!.map((d) => d.trajectories);
   expect(a![a!.length - 1]!.y).toBeGreaterThan(a![0]!.y);
   expect(b![b!.length - 1]!.x).toBeLessThan(b![0]!.x);
+
+  // The simulator accepted the masks and rendered a video of them.
+  const tasks = new TasksPage(page);
+  await tasks.expectFinished(prompt);
+  await tasks.open(prompt);
+  await tasks.expectVideoPlays();
 });
