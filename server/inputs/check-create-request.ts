@@ -6,11 +6,12 @@ import type { Violation } from '../../contract/schemas/studio-api.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { validationError } from '../lib/studio-error.ts';
 import { type CollectedImage, collectImages } from './collect-images.ts';
-import { decodesCleanly } from './image-facts.ts';
+import { isStructurallyIntact } from './image-integrity.ts';
 
 /**
  * The studio's gate before anything costs money: the shared contract rules (strict keys) fed with facts
- * from the real bytes (not the header a browser sniffed), then a full decode of every image that passed.
+ * from the real bytes (not the header a browser sniffed), then a structural check of every image that
+ * passed (whole PNG chunks with valid CRCs, a JPEG from SOI to EOI) — no pixel decode on this hot path.
  * Throws a 400 with every violation, each naming its field and rule.
  */
 export async function checkCreateRequest(
@@ -30,7 +31,7 @@ export async function checkCreateRequest(
 
   const broken: Violation[] = [];
   for (const image of images)
-    if (!(await decodesCleanly(image.bytes)))
+    if (!isStructurallyIntact(image.bytes, image.facts.format === 'jpeg' ? 'jpeg' : 'png'))
       broken.push({
         field: image.field,
         rule: 'image_undecodable',

@@ -34,22 +34,6 @@ export async function inspectImage(bytes: Uint8Array): Promise<{ facts: ImageFac
   }
 }
 
-/**
- * Decodes the whole image (downscaled as it streams through libvips), to refuse files whose header is fine
- * but whose pixels are broken. Only called after the size rules passed, so the pixel count is bounded.
- */
-export async function decodesCleanly(bytes: Uint8Array): Promise<boolean> {
-  try {
-    await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_DECODE_PIXELS })
-      .resize(64, 64, { fit: 'inside' })
-      .raw()
-      .toBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A small JPEG of the start frame for task lists (EXIF orientation applied). */
 export function makeThumbnail(bytes: Uint8Array): Promise<Buffer> {
   return sharp(bytes, { limitInputPixels: MAX_DECODE_PIXELS })

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { StoredInputs } from '../tasks/task-record.ts';
@@ -11,6 +11,30 @@ import { makeThumbnail } from './image-facts.ts';
  */
 export const inputsDir = (dataDir: string, taskId: string) => join(dataDir, 'inputs', taskId);
 export const THUMBNAIL_FILE = 'thumbnail.jpg';
+
+/** The thumbnail's path, made from the stored start frame on first use and kept beside it. */
+export async function ensureThumbnail(
+  dataDir: string,
+  taskId: string,
+  startFile: string,
+): Promise<string | null> {
+  const dir = inputsDir(dataDir, taskId);
+  const path = join(dir, THUMBNAIL_FILE);
+  try {
+    await access(path);
+    return path;
+  } catch {}
+  try {
+    const jpeg = await makeThumbnail(await readFile(join(dir, startFile)));
+    // Write then rename: two first requests at once never serve a half-written file.
+    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, jpeg);
+    await rename(tmp, path);
+    return path;
+  } catch {
+    return null;
+  }
+}
 
 /** `dynamic_masks[2].mask` → `dynamic_masks.2.mask`: the name used in files and in input URLs. */
 export const inputName = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
@@ -41,13 +65,9 @@ export async function saveInputs(
       ...(img.url ? { sourceUrl: img.url } : {}),
     };
   }
-  const start = images.find((i) => i.field === 'image');
-  let hasThumbnail = false;
-  if (start) {
-    await writeFile(join(dir, THUMBNAIL_FILE), await makeThumbnail(start.bytes));
-    hasThumbnail = true;
-  }
-  return { inputs, hasThumbnail };
+  // The thumbnail is made on its first request (routes/task-files.ts), not here: decoding the start
+  // frame's pixels would put the costliest step of a create on every create's critical path.
+  return { inputs, hasThumbnail: images.some((i) => i.field === 'image') };
 }
 
 export async function removeInputs(dataDir: string, taskId: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { InputImage, TaskInputs } from '../../contract/schemas/studio-api.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { fileResponse } from '../http/file-response.ts';
-import { inputName, inputRef, inputsDir, THUMBNAIL_FILE } from '../inputs/input-files.ts';
+import { ensureThumbnail, inputName, inputRef, inputsDir } from '../inputs/input-files.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 
@@ -38,8 +38,13 @@ export function taskFileRoutes(deps: AppDeps) {
     })
     .get('/:id/thumbnail', async (c) => {
       const record = recordOf(c.req.param('id'));
-      if (!record.hasThumbnail) throw notFound('thumbnail');
-      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), THUMBNAIL_FILE), {
+      const start = record.inputs.image;
+      const path =
+        record.hasThumbnail && start
+          ? await ensureThumbnail(deps.config.dataDir, record.id, start.file)
+          : null;
+      if (!path) throw notFound('thumbnail');
+      return fileResponse(path, {
         contentType: 'image/jpeg',
         cacheControl: 'private, max-age=31536000, immutable',
       });
