@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { bundleRow } from './rows/bundle.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
+import { proxyRows } from './rows/proxy.ts';
 import { renderRtRow } from './rows/render-rt.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
   first_screen: firstScreenRow,
+  proxy: proxyRows,
   render_rt: renderRtRow,
 };
 
