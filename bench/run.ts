@@ -10,11 +10,15 @@ import { bundleRow } from './rows/bundle.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { proxyRows } from './rows/proxy.ts';
 import { renderRtRow } from './rows/render-rt.ts';
+import { trackerFanInRow } from './rows/tracker-fan-in.ts';
+import { uploadMemoryRow } from './rows/upload-memory.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
   first_screen: firstScreenRow,
   proxy: proxyRows,
+  tracker_fan_in: trackerFanInRow,
+  upload_memory: uploadMemoryRow,
   render_rt: renderRtRow,
 };
 

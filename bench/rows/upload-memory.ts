@@ -1,0 +1,67 @@
+import { noisePng } from '../fixtures/scene.ts';
+import { rssBytes, serverPid } from '../lib/proc.ts';
+import { type RowResult, ratioRow } from '../lib/row.ts';
+import { startSimulatorProcess } from '../lib/simulator-process.ts';
+import { startStudio } from '../lib/studio.ts';
+
+const MB = 1024 * 1024;
+
+/** Server RSS growth while 8 creates with a 9.5 MB start frame each are in flight, vs the bytes in flight. */
+export async function uploadMemoryRow(): Promise<RowResult[]> {
+  const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
+  const studio = await startStudio({
+    KLING_ACCESS_KEY: sim.accessKey,
+    KLING_SECRET_KEY: sim.secretKey,
+    KLING_BASE_URL: sim.baseUrl,
+    RATE_LIMIT_CREATES_PER_MIN: '0',
+    MAX_RUNNING_TASKS: '0',
+    POLL_MIN_MS: '3600000',
+    POLL_MAX_MS: '3600000',
+  });
+  try {
+    const pid = serverPid(studio.pid);
+    // Noise does not compress: 1770² RGB is a 9.5 MB PNG (deflate adds ~5% to random bytes).
+    const png = await noisePng(1770, 1770);
+    const image = png.toString('base64');
+    const bodies = Array.from({ length: 8 }, (_, i) =>
+      JSON.stringify({ model_name: 'kling-v1', mode: 'std', duration: '5', prompt: `memory ${i}`, image }),
+    );
+    const inFlight = bodies.reduce((a, b) => a + Buffer.byteLength(b), 0);
+    // Settle: a first small create warms the code paths, then let the GC quiet down.
+    await new Promise((r) => setTimeout(r, 1500));
+    const idle = rssBytes(pid);
+    let peak = idle;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssBytes(pid));
+    }, 5);
+    const answers = await Promise.all(
+      bodies.map((body) =>
+        fetch(`${studio.url}/api/tasks`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        }),
+      ),
+    );
+    clearInterval(sampler);
+    peak = Math.max(peak, rssBytes(pid));
+    const statuses = answers.map((a) => a.status);
+    if (statuses.some((s) => s !== 201)) throw new Error(`creates answered ${statuses.join(',')}`);
+    const growth = peak - idle;
+    return [
+      ratioRow({
+        row: 'upload_memory',
+        metric: 'peak RSS growth, 8 × 9.5 MB creates (MB)',
+        value: growth / MB,
+        baseline: inFlight / MB,
+        unit: 'MB',
+        goal: { max: 3.0 },
+        how: `server RSS from /proc every 5 ms; idle ${(idle / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB; baseline = request bodies in flight (base64 JSON, ${(png.length / MB).toFixed(1)} MB PNG each)`,
+        samples: { idle, peak, inFlight, pngBytes: png.length },
+      }),
+    ];
+  } finally {
+    await studio.stop();
+    await sim.stop();
+  }
+}
