@@ -13,7 +13,7 @@ interface Mirror {
   rgb: [number, number, number];
 }
 
-const mirrors = new WeakMap<MaskBitmap, Mirror>();
+const mirrors = new Map<MaskBitmap, Mirror>();
 
 function write(m: Mirror, bitmap: MaskBitmap, r: Rect): void {
   const img = m.ctx.createImageData(r.width, r.height);
@@ -45,6 +45,19 @@ export function mirrorOf(bitmap: MaskBitmap, color: string): HTMLCanvasElement |
   // written by the next flush.
   for (const i of bitmap.setTileIndices()) write(m, bitmap, bitmap.tileRect(i));
   return canvas;
+}
+
+/**
+ * Frees the canvases of masks no longer shown (deleted — their bitmap may wait in the undo history —
+ * or replaced by a load). A 4096² mirror is 64 MB; an undone delete rebuilds it from the bitmap.
+ */
+export function pruneMirrors(live: ReadonlySet<MaskBitmap>): void {
+  for (const [bitmap, m] of mirrors) {
+    if (live.has(bitmap)) continue;
+    m.canvas.width = 0;
+    m.canvas.height = 0;
+    mirrors.delete(bitmap);
+  }
 }
 
 /** Writes what changed since the last call; true when something was written. */

@@ -1,8 +1,9 @@
+import { useEffect } from 'react';
 import { Circle, Group, Image as KImage, Layer, Line, Stage } from 'react-konva';
 import type { MaskEntry, Size, Tool } from '../model/types.ts';
 import type { Viewport } from '../model/viewport.ts';
 import { getBitmap } from '../state/bitmaps.ts';
-import { mirrorOf } from './mask-mirror.ts';
+import { mirrorOf, pruneMirrors } from './mask-mirror.ts';
 import { PathOverlay } from './path-overlay.tsx';
 import type { StageController } from './stage-controller.ts';
 
@@ -36,6 +37,11 @@ export function MaskStage(p: Props) {
   const view = { x: v.offsetX, y: v.offsetY, scaleX: v.scale, scaleY: v.scale };
   const k = 1 / v.scale;
   const brushy = p.tool === 'brush' || p.tool === 'eraser';
+  // Not on unmount: StrictMode's rehearsal unmount would blank canvases the nodes still show.
+  useEffect(() => {
+    const live = new Set(p.masks.map((m) => getBitmap(m.id)).filter((b) => b !== undefined));
+    pruneMirrors(live);
+  });
   return (
     <Stage width={p.box.width} height={p.box.height}>
       <Layer listening={false}>
