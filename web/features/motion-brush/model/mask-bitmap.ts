@@ -61,7 +61,7 @@ export class MaskBitmap {
   /** Paints (255) or erases (0) a round-capped segment of the given diameter. Returns the touched rect. */
   stroke(a: Pt, b: Pt, diameter: number, value: 0 | 255): Rect | null {
     const { data, width } = this;
-    const rect = forEachCapsuleRow(a, b, diameter / 2, width, this.height, (y, x0, x1) => {
+    const rect = forEachCapsuleRow(a, b, Math.max(0.5, diameter / 2), width, this.height, (y, x0, x1) => {
       data.fill(value, y * width + x0, y * width + x1);
     });
     if (rect) this.markDirty(rect);

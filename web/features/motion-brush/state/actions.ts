@@ -4,8 +4,8 @@ import { History } from '../model/history.ts';
 import type { MaskBitmap } from '../model/mask-bitmap.ts';
 import { applyPatch, type MaskPatch, PatchRecorder } from '../model/patch.ts';
 import { samePath, scalePath } from '../model/path-edit.ts';
+import { capsuleBounds } from '../model/raster.ts';
 import type { MaskEntry, MaskKind, Pt, Size, Tool } from '../model/types.ts';
-import { maskLabel } from '../model/violations.ts';
 import { bitmapFor, clearBitmaps, deleteBitmap, getBitmap, setBitmap } from './bitmaps.ts';
 import { initialMotionBrushState, type MotionBrushState, useMotionBrushStore } from './store.ts';
 
@@ -232,13 +232,9 @@ export function beginStroke(mode: 'paint' | 'erase', at: Pt): Stroke | null {
   const segment = (from: Pt, to: Pt) => {
     if (!open) return;
     // Copy the tiles this segment reaches before it changes them: undo data grows with the area touched.
-    const r = Math.max(0.5, diameter / 2);
-    const x0 = Math.max(0, Math.floor(Math.min(from.x, to.x) - r));
-    const y0 = Math.max(0, Math.floor(Math.min(from.y, to.y) - r));
-    const x1 = Math.min(size.width, Math.ceil(Math.max(from.x, to.x) + r) + 1);
-    const y1 = Math.min(size.height, Math.ceil(Math.max(from.y, to.y) + r) + 1);
-    if (x1 <= x0 || y1 <= y0) return;
-    rec.capture(bitmap.tilesIn({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }));
+    const reach = capsuleBounds(from, to, Math.max(0.5, diameter / 2), size.width, size.height);
+    if (!reach) return;
+    rec.capture(bitmap.tilesIn(reach));
     bitmap.stroke(from, to, diameter, value);
   };
   segment(at, at);
@@ -356,5 +352,3 @@ export function resetMotionBrush(): void {
   const { hydrated, pixels } = get();
   useMotionBrushStore.setState({ ...initialMotionBrushState(), hydrated, pixels: pixels + 1 });
 }
-
-export { maskLabel };
