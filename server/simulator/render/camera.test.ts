@@ -38,7 +38,7 @@ describe('camera moves', () => {
     const types: CameraControl[] = [
       simple({ horizontal: 7 }),
       simple({ roll: -10 }),
-      simple({ zoom: 10 }),
+      simple({ zoom: -10 }),
       { type: 'forward_up' },
       { type: 'right_turn_forward' },
       { type: 'left_turn_forward' },
@@ -52,8 +52,8 @@ describe('camera moves', () => {
     }
   });
 
-  it('zoom + makes the centre bigger, up to about 1.6× at 10', () => {
-    const move = moveFromConfig({ ...still, zoom: 10 });
+  it('zoom − (a narrower view) makes the centre bigger, up to about 1.6× at −10', () => {
+    const move = moveFromConfig({ ...still, zoom: -10 });
     expect(move.zoom).toBeCloseTo(1.6, 9);
     expect(poseAt(move, 0.5, size).scale).toBeCloseTo(Math.sqrt(1.6), 9);
     const end = sourceQuad(poseAt(move, 1, size), size);
@@ -61,55 +61,55 @@ describe('camera moves', () => {
     expect((end.topLeft.x + end.topRight.x) / 2).toBeCloseTo(640, 6);
   });
 
-  it('zoom − pulls back from pushed-in to the full frame', () => {
-    const move = moveFromConfig({ ...still, zoom: -5 });
+  it('zoom + (a wider view) pulls back from pushed-in to the full frame', () => {
+    const move = moveFromConfig({ ...still, zoom: 5 });
     expect(poseAt(move, 0, size).scale).toBeCloseTo(1.3, 9);
     expect(poseAt(move, 1, size).scale).toBeCloseTo(1, 9);
   });
 
-  it('horizontal − slides the picture left by about a quarter frame at 10', () => {
+  it('horizontal − (camera left) slides the picture right by about a fifth of the frame at −8', () => {
     const start = screenPointOf(simple({ horizontal: -8 }), 0, centre);
     const end = screenPointOf(simple({ horizontal: -8 }), 1, centre);
-    expect(end.x - start.x).toBeCloseTo(-0.2 * 1280, 6);
+    expect(end.x - start.x).toBeCloseTo(0.2 * 1280, 6);
     expect(end.y).toBeCloseTo(start.y, 6);
-    expect(moveFromConfig({ ...still, horizontal: 10 }).shiftX).toBeCloseTo(0.25, 9);
+    expect(moveFromConfig({ ...still, horizontal: 10 }).shiftX).toBeCloseTo(-0.25, 9);
   });
 
-  it('vertical − slides the picture down (screen y grows)', () => {
+  it('vertical − (camera down) slides the picture up (screen y shrinks)', () => {
     const end = screenPointOf(simple({ vertical: -4 }), 1, centre);
-    expect(end.y - centre.y).toBeCloseTo(0.1 * 720, 6);
+    expect(end.y - centre.y).toBeCloseTo(-0.1 * 720, 6);
   });
 
-  it('roll − turns the picture counter-clockwise, 30° at 10', () => {
+  it('roll − (camera counter-clockwise) turns the picture clockwise, 30° at −10', () => {
     const right = { x: 1000, y: 360 };
     const end = screenPointOf(simple({ roll: -10 }), 1, right);
-    // Counter-clockwise on screen: a point right of the centre rises (screen y shrinks).
-    expect(end.y).toBeLessThan(360);
-    expect(Math.atan2(end.y - 360, end.x - 640)).toBeCloseTo((-30 * Math.PI) / 180, 9);
+    // Clockwise on screen: a point right of the centre sinks (screen y grows).
+    expect(end.y).toBeGreaterThan(360);
+    expect(Math.atan2(end.y - 360, end.x - 640)).toBeCloseTo((30 * Math.PI) / 180, 9);
   });
 
   it('pan and tilt read as a shift plus a slight zoom', () => {
     const pan = moveFromConfig({ ...still, pan: 10 });
-    expect(pan.shiftX).toBeGreaterThan(0);
+    expect(pan.shiftX).toBeLessThan(0);
     expect(pan.zoom).toBeGreaterThan(1);
     expect(pan.zoom).toBeLessThan(1.2);
     const tilt = moveFromConfig({ ...still, tilt: -10 });
-    expect(tilt.shiftY).toBeLessThan(0);
+    expect(tilt.shiftY).toBeGreaterThan(0);
     expect(tilt.zoom).toBeGreaterThan(1);
   });
 
   it('maps the presets to the directions their names say', () => {
     const downBack = moveFromCameraControl({ type: 'down_back' });
-    expect(downBack.shiftY).toBeLessThan(0);
+    expect(downBack.shiftY).toBeGreaterThan(0);
     expect(downBack.zoom).toBeLessThan(1);
     const forwardUp = moveFromCameraControl({ type: 'forward_up' });
-    expect(forwardUp.shiftY).toBeGreaterThan(0);
+    expect(forwardUp.shiftY).toBeLessThan(0);
     expect(forwardUp.zoom).toBeGreaterThan(1);
     const right = moveFromCameraControl({ type: 'right_turn_forward' });
-    expect(right.shiftX).toBeGreaterThan(0);
+    expect(right.shiftX).toBeLessThan(0);
     expect(right.zoom).toBeGreaterThan(1);
     const left = moveFromCameraControl({ type: 'left_turn_forward' });
-    expect(left.shiftX).toBeLessThan(0);
+    expect(left.shiftX).toBeGreaterThan(0);
     expect(left.zoom).toBeGreaterThan(1);
   });
 

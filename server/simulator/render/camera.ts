@@ -1,37 +1,21 @@
 /**
  * Camera moves as pure geometry. A move is described by where it ends (progress 1); every frame is an
- * interpolation from the untouched start frame. Directions describe what the viewer sees the picture
- * do on screen: horizontal −8 slides the picture left, zoom +8 makes the centre bigger.
+ * interpolation from the untouched start frame. What each camera_control value does to the picture is
+ * defined once, in contract/geometry/camera-move.ts (Kling's camera terms: horizontal + moves the camera
+ * right, so the picture slides left; zoom − narrows the view, so the centre grows); the composer's
+ * preview uses the same definition.
  */
+import type { CameraType } from '../../../contract/capabilities/matrix.ts';
+import { type CameraMove, cameraMove, cameraMoveFromConfig } from '../../../contract/geometry/camera-move.ts';
+import type { CameraConfig } from '../../../contract/schemas/create-request.ts';
 import type { Size } from './frame-geometry.ts';
 import type { Point } from './trajectory.ts';
 
-export type CameraType = 'simple' | 'down_back' | 'forward_up' | 'right_turn_forward' | 'left_turn_forward';
-
-export interface CameraConfig {
-  horizontal: number;
-  vertical: number;
-  pan: number;
-  tilt: number;
-  roll: number;
-  zoom: number;
-}
+export type { CameraConfig, CameraMove, CameraType };
 
 export interface CameraControl {
   type: CameraType;
   config?: CameraConfig;
-}
-
-/** The end of a move. Each part grows linearly (zoom geometrically) from nothing at progress 0. */
-export interface CameraMove {
-  /** Fraction of the frame width the picture slides; + is right. */
-  shiftX: number;
-  /** Fraction of the frame height the picture slides; + is up. */
-  shiftY: number;
-  /** In-plane rotation in degrees; + is clockwise, as Kling's roll has − counter-clockwise. */
-  rotationDeg: number;
-  /** How much bigger the picture ends than it starts; < 1 pulls back. */
-  zoom: number;
 }
 
 /** The transform at one instant: output = centre + scale · R(rotation) · (source − centre) + shift. */
@@ -51,57 +35,14 @@ export interface SourceQuad {
   bottomRight: Point;
 }
 
-// Magnitudes at |value| = 10; the brief asks for about a quarter-frame shift, 1.6× zoom and 30° roll.
-const SHIFT_PER_UNIT = 0.025;
-/** Pan and tilt are rotations of the camera; a shift plus a slight zoom reads as one without 3D. */
-const TURN_SHIFT_PER_UNIT = 0.02;
-const TURN_ZOOM_PER_UNIT = 0.01;
-const ZOOM_PER_UNIT = 0.06;
-const ROLL_DEG_PER_UNIT = 3;
-
 /** What Motion Studio shows when no motion was asked for: a slow push-in, as generated video tends to. */
 export const PUSH_IN: CameraMove = { shiftX: 0, shiftY: 0, rotationDeg: 0, zoom: 1.1 };
 
-/** The fixed moves, written in the simple axes so that one sign convention governs everything. */
-const PRESETS: Record<Exclude<CameraType, 'simple'>, CameraConfig> = {
-  down_back: { horizontal: 0, vertical: -5, pan: 0, tilt: 0, roll: 0, zoom: -5 },
-  forward_up: { horizontal: 0, vertical: 5, pan: 0, tilt: 0, roll: 0, zoom: 5 },
-  right_turn_forward: { horizontal: 0, vertical: 0, pan: 6, tilt: 0, roll: 0, zoom: 4 },
-  left_turn_forward: { horizontal: 0, vertical: 0, pan: -6, tilt: 0, roll: 0, zoom: 4 },
-};
-
-/** Values outside Kling's [-10, 10] are the contract's business; here they are just kept in range. */
-function axis(value: number | undefined): number {
-  if (value === undefined || !Number.isFinite(value)) return 0;
-  return Math.min(10, Math.max(-10, value));
-}
-
-/** A simple config's end-of-clip move. Kling allows one non-zero axis; several simply combine. */
-export function moveFromConfig(config: CameraConfig): CameraMove {
-  const horizontal = axis(config.horizontal);
-  const vertical = axis(config.vertical);
-  const pan = axis(config.pan);
-  const tilt = axis(config.tilt);
-  const roll = axis(config.roll);
-  const zoom = axis(config.zoom);
-  const zoomFactor = (1 + ZOOM_PER_UNIT * Math.abs(zoom)) ** Math.sign(zoom);
-  return {
-    shiftX: SHIFT_PER_UNIT * horizontal + TURN_SHIFT_PER_UNIT * pan,
-    shiftY: SHIFT_PER_UNIT * vertical + TURN_SHIFT_PER_UNIT * tilt,
-    rotationDeg: ROLL_DEG_PER_UNIT * roll,
-    zoom: zoomFactor * (1 + TURN_ZOOM_PER_UNIT * Math.abs(pan)) * (1 + TURN_ZOOM_PER_UNIT * Math.abs(tilt)),
-  };
-}
+/** The end-of-clip move for a simple config (the contract's definition). */
+export const moveFromConfig = cameraMoveFromConfig;
 
 /** The move a camera_control asks for; a simple type without a config is no move at all. */
-export function moveFromCameraControl(control: CameraControl): CameraMove {
-  if (control.type === 'simple') {
-    return control.config
-      ? moveFromConfig(control.config)
-      : { shiftX: 0, shiftY: 0, rotationDeg: 0, zoom: 1 };
-  }
-  return moveFromConfig(PRESETS[control.type]);
-}
+export const moveFromCameraControl = (control: CameraControl): CameraMove => cameraMove(control);
 
 /**
  * The smallest scale at which a picture shifted by (shiftX, shiftY) screen pixels and rotated by

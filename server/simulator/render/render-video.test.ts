@@ -176,10 +176,10 @@ describe('renderVideo motion', () => {
     expect(Math.abs(end.y - (360 - (4 * red.r) / (3 * Math.PI)))).toBeLessThan(3);
   });
 
-  it('zoom + makes a centred blob larger', async () => {
+  it('zoom − (a narrower view, zooming in) makes a centred blob larger', async () => {
     const { outFile } = await render({
       image: centredScene,
-      cameraControl: { type: 'simple', config: { ...still, zoom: 8 } },
+      cameraControl: { type: 'simple', config: { ...still, zoom: -8 } },
     });
     const { first, last } = await firstAndLast(outFile);
     const start = centroid(first, decodeSize, isRed);
@@ -190,10 +190,10 @@ describe('renderVideo motion', () => {
     expect(Math.abs(end.y - 180)).toBeLessThan(2);
   });
 
-  it('horizontal − moves the picture left', async () => {
+  it('horizontal + (camera right) moves the picture left', async () => {
     const { outFile } = await render({
       image: centredScene,
-      cameraControl: { type: 'simple', config: { ...still, horizontal: -8 } },
+      cameraControl: { type: 'simple', config: { ...still, horizontal: 8 } },
     });
     const { first, last } = await firstAndLast(outFile);
     const start = centroid(first, decodeSize, isRed);
@@ -203,11 +203,11 @@ describe('renderVideo motion', () => {
     expect(Math.abs(end.y - start.y)).toBeLessThan(2);
   });
 
-  it('roll − turns the picture counter-clockwise', async () => {
+  it('roll + (camera clockwise) turns the picture counter-clockwise', async () => {
     const image = await scenePng(scene, [{ cx: 500, cy: 180, r: 25, fill: '#ff0000' }]);
     const { outFile } = await render({
       image,
-      cameraControl: { type: 'simple', config: { ...still, roll: -6 } },
+      cameraControl: { type: 'simple', config: { ...still, roll: 6 } },
     });
     const { first, last } = await firstAndLast(outFile);
     const start = centroid(first, decodeSize, isRed);
@@ -216,13 +216,13 @@ describe('renderVideo motion', () => {
     expect(end.y).toBeLessThan(start.y - 20);
   });
 
-  it('a preset moves as its name says (forward_up: bigger and higher)', async () => {
+  it('a preset moves as its name says (forward_up: the camera rises and moves in, so the picture grows and sinks)', async () => {
     const { outFile } = await render({ image: centredScene, cameraControl: { type: 'forward_up' } });
     const { first, last } = await firstAndLast(outFile);
     const start = centroid(first, decodeSize, isRed);
     const end = centroid(last, decodeSize, isRed);
     expect(end.count).toBeGreaterThan(start.count * 1.3);
-    expect(end.y).toBeLessThan(start.y - 20);
+    expect(end.y).toBeGreaterThan(start.y + 20);
   });
 
   it('with no motion asked for, pushes in gently and starts on the exact start frame', async () => {

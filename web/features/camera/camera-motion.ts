@@ -1,10 +1,15 @@
 import type { CameraType } from '../../../contract/capabilities/matrix.ts';
+import {
+  CAMERA_PRESETS,
+  type CameraMove,
+  cameraMoveFromConfig,
+} from '../../../contract/geometry/camera-move.ts';
 import { CAMERA_AXES, type CameraAxis, type CameraConfig } from '../../../contract/schemas/create-request.ts';
 
 /**
- * The camera preview's geometry. It follows the built-in simulator's conventions (what the viewer sees
- * the picture do: horizontal + slides it right, vertical + up, roll + clockwise, zoom + bigger; pan and
- * tilt read as a shift plus a slight push-in), so the preview predicts the simulated result.
+ * The camera preview's geometry. The move itself comes from contract/geometry/camera-move.ts, the same
+ * definition the simulator renders with (Kling's camera terms: horizontal + moves the camera right, so
+ * the picture slides left; zoom − narrows the view), so the preview predicts the simulated result.
  */
 export const AXIS_LABELS: Record<CameraAxis, string> = {
   horizontal: 'Horizontal',
@@ -23,13 +28,8 @@ export const CAMERA_TYPE_LABELS: Record<CameraType, string> = {
   left_turn_forward: 'Left turn, forward',
 };
 
-/** The presets written in the simple axes (same table as the simulator), for the preview only. */
-export const PRESET_CONFIGS: Record<Exclude<CameraType, 'simple'>, CameraConfig> = {
-  down_back: { horizontal: 0, vertical: -5, pan: 0, tilt: 0, roll: 0, zoom: -5 },
-  forward_up: { horizontal: 0, vertical: 5, pan: 0, tilt: 0, roll: 0, zoom: 5 },
-  right_turn_forward: { horizontal: 0, vertical: 0, pan: 6, tilt: 0, roll: 0, zoom: 4 },
-  left_turn_forward: { horizontal: 0, vertical: 0, pan: -6, tilt: 0, roll: 0, zoom: 4 },
-};
+/** Kling's presets in the simple axes (the contract's table), for the preview. */
+export const PRESET_CONFIGS = CAMERA_PRESETS;
 
 export function configFor(type: CameraType, config: CameraConfig): CameraConfig {
   return type === 'simple' ? config : PRESET_CONFIGS[type];
@@ -39,30 +39,9 @@ export function nonZeroAxes(config: CameraConfig): CameraAxis[] {
   return CAMERA_AXES.filter((a) => config[a] !== 0);
 }
 
-// Magnitudes at |value| = 10, as the simulator renders them.
-const SHIFT_PER_UNIT = 0.025;
-const TURN_SHIFT_PER_UNIT = 0.02;
-const TURN_ZOOM_PER_UNIT = 0.01;
-const ZOOM_PER_UNIT = 0.06;
-const ROLL_DEG_PER_UNIT = 3;
+export type PreviewMove = CameraMove;
 
-export interface PreviewMove {
-  /** Fractions of the frame; + is right / up. */
-  shiftX: number;
-  shiftY: number;
-  rotationDeg: number;
-  zoom: number;
-}
-
-export function previewMove(c: CameraConfig): PreviewMove {
-  const zoom = (1 + ZOOM_PER_UNIT * Math.abs(c.zoom)) ** Math.sign(c.zoom);
-  return {
-    shiftX: SHIFT_PER_UNIT * c.horizontal + TURN_SHIFT_PER_UNIT * c.pan,
-    shiftY: SHIFT_PER_UNIT * c.vertical + TURN_SHIFT_PER_UNIT * c.tilt,
-    rotationDeg: ROLL_DEG_PER_UNIT * c.roll,
-    zoom: zoom * (1 + TURN_ZOOM_PER_UNIT * Math.abs(c.pan)) * (1 + TURN_ZOOM_PER_UNIT * Math.abs(c.tilt)),
-  };
-}
+export const previewMove = (c: CameraConfig): PreviewMove => cameraMoveFromConfig(c);
 
 /**
  * Scale that keeps a shifted, rotated picture covering its frame (no empty corners), for a frame of
@@ -92,12 +71,12 @@ export function previewTransforms(c: CameraConfig, aspect: number): { from: stri
 }
 
 const DIRECTIONS: Record<CameraAxis, [string, string]> = {
-  horizontal: ['slides the picture left', 'slides the picture right'],
-  vertical: ['moves the picture down', 'moves the picture up'],
+  horizontal: ['moves left (the picture slides right)', 'moves right (the picture slides left)'],
+  vertical: ['moves down (the picture rises)', 'moves up (the picture sinks)'],
   pan: ['turns left', 'turns right'],
   tilt: ['tilts down', 'tilts up'],
   roll: ['rolls counter-clockwise', 'rolls clockwise'],
-  zoom: ['pulls back (wider view)', 'pushes in (closer view)'],
+  zoom: ['zooms in (narrower view)', 'zooms out (wider view)'],
 };
 
 /** "Pan 5: the camera turns right." — for the summary and the preview caption. */
