@@ -76,6 +76,31 @@ export function cutOut(rgb: Uint8Array, mask: Uint8Array, size: Size, box: Box):
 /** Grows a mask by `radius` pixels (square neighbourhood), via two running-window passes. */
 export function dilateMask(mask: Uint8Array, size: Size, radius: number): Uint8Array {
   if (radius <= 0) return mask.slice();
+  // Only the neighbourhood of the set pixels can change, and masks rarely cover much of a frame.
+  const bounds = maskBounds(mask, size);
+  if (!bounds) return mask.slice();
+  const x0 = Math.max(0, bounds.x - radius);
+  const y0 = Math.max(0, bounds.y - radius);
+  const region = {
+    x: x0,
+    y: y0,
+    width: Math.min(size.width, bounds.x + bounds.width + radius) - x0,
+    height: Math.min(size.height, bounds.y + bounds.height + radius) - y0,
+  };
+  const crop = new Uint8Array(region.width * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const from = (region.y + y) * size.width + region.x;
+    crop.set(mask.subarray(from, from + region.width), y * region.width);
+  }
+  const grown = dilateWhole(crop, region, radius);
+  const out = mask.slice();
+  for (let y = 0; y < region.height; y++) {
+    out.set(grown.subarray(y * region.width, (y + 1) * region.width), (region.y + y) * size.width + region.x);
+  }
+  return out;
+}
+
+function dilateWhole(mask: Uint8Array, size: Size, radius: number): Uint8Array {
   const { width, height } = size;
   const horizontal = new Uint8Array(mask.length);
   for (let y = 0; y < height; y++) {
@@ -180,7 +205,7 @@ export interface CoarseImage extends Level {
  * Phase 1 of fillHoles: averages the known (non-hole) pixels onto a grid `workScale` times coarser.
  * The fill is a soft blur anyway, so the pyramid can start small.
  */
-export function averageKnown(rgb: Uint8Array, hole: Uint8Array, size: Size, workScale = 4): CoarseImage {
+export function averageKnown(rgb: Uint8Array, hole: Uint8Array, size: Size, workScale = 8): CoarseImage {
   const { width, height } = size;
   const baseWidth = Math.ceil(width / workScale);
   const baseHeight = Math.ceil(height / workScale);
@@ -255,13 +280,15 @@ export function paintHoles(
   coarse: CoarseImage,
   filled: Float32Array,
 ) {
-  const { width, height } = size;
+  const { width } = size;
   const { workScale } = coarse;
   const out = Uint8Array.from(rgb);
+  const bounds = maskBounds(hole, size);
+  if (!bounds) return out;
   const guess = [0, 0, 0];
-  for (let y = 0; y < height; y++) {
+  for (let y = bounds.y; y < bounds.y + bounds.height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
+    for (let x = bounds.x; x < bounds.x + bounds.width; x++) {
       const i = row + x;
       if (!hole[i]) continue;
       sample(filled, coarse.width, coarse.height, (x + 0.5) / workScale, (y + 0.5) / workScale, guess);
@@ -277,7 +304,7 @@ export function paintHoles(
  * Replaces the `hole` pixels of an RGB image with a smooth guess from the pixels around them.
  * The three phases are exported separately so a caller can yield to the event loop between them.
  */
-export function fillHoles(rgb: Uint8Array, hole: Uint8Array, size: Size, workScale = 4): Uint8Array {
+export function fillHoles(rgb: Uint8Array, hole: Uint8Array, size: Size, workScale = 8): Uint8Array {
   const coarse = averageKnown(rgb, hole, size, workScale);
   return paintHoles(rgb, hole, size, coarse, pullFill(coarse));
 }
