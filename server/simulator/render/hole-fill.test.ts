@@ -1,38 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { cutOut, dilateMask, fillHoles, maskBounds, thresholdMask, unionMasks } from './hole-fill.ts';
+import { type BinaryMask, binaryMask, cutOut, dilateMask, fillHoles, unionMasks } from './hole-fill.ts';
 
 const size = { width: 8, height: 6 };
 
-function maskWith(points: [number, number][]): Uint8Array {
-  const mask = new Uint8Array(size.width * size.height);
-  for (const [x, y] of points) mask[y * size.width + x] = 255;
-  return mask;
+function maskWith(points: [number, number][]): BinaryMask {
+  const grey = new Uint8Array(size.width * size.height);
+  for (const [x, y] of points) grey[y * size.width + x] = 255;
+  return binaryMask(grey, size);
 }
+
+const setCount = (mask: BinaryMask) => mask.pixels.reduce((n, v) => n + (v ? 1 : 0), 0);
 
 describe('mask helpers', () => {
   it('counts only pixels brighter than 127', () => {
-    expect([...thresholdMask(Uint8Array.from([0, 127, 128, 255]))]).toEqual([0, 0, 255, 255]);
-  });
-
-  it('unions masks', () => {
-    const union = unionMasks([maskWith([[1, 1]]), maskWith([[2, 3]])], size);
-    expect(union[1 * 8 + 1]).toBe(255);
-    expect(union[3 * 8 + 2]).toBe(255);
-    expect(union.reduce((n, v) => n + (v ? 1 : 0), 0)).toBe(2);
+    const mask = binaryMask(Uint8Array.from([0, 127, 128, 255]), { width: 4, height: 1 });
+    expect([...mask.pixels]).toEqual([0, 0, 255, 255]);
   });
 
   it('bounds a region on even coordinates and sizes', () => {
     expect(
-      maskBounds(
-        maskWith([
-          [3, 1],
-          [4, 2],
-        ]),
-        size,
-      ),
+      maskWith([
+        [3, 1],
+        [4, 2],
+      ]).bounds,
     ).toEqual({ x: 2, y: 0, width: 4, height: 4 });
-    expect(maskBounds(maskWith([[7, 5]]), size)).toEqual({ x: 6, y: 4, width: 2, height: 2 });
-    expect(maskBounds(new Uint8Array(48), size)).toBeNull();
+    expect(maskWith([[7, 5]]).bounds).toEqual({ x: 6, y: 4, width: 2, height: 2 });
+    expect(maskWith([]).bounds).toBeNull();
+  });
+
+  it('unions masks and their bounds', () => {
+    const union = unionMasks([maskWith([[1, 1]]), maskWith([[6, 3]]), maskWith([])], size);
+    expect(union.pixels[1 * 8 + 1]).toBe(255);
+    expect(union.pixels[3 * 8 + 6]).toBe(255);
+    expect(setCount(union)).toBe(2);
+    expect(union.bounds).toEqual({ x: 0, y: 0, width: 8, height: 4 });
+    expect(unionMasks([maskWith([])], size).bounds).toBeNull();
   });
 
   it('cuts out the region with the mask as alpha', () => {
@@ -55,11 +57,23 @@ describe('mask helpers', () => {
       size,
       1,
     );
-    const set = (x: number, y: number) => grown[y * 8 + x] === 255;
+    const set = (x: number, y: number) => grown.pixels[y * 8 + x] === 255;
     expect(set(1, 1) && set(0, 1) && set(1, 0)).toBe(true);
     expect(set(4, 2) && set(6, 4) && set(6, 2)).toBe(true);
     expect(set(2, 2) || set(7, 3)).toBe(false);
-    expect(grown.reduce((n, v) => n + (v ? 1 : 0), 0)).toBe(4 + 9);
+    expect(setCount(grown)).toBe(4 + 9);
+    // Its bounds still hold every set pixel.
+    const box = grown.bounds!;
+    for (let y = 0; y < 6; y++) {
+      for (let x = 0; x < 8; x++) {
+        if (set(x, y))
+          expect(x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height).toBe(true);
+      }
+    }
+  });
+
+  it('leaves an empty mask empty', () => {
+    expect(setCount(dilateMask(maskWith([]), size, 3))).toBe(0);
   });
 });
 
@@ -74,13 +88,14 @@ describe('fillHoles', () => {
       rgb[i + 2] = x < 32 ? 0 : 200;
     }
   }
-  const hole = new Uint8Array(big.width * big.height);
-  for (let y = 10; y < 22; y++) for (let x = 6; x < 18; x++) hole[y * big.width + x] = 255;
+  const holeGrey = new Uint8Array(big.width * big.height);
+  for (let y = 10; y < 22; y++) for (let x = 6; x < 18; x++) holeGrey[y * big.width + x] = 255;
+  const hole = binaryMask(holeGrey, big);
 
   it('fills a hole from its surroundings and leaves everything else alone', () => {
     const filled = fillHoles(rgb, hole, big);
-    for (let i = 0; i < hole.length; i++) {
-      if (!hole[i]) expect(filled.subarray(i * 3, i * 3 + 3)).toEqual(rgb.subarray(i * 3, i * 3 + 3));
+    for (let i = 0; i < holeGrey.length; i++) {
+      if (!hole.pixels[i]) expect(filled.subarray(i * 3, i * 3 + 3)).toEqual(rgb.subarray(i * 3, i * 3 + 3));
     }
     // The hole sits in the red half: its middle must come out red, not black or blue.
     const middle = (16 * big.width + 12) * 3;
@@ -89,7 +104,7 @@ describe('fillHoles', () => {
   });
 
   it('falls back to grey when there is nothing to borrow from', () => {
-    const filled = fillHoles(rgb, new Uint8Array(hole.length).fill(255), big);
+    const filled = fillHoles(rgb, binaryMask(new Uint8Array(holeGrey.length).fill(255), big), big);
     expect([...filled.subarray(0, 3)]).toEqual([128, 128, 128]);
   });
 

@@ -4,8 +4,7 @@
  * child process, does every per-frame transform and the encoding, so other requests keep flowing.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
@@ -31,15 +30,16 @@ import {
 import { frameCount, frameProgress, outputSize, type RenderQuality, type Size } from './frame-geometry.ts';
 import {
   averageKnown,
+  type BinaryMask,
+  binaryMask,
   cutOut,
   dilateMask,
-  maskBounds,
   paintHoles,
   pullFill,
-  thresholdMask,
   unionMasks,
 } from './hole-fill.ts';
 import { apiPointToOutput, offsetAtProgress, type Point } from './trajectory.ts';
+import { createWorkDir } from './work-dir.ts';
 
 export interface DynamicMask {
   mask: Buffer;
@@ -140,7 +140,7 @@ function quadsFor(move: CameraMove, frames: number, size: Size) {
  */
 async function backgroundWithHolesFilled(
   start: Uint8Array,
-  holes: Uint8Array[],
+  holes: BinaryMask[],
   size: Size,
 ): Promise<Uint8Array> {
   if (holes.length === 0) return start;
@@ -165,14 +165,21 @@ async function prepareMotionBrush(
   frames: number,
   fps: number,
 ): Promise<PreparedGraph> {
-  const binaryMask = async (bytes: Buffer) => thresholdMask(await decodeMaskGrey(bytes, size));
-  const dynamic = await Promise.all(
-    motion.dynamicMasks.map(async (entry) => ({
-      mask: await binaryMask(entry.mask),
+  // Decoding runs on sharp's threads, all masks at once; thresholding is JavaScript, one mask a turn.
+  const [staticGrey, ...dynamicGreys] = await Promise.all([
+    motion.staticMask ? decodeMaskGrey(motion.staticMask, size) : null,
+    ...motion.dynamicMasks.map((entry) => decodeMaskGrey(entry.mask, size)),
+  ]);
+  const dynamic: { mask: BinaryMask; path: Point[] }[] = [];
+  for (const [i, entry] of motion.dynamicMasks.entries()) {
+    await yieldToEventLoop();
+    dynamic.push({
+      mask: binaryMask(dynamicGreys[i]!, size),
       path: entry.trajectories.map((point) => apiPointToOutput(point, image, size)),
-    })),
-  );
-  const staticMask = motion.staticMask ? await binaryMask(motion.staticMask) : null;
+    });
+  }
+  await yieldToEventLoop();
+  const staticMask = staticGrey ? binaryMask(staticGrey, size) : null;
 
   // With only a static mask nothing would move at all; a push-in behind the pinned region shows it.
   const backgroundMoves = dynamic.length === 0;
@@ -190,9 +197,9 @@ async function prepareMotionBrush(
   // Overlays land on the 4:2:0 chroma grid; rounding to even here keeps the positions exact.
   const even = (value: number) => 2 * Math.round(value / 2);
   for (const [i, { mask, path }] of dynamic.entries()) {
-    await yieldToEventLoop();
-    const box = maskBounds(mask, size);
+    const box = mask.bounds;
     if (!box) continue;
+    await yieldToEventLoop();
     layers.push({
       positions: Array.from({ length: frames }, (_, frame) => {
         const offset =
@@ -209,7 +216,7 @@ async function prepareMotionBrush(
       pixels: cutOut(start, mask, size, box),
     });
   }
-  const staticBox = staticMask ? maskBounds(staticMask, size) : null;
+  const staticBox = staticMask?.bounds ?? null;
   if (staticMask && staticBox) {
     inputs.push({
       input: {
@@ -260,7 +267,7 @@ export async function renderVideo(job: RenderJob): Promise<RenderResult> {
   const prepared = await prepareGraph(job, motion, image, size, frames);
   signal?.throwIfAborted();
 
-  const workDir = await mkdtemp(join(tmpdir(), 'motion-render-'));
+  const workDir = await createWorkDir();
   await mkdir(dirname(job.outFile), { recursive: true });
   const partialFile = join(dirname(job.outFile), `.${basename(job.outFile)}.${randomUUID()}.partial`);
   try {
