@@ -101,6 +101,9 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
 
   try {
     const saved = await saveInputs(deps.dataDir, id, images);
+    // The decoded bytes are on disk now: let them go before the (long) upstream call, which sends the
+    // base64 the request already holds.
+    images.length = 0;
     deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
   } catch (e) {
     await discard(deps, id);

@@ -3,6 +3,7 @@ import { type KlingTask, klingTaskEnvelopeSchema } from '../../contract/schemas/
 import type { KlingAuth } from '../auth/kling-auth.ts';
 import { sleep } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import { type JsonBody, jsonBody } from './json-body.ts';
 import { isAuthCode, UpstreamError } from './upstream-error.ts';
 
 /** The typed Kling image2video client: the only code that speaks to Kling (or the simulator). */
@@ -33,21 +34,27 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
 
   /** One HTTP exchange; returns the parsed success envelope's data or throws UpstreamError. */
-  async function exchange(method: 'GET' | 'POST', path: string, body?: unknown): Promise<KlingTask> {
+  async function exchange(method: 'GET' | 'POST', path: string, body?: JsonBody): Promise<KlingTask> {
     const started = Date.now();
     let res: Response;
     let text: string;
     try {
+      const authorization = await opts.auth.authorization();
+      const payload = body?.body();
+      const streamed = payload !== undefined && typeof payload !== 'string';
       res = await doFetch(`${baseUrl}${path}`, {
         method,
         headers: {
-          authorization: await opts.auth.authorization(),
+          authorization,
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          // A streamed body still goes with its exact length, never chunked.
+          ...(streamed ? { 'content-length': String(body!.length) } : {}),
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: payload,
         signal: AbortSignal.timeout(opts.timeoutMs),
-      });
+        ...(streamed ? { duplex: 'half' } : {}),
+      } as RequestInit);
       text = await res.text();
     } catch (e) {
       throw fetchFailure(e, opts.timeoutMs);
@@ -92,7 +99,11 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
 
   return {
     baseUrl,
-    createTask: (body) => signed(() => exchange('POST', PATH, body)),
+    createTask(body) {
+      // Serialised once, before this returns; a renewed-token retry sends the same bytes.
+      const json = jsonBody(body);
+      return signed(() => exchange('POST', PATH, json));
+    },
     async getTask(id) {
       const attempts = opts.getAttempts ?? 3;
       const base = opts.retryBaseMs ?? 250;
