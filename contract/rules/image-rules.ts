@@ -12,6 +12,13 @@ function trim(n: number): string {
   return (Math.round(n * 100) / 100).toString();
 }
 
+/** The formats the rules refuse, with their article as read aloud ("an SVG", "a GIF"). */
+const FORMAT_NAME: Record<Exclude<ImageFacts['format'], 'png' | 'jpeg' | 'unknown'>, string> = {
+  svg: 'an SVG',
+  gif: 'a GIF',
+  webp: 'a WebP',
+};
+
 function mb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
 }
@@ -29,7 +36,7 @@ export function imageFactRules(field: string, f: ImageFacts, kind: 'frame' | 'ma
     return out;
   }
   if (f.format !== 'png' && f.format !== 'jpeg') {
-    const what = f.format === 'unknown' ? 'not an image Kling can read' : `a ${f.format.toUpperCase()} image`;
+    const what = f.format === 'unknown' ? 'not an image Kling can read' : `${FORMAT_NAME[f.format]} image`;
     v('image_format', `must be a JPG or PNG image, but this is ${what}`);
     return out;
   }

@@ -31,6 +31,9 @@ const cases: Case[] = [
   ['URL start frame', { image: 'https://example.com/a.png' }, []],
   ['no frame at all', { prompt: 'x' }, ['image_required'], 'image'],
   ['end frame without start', { image_tail: IMG }, ['image_tail_needs_image'], 'image'],
+  // An empty string is an empty file: refused like one, never forwarded as `image_tail: ""`.
+  ['empty start frame', { image: '' }, ['image_empty'], 'image'],
+  ['empty end frame', { image: IMG, image_tail: '' }, ['image_empty'], 'image_tail'],
   ['start + end frame on kling-v1 std 5s', { image: IMG, image_tail: IMG }, []],
   [
     'end frame on kling-v1 std 10s',

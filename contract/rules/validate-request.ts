@@ -100,6 +100,9 @@ function unsupported(field: string, feature: Feature, setupText: string): Violat
   };
 }
 
+/** What an empty base64 string decodes to: a file of no bytes. */
+const EMPTY_FILE: ImageFacts = { format: 'unknown', bytes: 0, width: 0, height: 0 };
+
 function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts | undefined>): Violation[] {
   const out: Violation[] = [];
   const add = (field: string, rule: string, msg: string) =>
@@ -119,9 +122,12 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
     duration,
   });
 
-  // Frames.
-  if (!r.image && !r.image_tail) add('image', 'image_required', 'a start frame is required');
-  else if (!r.image) add('image', 'image_tail_needs_image', 'an end frame needs a start frame');
+  // Frames. An empty string is an empty file, not a missing frame: it is refused as the browser refuses
+  // an empty file, and never forwarded to Kling as `image_tail: ""`.
+  if (r.image === undefined && !r.image_tail) add('image', 'image_required', 'a start frame is required');
+  else if (r.image === undefined) add('image', 'image_tail_needs_image', 'an end frame needs a start frame');
+  for (const field of ['image', 'image_tail'] as const)
+    if (r[field] === '') out.push(...imageFactRules(field, EMPTY_FILE, 'frame'));
 
   // The three motion features are mutually exclusive (seed "Feature Conflicts").
   const active = (['endFrame', 'motionBrush', 'camera'] as const).filter((f) =>
