@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
-import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
 import { applyTaskChange, updateTaskList } from './task-cache.ts';
 import { makeList, makeTask } from './task-fixture.ts';
-import { normalizeListParams, taskKeys } from './task-queries.ts';
+import { normalizeListParams, taskKeys, taskQueries } from './task-queries.ts';
 
 const t = (id: string, createdAt: number, more: Partial<StudioTask> = {}) =>
   makeTask({ id, createdAt, updatedAt: createdAt, ...more });
@@ -88,5 +88,88 @@ describe('applyTaskChange', () => {
     client.setQueryData(taskKeys.detail('a'), newer);
     applyTaskChange(client, t('a', 100, { status: 'processing', updatedAt: 400 }));
     expect(client.getQueryData(taskKeys.detail('a'))).toBe(newer);
+  });
+});
+
+/**
+ * A task shown as Succeeded stays Succeeded whatever arrives late: a duplicated or out-of-order event,
+ * one stamped in the same millisecond or by a server whose clock stepped, or a poll answer that left
+ * the server before the "succeed" event and lands after it. The backend never moves a task backwards
+ * (server/routes/callbacks.test.ts), so any earlier status arriving after a final one is stale.
+ */
+describe('a late "processing" never overwrites "succeed"', () => {
+  const succeeded = t('a', 100, {
+    status: 'succeed',
+    updatedAt: 900,
+    finishedAt: 900,
+    video: { url: '/api/tasks/a/video', duration: '5', bytes: 1000 },
+  });
+  const listKey = taskKeys.list(all);
+
+  it.each([
+    ['stamped earlier', 400],
+    ['stamped in the same millisecond', 900],
+    ['stamped later (a server clock that stepped)', 950],
+  ])('an out-of-order event %s keeps the detail and the list row Succeeded', (_, updatedAt) => {
+    const client = new QueryClient();
+    client.setQueryData(taskKeys.detail('a'), succeeded);
+    client.setQueryData(listKey, makeList([t('b', 200), succeeded], { pageSize: 3 }));
+
+    for (const status of ['processing', 'submitted'] as const)
+      applyTaskChange(client, t('a', 100, { status, updatedAt }));
+
+    expect(client.getQueryData(taskKeys.detail('a'))).toBe(succeeded);
+    expect(client.getQueryData<TaskList>(listKey)?.tasks[1]).toBe(succeeded);
+    expect(client.getQueryState(listKey)?.isInvalidated).toBe(false);
+  });
+
+  it('a duplicate "succeed" event changes nothing, and a later one (the archived video) still applies', () => {
+    const client = new QueryClient();
+    const running = t('a', 100, { status: 'processing', updatedAt: 500 });
+    client.setQueryData(taskKeys.detail('a'), running);
+    const done = { ...succeeded, video: null, updatedAt: 800 };
+    applyTaskChange(client, done);
+    applyTaskChange(client, { ...done });
+    applyTaskChange(client, running);
+    expect(client.getQueryData<StudioTask>(taskKeys.detail('a'))).toMatchObject({ status: 'succeed' });
+    applyTaskChange(client, succeeded);
+    expect(client.getQueryData(taskKeys.detail('a'))).toEqual(succeeded);
+  });
+
+  it('a poll answer that crossed the "succeed" event does not overwrite it (detail and list)', async () => {
+    const processing = t('a', 100, { status: 'processing', updatedAt: 500 });
+    // The server answers the polls while the task is still processing; the answers arrive late.
+    let answer: (() => void) | undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        (url: string) =>
+          new Promise<Response>((resolve) => {
+            const body = url.includes('?') ? makeList([processing], { pageSize: 3 }) : { task: processing };
+            const prev = answer;
+            answer = () => {
+              prev?.();
+              resolve(
+                new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } }),
+              );
+            };
+          }),
+      ),
+    );
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const detail = client.fetchQuery(taskQueries.detail('a'));
+    const list = client.fetchQuery(taskQueries.list({ pageSize: 3 }));
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+
+    // The event lands first (both queries are already cached: the studio showed the task running).
+    client.setQueryData(taskKeys.detail('a'), processing);
+    client.setQueryData(listKey, makeList([processing], { pageSize: 3 }));
+    applyTaskChange(client, succeeded);
+    answer!();
+    await Promise.all([detail, list]);
+
+    expect(client.getQueryData<StudioTask>(taskKeys.detail('a'))).toEqual(succeeded);
+    expect(client.getQueryData<TaskList>(listKey)?.tasks).toEqual([succeeded]);
+    vi.unstubAllGlobals();
   });
 });

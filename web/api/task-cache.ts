@@ -1,15 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import { isStale } from './task-order.ts';
 import { type TaskListParams, taskKeys } from './task-queries.ts';
 
 /**
  * Folding one task change (an SSE event, a create answer) into cached task queries without refetching
  * what we can compute, so rows update in place and nothing flickers.
  */
-
-/** An older snapshot must never overwrite a newer one (a poll answer can land after a later event). */
-export const isStale = (incoming: StudioTask, cached: StudioTask | undefined): boolean =>
-  !!cached && incoming.updatedAt < cached.updatedAt;
 
 export type ListUpdate =
   /** Nothing to change on this page. */

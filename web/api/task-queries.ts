@@ -9,6 +9,7 @@ import {
   taskListSchema,
 } from '../../contract/schemas/studio-api.ts';
 import { apiFetch } from './client.ts';
+import { keepNewerRows, keepNewerTask } from './task-order.ts';
 
 /** `GET /api/tasks` parameters after the contract's defaults are applied, so equal lists share one key. */
 export type TaskListParams = z.output<typeof taskListQuerySchema>;
@@ -50,6 +51,8 @@ export const taskQueries = {
       queryFn: ({ signal }) => apiFetch(`/api/tasks?${search}`, taskListSchema, { signal }),
       // Paging or filtering keeps the old page on screen until the new one arrives: no empty flash.
       placeholderData: keepPreviousData,
+      // A page fetched before an event landed never takes a row back to an earlier state.
+      structuralSharing: keepNewerRows,
       // Without the stream, only polling shows a task started in another tab: briskly while something
       // on the page runs, slowly otherwise.
       refetchInterval: (query) => {
@@ -64,6 +67,8 @@ export const taskQueries = {
       queryKey: taskKeys.detail(id),
       queryFn: ({ signal }) =>
         apiFetch(taskPath(id), taskEnvelopeSchema, { signal }).then((r): StudioTask => r.task),
+      // A poll answer that crossed a newer event (e.g. "succeed") keeps the newer task.
+      structuralSharing: keepNewerTask,
       refetchInterval: (query) => {
         const task = query.state.data;
         if (pollMs === false || query.state.status === 'error') return false;

@@ -1,0 +1,41 @@
+import { replaceEqualDeep } from '@tanstack/react-query';
+import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
+import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+
+/**
+ * Which of two snapshots of one task is newer. Events (SSE), create answers and poll answers reach the
+ * cache in any order; whichever path a snapshot takes, an older one never replaces a newer one.
+ */
+/** Statuses only move forward; the backend never moves a task backwards (server/tracker/status-order.ts). */
+const STATUS_RANK: Record<TaskStatus, number> = { submitted: 0, processing: 1, succeed: 2, failed: 2 };
+
+/**
+ * An older snapshot must never overwrite a newer one (a poll answer can land after a later event). A
+ * snapshot with an earlier status is older whatever its timestamp says: two updates can share a
+ * millisecond, and a server clock can step back.
+ */
+export const isStale = (incoming: StudioTask, cached: StudioTask | undefined): boolean =>
+  !!cached &&
+  (STATUS_RANK[incoming.status] < STATUS_RANK[cached.status] || incoming.updatedAt < cached.updatedAt);
+
+/**
+ * `structuralSharing` for the task detail query: a fetched task that left the server before the event
+ * now in the cache (a poll crossing an SSE event) keeps the cached one.
+ */
+export function keepNewerTask(cached: unknown, fetched: unknown): unknown {
+  const old = cached as StudioTask | undefined;
+  return replaceEqualDeep(old, isStale(fetched as StudioTask, old) ? old : fetched);
+}
+
+/** `structuralSharing` for list pages: the fetched page, but no row older than the cached row. */
+export function keepNewerRows(cached: unknown, fetched: unknown): unknown {
+  const old = cached as TaskList | undefined;
+  const page = fetched as TaskList;
+  if (!old) return fetched;
+  const known = new Map(old.tasks.map((t) => [t.id, t]));
+  const tasks = page.tasks.map((t) => {
+    const mine = known.get(t.id);
+    return mine && isStale(t, mine) ? mine : t;
+  });
+  return replaceEqualDeep(old, { ...page, tasks });
+}
