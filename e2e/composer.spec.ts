@@ -103,30 +103,7 @@ test('motion brush tab: the painted mask is sent, and only it', async ({ page, s
   expect(body.image_tail ?? body.camera_control ?? body.dynamic_masks).toBeUndefined();
 });
 
-test('each image rule refuses its file with the rule and the actual value', async ({ page }) => {
-  const studio = new StudioPage(page);
-  await studio.goto();
-  const cases = [
-    [await frameImages.tiny(), 'Start frame (image): 200×150 px is below the 300 px minimum for each side'],
-    [
-      await frameImages.narrow(),
-      'Start frame (image): 1:2.8 is narrower than 1:2.5 (aspect ratio must be 1:2.5 to 2.5:1)',
-    ],
-    [await frameImages.tooBig(), /^Start frame \(image\): 10\.\d MB is over the 10 MB limit$/],
-    [
-      await frameImages.notAnImage(),
-      'Start frame (image): must be a JPG or PNG image, but this is not an image Kling can read',
-    ],
-  ] as const;
-  for (const [file, message] of cases) {
-    await studio.uploadStart(file);
-    await expect(studio.rejection().getByRole('listitem')).toHaveText([message]);
-    // A refused file never becomes the start frame.
-    await expect(page.getByRole('img', { name: 'Start frame preview' })).toHaveCount(0);
-  }
-  await expect(studio.generateReasons).toContainText('Start frame (image): a start frame is required');
-  await expect(studio.generate).toBeDisabled();
-});
+// Refused files (each image rule, through both frame inputs and straight to the API): bad-input.spec.ts.
 
 test('options that cannot carry the setup are disabled and say why', async ({ page }) => {
   const studio = new StudioPage(page);
