@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
+import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { proxyRows } from './rows/proxy.ts';
@@ -20,6 +21,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   tracker_fan_in: trackerFanInRow,
   upload_memory: uploadMemoryRow,
   render_rt: renderRtRow,
+  brush: brushRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
