@@ -20,14 +20,26 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const SECURITY_HEADERS: readonly [string, string][] = [
+  ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+];
+
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    // Onto the finished response's own headers: c.header() after the handler rebuilds the response as a
+    // full web Response with a streamed body, which cost a small JSON answer about a fifth of its time.
+    const headers = c.res.headers;
+    try {
+      for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
+    } catch {
+      // Immutable headers (a Response passed through from fetch): let Hono copy the response.
+      for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
+    }
   };
 }
