@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import type { Db } from './database.ts';
@@ -88,6 +89,8 @@ export function createTaskStore(db: Db): TaskStore {
     `SELECT * FROM tasks WHERE status IN ('submitted', 'processing') ORDER BY created_at ASC`,
   );
   const remove = db.prepare('DELETE FROM tasks WHERE id = ?');
+  // One prepared UPDATE per set of fields (a handful exist: create, tracker, archive), made on first use.
+  const updates = new Map<string, Database.Statement>();
   const one = (row: unknown) => (row ? fromRow(row as Row) : undefined);
 
   return {
@@ -110,11 +113,17 @@ export function createTaskStore(db: Db): TaskStore {
     update(id, patch) {
       const fields = (Object.keys(patch) as Field[]).filter((f) => f !== 'id' && f in COLUMNS);
       if (fields.length) {
-        const sql = `UPDATE tasks SET ${fields.map((f) => `${COLUMNS[f]} = @${f}`).join(', ')} WHERE id = @id`;
-        const values = Object.fromEntries(
-          fields.map((f) => [f, toColumn(f, patch[f as keyof typeof patch])]),
-        );
-        db.prepare(sql).run({ ...values, id });
+        const key = fields.join(',');
+        let statement = updates.get(key);
+        if (!statement) {
+          statement = db.prepare(
+            `UPDATE tasks SET ${fields.map((f) => `${COLUMNS[f]} = @${f}`).join(', ')} WHERE id = @id`,
+          );
+          updates.set(key, statement);
+        }
+        const values: Record<string, unknown> = { id };
+        for (const f of fields) values[f] = toColumn(f, patch[f as keyof typeof patch]);
+        statement.run(values);
       }
       const updated = one(byId.get(id));
       if (!updated) throw new Error(`task ${id} vanished during update`);
