@@ -3,7 +3,7 @@
  * motion-brush fields through these; nothing else in here is meant to be imported from outside.
  */
 import './state/boot.ts';
-import { useMemo } from 'react';
+import { createElement, lazy, Suspense, useMemo } from 'react';
 import { motionBrushViolationsOf } from './model/violations.ts';
 import { useMotionBrushStore } from './state/store.ts';
 
@@ -13,7 +13,30 @@ export { buildMotionBrushFields, motionBrushViolations } from './state/export-fi
 export { loadMotionBrush } from './state/load-fields.ts';
 export { exportRecipe, importRecipe, RECIPE_FORMAT } from './state/recipe.ts';
 export { type MotionBrushState, useMotionBrushStore, whenHydrated } from './state/store.ts';
-export { MotionBrushEditor, type MotionBrushEditorProps } from './ui/motion-brush-editor.tsx';
+
+import type { MotionBrushEditorProps } from './ui/motion-brush-editor.tsx';
+
+export type { MotionBrushEditorProps };
+
+// The editor (Konva and its canvas code) loads when the Motion brush tab first renders: it is not part
+// of the first screen, and leaving it out keeps the first-screen JS well under its 250 KB budget.
+const LazyEditor = lazy(() =>
+  import('./ui/motion-brush-editor.tsx').then((m) => ({ default: m.MotionBrushEditor })),
+);
+
+export function MotionBrushEditor(props: MotionBrushEditorProps) {
+  return createElement(
+    Suspense,
+    {
+      fallback: createElement(
+        'p',
+        { className: 'brush-loading', role: 'status' },
+        'Loading the motion brush…',
+      ),
+    },
+    createElement(LazyEditor, props),
+  );
+}
 
 /** motionBrushViolations as a hook: re-renders the host when masks or paths change. */
 export function useMotionBrushViolations() {
