@@ -1,21 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { frameImages } from './assets/frame-images.ts';
-import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
+import { expect, test, uniquePrompt } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
-
-/** Other spec files share the simulator: a test finds its own request by a prompt nobody else uses. */
-const uniquePrompt = (what: string) => `composer ${what} ${randomUUID().slice(0, 8)}`;
-
-async function requestWithPrompt(sim: Sim, before: number, prompt: string): Promise<SimRequest> {
-  let found: SimRequest | undefined;
-  await expect
-    .poll(async () => {
-      found = (await sim.requestsSince(before)).find((r) => r.body.prompt === prompt);
-      return !!found;
-    })
-    .toBe(true);
-  return found!;
-}
 
 test('camera move: upload, switch to the model that has it, move one axis, generate exactly that config', async ({
   page,
@@ -46,7 +31,7 @@ test('camera move: upload, switch to the model that has it, move one axis, gener
   await studio.submit();
   await expect(studio.submitted).toBeVisible();
 
-  const { body } = await requestWithPrompt(sim, before, prompt);
+  const { body } = await sim.requestWithPrompt(before, prompt);
   expect(body.camera_control).toEqual({
     type: 'simple',
     config: { horizontal: 0, vertical: 0, pan: 5, tilt: 0, roll: 0, zoom: 0 },
@@ -76,7 +61,7 @@ test('start and end frames: both images are sent, and no other motion', async ({
   await studio.submit();
   await expect(studio.submitted).toBeVisible();
 
-  const { body } = await requestWithPrompt(sim, before, prompt);
+  const { body } = await sim.requestWithPrompt(before, prompt);
   expect(body).toMatchObject({ model_name: 'kling-v1', mode: 'std', duration: '5' });
   expect(body.image_tail).toBe(end.buffer.toString('base64'));
   expect(body.camera_control).toBeUndefined();
@@ -97,7 +82,7 @@ test('motion brush tab: the painted mask is sent, and only it', async ({ page, s
   await studio.submit();
   await expect(studio.submitted).toBeVisible();
 
-  const { body } = await requestWithPrompt(sim, before, prompt);
+  const { body } = await sim.requestWithPrompt(before, prompt);
   // A PNG at the start frame's size, raw base64.
   expect(body.static_mask).toMatch(/^iVBORw0KGgo/);
   expect(body.image_tail ?? body.camera_control ?? body.dynamic_masks).toBeUndefined();
@@ -194,7 +179,7 @@ test('a refused submit keeps everything and says why', async ({ page, sim }) => 
   await expect(studio.frameMeta(1280, 720)).toBeVisible();
   await expect(studio.generate).toBeEnabled();
   // The refusal is Kling's (the simulator's), not the studio's: the request did go out.
-  await requestWithPrompt(sim, before, prompt);
+  await sim.requestWithPrompt(before, prompt);
 });
 
 test('request JSON shows what is sent with images elided', async ({ page }) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type APIRequestContext, test as base, expect } from '@playwright/test';
 import type { CreateRequest } from '../contract/schemas/create-request.ts';
 import type { Health } from '../contract/schemas/studio-api.ts';
@@ -26,7 +27,22 @@ export class Sim {
   async requestsSince(before: number): Promise<SimRequest[]> {
     return (await this.requests()).slice(before);
   }
+
+  /** Waits for the request carrying `prompt` among those received since `before`. */
+  async requestWithPrompt(before: number, prompt: string): Promise<SimRequest> {
+    let found: SimRequest | undefined;
+    await expect
+      .poll(async () => {
+        found = (await this.requestsSince(before)).find((r) => r.body.prompt === prompt);
+        return !!found;
+      })
+      .toBe(true);
+    return found!;
+  }
 }
+
+/** Spec files share one simulator: each test finds its own request by a prompt nobody else uses. */
+export const uniquePrompt = (what: string) => `e2e ${what} ${randomUUID().slice(0, 8)}`;
 
 export const test = base.extend<{ sim: Sim }>({
   sim: async ({ request }, use) => {

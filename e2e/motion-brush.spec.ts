@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { brushFrame, readMask } from './assets/brush-images.ts';
-import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
+import { expect, type Sim, type SimRequest, test, uniquePrompt } from './fixtures.ts';
 import { MaskEditor } from './pages/mask-editor.ts';
 import { StudioPage } from './pages/studio-page.ts';
 import { TasksPage } from './pages/tasks-page.ts';
@@ -12,20 +11,6 @@ import { TasksPage } from './pages/tasks-page.ts';
  */
 const W = 800;
 const H = 600;
-
-/** Other spec files share the simulator: each test finds its own request by a prompt nobody else uses. */
-const uniquePrompt = (what: string) => `motion brush ${what} ${randomUUID().slice(0, 8)}`;
-
-async function requestWithPrompt(sim: Sim, before: number, prompt: string): Promise<SimRequest> {
-  let found: SimRequest | undefined;
-  await expect
-    .poll(async () => {
-      found = (await sim.requestsSince(before)).find((r) => r.body.prompt === prompt);
-      return !!found;
-    })
-    .toBe(true);
-  return found!;
-}
 
 async function openBrush(page: import('@playwright/test').Page) {
   const studio = new StudioPage(page);
@@ -48,7 +33,7 @@ async function generate(studio: StudioPage, sim: Sim, what: string, prompt = uni
   const before = (await sim.requests()).length;
   await studio.generate.click();
   await expect(studio.submitted).toBeVisible();
-  return (await requestWithPrompt(sim, before, prompt)).body;
+  return (await sim.requestWithPrompt(before, prompt)).body;
 }
 
 /** The checks every brush request must pass: sizes, binarity, API-space integer paths. */

@@ -47,3 +47,36 @@ export async function startStudio(env: Record<string, string> = {}, port = 8890)
     },
   };
 }
+
+/**
+ * The studio signing real JWTs for a simulator in its own process (the production path), with the
+ * wallet guard off. The simulator's tasks never leave `submitted` unless `simEnv` says otherwise, so no
+ * render competes for the CPU; `studioEnv` tunes the studio (polling, say).
+ */
+export async function startStudioOnSimulator(studioEnv: Record<string, string> = {}) {
+  const { startSimulatorProcess } = await import('./simulator-process.ts');
+  const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
+  try {
+    const studio = await startStudio({
+      KLING_ACCESS_KEY: sim.accessKey,
+      KLING_SECRET_KEY: sim.secretKey,
+      KLING_BASE_URL: sim.baseUrl,
+      RATE_LIMIT_CREATES_PER_MIN: '0',
+      MAX_RUNNING_TASKS: '0',
+      POLL_MIN_MS: '3600000',
+      POLL_MAX_MS: '3600000',
+      ...studioEnv,
+    });
+    return {
+      sim,
+      studio,
+      async stop() {
+        await studio.stop();
+        await sim.stop();
+      },
+    };
+  } catch (err) {
+    await sim.stop();
+    throw err;
+  }
+}

@@ -1,9 +1,8 @@
 import { scenePng } from '../fixtures/scene.ts';
 import { runLoad } from '../lib/load.ts';
 import { type RowResult, ratioRow } from '../lib/row.ts';
-import { startSimulatorProcess } from '../lib/simulator-process.ts';
 import { percentile } from '../lib/stats.ts';
-import { startStudio } from '../lib/studio.ts';
+import { startStudioOnSimulator } from '../lib/studio.ts';
 
 /**
  * The studio as a proxy: the same create (a 2 MP PNG start frame) and the same task read, through the
@@ -11,16 +10,7 @@ import { startStudio } from '../lib/studio.ts';
  * (a one-hour phase), so no render competes for the CPU, and its concurrency limit is lifted.
  */
 export async function proxyRows(): Promise<RowResult[]> {
-  const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
-  const studio = await startStudio({
-    KLING_ACCESS_KEY: sim.accessKey,
-    KLING_SECRET_KEY: sim.secretKey,
-    KLING_BASE_URL: sim.baseUrl,
-    RATE_LIMIT_CREATES_PER_MIN: '0',
-    MAX_RUNNING_TASKS: '0',
-    POLL_MIN_MS: '3600000',
-    POLL_MAX_MS: '3600000',
-  });
+  const { sim, studio, stop } = await startStudioOnSimulator();
   const image = (await scenePng(1920, 1080)).toString('base64');
   const body = (i: number) =>
     JSON.stringify({ model_name: 'kling-v1', mode: 'std', duration: '5', prompt: `bench ${i}`, image });
@@ -126,8 +116,7 @@ export async function proxyRows(): Promise<RowResult[]> {
         );
     }
   } finally {
-    await studio.stop();
-    await sim.stop();
+    await stop();
   }
   return rows;
 }

@@ -1,7 +1,6 @@
 import { scenePng } from '../fixtures/scene.ts';
 import { type RowResult, ratioRow } from '../lib/row.ts';
-import { startSimulatorProcess } from '../lib/simulator-process.ts';
-import { startStudio } from '../lib/studio.ts';
+import { startStudioOnSimulator } from '../lib/studio.ts';
 
 const TASKS = 20;
 const WATCHERS = 200;
@@ -14,13 +13,7 @@ const INTERVALS = 60;
  * simulator's tasks stay `processing` the whole time.
  */
 export async function trackerFanInRow(): Promise<RowResult[]> {
-  const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
-  const studio = await startStudio({
-    KLING_ACCESS_KEY: sim.accessKey,
-    KLING_SECRET_KEY: sim.secretKey,
-    KLING_BASE_URL: sim.baseUrl,
-    RATE_LIMIT_CREATES_PER_MIN: '0',
-    MAX_RUNNING_TASKS: '0',
+  const { sim, studio, stop } = await startStudioOnSimulator({
     POLL_MIN_MS: String(INTERVAL_MS),
     POLL_MAX_MS: String(INTERVAL_MS),
   });
@@ -79,7 +72,6 @@ export async function trackerFanInRow(): Promise<RowResult[]> {
     ];
   } finally {
     for (const s of streams) s.abort();
-    await studio.stop();
-    await sim.stop();
+    await stop();
   }
 }

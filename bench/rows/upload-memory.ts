@@ -1,23 +1,13 @@
 import { noisePng } from '../fixtures/scene.ts';
 import { rssBytes, serverPid } from '../lib/proc.ts';
 import { type RowResult, ratioRow } from '../lib/row.ts';
-import { startSimulatorProcess } from '../lib/simulator-process.ts';
-import { startStudio } from '../lib/studio.ts';
+import { startStudioOnSimulator } from '../lib/studio.ts';
 
 const MB = 1024 * 1024;
 
 /** Server RSS growth while 8 creates with a 9.5 MB start frame each are in flight, vs the bytes in flight. */
 export async function uploadMemoryRow(): Promise<RowResult[]> {
-  const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
-  const studio = await startStudio({
-    KLING_ACCESS_KEY: sim.accessKey,
-    KLING_SECRET_KEY: sim.secretKey,
-    KLING_BASE_URL: sim.baseUrl,
-    RATE_LIMIT_CREATES_PER_MIN: '0',
-    MAX_RUNNING_TASKS: '0',
-    POLL_MIN_MS: '3600000',
-    POLL_MAX_MS: '3600000',
-  });
+  const { studio, stop } = await startStudioOnSimulator();
   try {
     const pid = serverPid(studio.pid);
     // Noise does not compress: 1770² RGB is a 9.5 MB PNG (deflate adds ~5% to random bytes).
@@ -61,7 +51,6 @@ export async function uploadMemoryRow(): Promise<RowResult[]> {
       }),
     ];
   } finally {
-    await studio.stop();
-    await sim.stop();
+    await stop();
   }
 }

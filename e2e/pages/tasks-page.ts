@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
@@ -13,7 +12,7 @@ export type StatusText = 'Submitted' | 'Processing' | 'Succeeded' | 'Failed';
 export const FINISH_TIMEOUT_MS = 90_000;
 
 /** A prompt no other test (or earlier run on the shared server) can have: tests find their task by it. */
-export const uniquePrompt = (what: string) => `e2e ${what} ${randomUUID().slice(0, 8)}`;
+export { uniquePrompt } from '../fixtures.ts';
 
 /** `POST /api/tasks` as a client other than this page would (another tab, a script). */
 export async function createTaskViaApi(

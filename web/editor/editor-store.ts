@@ -21,15 +21,11 @@ export interface FramesSlice {
   swapFrames(): void;
 }
 
-export interface SettingsSlice {
-  model: ModelName;
-  mode: Mode;
-  duration: Duration;
-  prompt: string;
-  negativePrompt: string;
-  cfgScale: number;
-  sound: 'on' | 'off';
-  voices: string[];
+export interface SettingsSlice
+  extends Pick<
+    Draft,
+    'model' | 'mode' | 'duration' | 'prompt' | 'negativePrompt' | 'cfgScale' | 'sound' | 'voices'
+  > {
   /** Picks a model and moves mode/duration to the nearest combination that still carries the draft. */
   setModel(model: ModelName): void;
   setMode(mode: Mode): void;
