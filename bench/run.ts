@@ -86,5 +86,24 @@ const out = {
   errors,
 };
 writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+// The same table as Markdown, for the README to link (only when every row ran, so it is never partial).
+if (only.length === 0) {
+  const md = [
+    '# Benchmark results',
+    '',
+    `\`npm run bench\` on ${out.date.slice(0, 10)}, commit \`${commit.slice(0, 10)}\`, ${out.machine.cpus} × ${out.machine.cpuModel ?? 'CPU'}, ${out.machine.node}. Every ratio is against a baseline measured in the same run; raw samples are in \`results.json\`.`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => ' --- ').join('|')}|`,
+    ...lines.map((l) => `| ${l.join(' | ')} |`),
+    '',
+    '## How each row is measured',
+    '',
+    ...results.map((r) => `- **${r.row}**, ${r.metric}: ${r.how}`),
+    ...errors.map((e) => `- **${e.row}** did not run: ${e.error.split('\n')[0]}`),
+    '',
+  ].join('\n');
+  writeFileSync(join(import.meta.dirname, 'RESULTS.md'), md);
+}
 console.log(`\nwrote bench/results.json (${out.seconds.toFixed(0)} s)`);
 process.exit(errors.length ? 1 : 0);
