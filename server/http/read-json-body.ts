@@ -151,15 +151,15 @@ class BodySink {
 
   constructor(
     readonly limit: number,
-    declared: number | undefined,
-  ) {
-    if (declared) this.buf = Buffer.allocUnsafeSlow(declared);
-  }
+    private readonly declared: number | undefined,
+  ) {}
 
   /** False once the body crossed the limit: stop reading. */
   push(chunk: Uint8Array): boolean {
     const end = this.total + chunk.byteLength;
     if (end > this.limit) return false;
+    // Allocated with the first bytes, not before: a request that sends nothing holds nothing.
+    if (this.total === 0 && this.declared) this.buf = Buffer.allocUnsafeSlow(this.declared);
     if (this.buf && end <= this.buf.length) this.buf.set(chunk, this.total);
     else {
       // More than declared (not possible over HTTP/1.1) or nothing declared: keep the chunk.

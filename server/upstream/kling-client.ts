@@ -99,8 +99,8 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
 
   return {
     baseUrl,
-    createTask(body) {
-      // Serialised once, before this returns; a renewed-token retry sends the same bytes.
+    async createTask(body) {
+      // Serialised once, on the call; a renewed-token retry sends the same bytes.
       const json = jsonBody(body);
       return signed(() => exchange('POST', PATH, json));
     },
