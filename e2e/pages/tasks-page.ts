@@ -51,7 +51,7 @@ export class TasksPage {
     this.region = page.getByRole('region', { name: 'Tasks' });
     this.detail = this.region.getByRole('article');
     this.video = this.detail.locator('video');
-    this.download = this.detail.getByRole('link', { name: 'Download' });
+    this.download = this.detail.getByRole('button', { name: 'Download' });
     this.remix = this.detail.getByRole('button', { name: 'Remix' });
     this.generateAgain = this.detail.getByRole('button', { name: 'Generate again' });
     this.failure = this.detail.getByRole('note', { name: 'Why it failed' });

@@ -110,10 +110,10 @@ describe('TasksPanel', () => {
     expect(within(detail).getByRole('button', { name: 'Remix' })).toBeTruthy();
     expect(within(detail).getByRole('button', { name: 'Generate again' })).toBeTruthy();
     // No video, so nothing to download.
-    expect(within(detail).queryByRole('link', { name: 'Download' })).toBeNull();
+    expect(within(detail).queryByRole('button', { name: 'Download' })).toBeNull();
   });
 
-  it('shows a finished video with a download link', async () => {
+  it('shows a finished video with a Download button', async () => {
     serve(() => [
       makeTask({
         id: 'ok123456789',
@@ -133,7 +133,7 @@ describe('TasksPanel', () => {
     expect(video?.getAttribute('poster')).toBe('/api/tasks/ok123456789/thumbnail');
     expect(video?.loop).toBe(true);
     expect(video?.controls).toBe(true);
-    const download = within(detail).getByRole('link', { name: 'Download' });
+    const download = within(detail).getByRole('button', { name: 'Download' });
     expect(download.getAttribute('href')).toBe('/api/tasks/ok123456789/video?download=1');
     expect(download.hasAttribute('download')).toBe(true);
     expect(within(detail).getByText('ok123456789')).toBeTruthy();
