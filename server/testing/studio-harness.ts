@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import sharp from 'sharp';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createApp } from '../app.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
@@ -23,32 +22,16 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../simulator/index.ts';
+import { fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
 import { createServices, type Services } from '../wire.ts';
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ms-${prefix}-`));
 
-export async function png(width = 640, height = 360, color = { r: 40, g: 120, b: 200 }): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: color } })
-    .png()
-    .toBuffer();
-}
+// Tiny images and the fake video's bytes are the simulator's test support, used here as is.
+export { b64, jpeg, png } from '../simulator/test-support.ts';
 
-export async function jpeg(width = 640, height = 360): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 20 } } })
-    .jpeg()
-    .toBuffer();
-}
-
-export const b64 = (buf: Buffer) => buf.toString('base64');
-
-/** Bytes the fake renderer writes: an `ftyp` box first (so it passes the MP4 check), then a pattern. */
-export function fakeVideoBytes(size = 64 * 1024): Buffer {
-  const buf = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) buf[i] = i % 251;
-  buf.writeUInt32BE(32, 0);
-  buf.write('ftypisom', 4, 'latin1');
-  return buf;
-}
+/** The fake video is 64 KB here, so Range requests have room to ask for parts. */
+export const fakeVideoBytes = () => simulatorFakeVideo(64 * 1024);
 
 /** Renders instantly: the studio's tests are about the studio, not about ffmpeg. */
 export const fakeRender: RenderFn = async (job) => {
