@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { describeSetup, FEATURE_LABELS } from '../../contract/capabilities/matrix.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
 import { FeatureOffer } from '../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../editor/editor-store.ts';
-import { currentSetup, featureOffer } from '../editor/gating.ts';
+import { featureOffer, offerView } from '../editor/gating.ts';
 import { restoreDraft } from '../editor/restore-draft.ts';
 import type { MotionBrushFields } from '../editor/to-create-request.ts';
 import {
@@ -65,16 +64,7 @@ export function MotionBrushSlot({ image }: { image: BrushImage | null }) {
   const offer = featureOffer(draft, 'motionBrush');
   return (
     <div className="brush-slot">
-      {!offer.supported && (
-        <FeatureOffer
-          title="Motion brush"
-          current={describeSetup(currentSetup(draft))}
-          availableOn={offer.availableOn}
-          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
-          onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
-          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
-        />
-      )}
+      {!offer.supported && <FeatureOffer title="Motion brush" {...offerView(draft, offer, applySetup)} />}
       <MotionBrushEditor
         image={image}
         duration={draft.duration}

@@ -173,3 +173,15 @@ export function featureOffer(d: Draft, feature: Feature): FeatureOffer {
   const conflicts = switchTo ? others.filter((f) => !supports(switchTo, f)) : [];
   return { feature, supported, availableOn, switchTo, conflicts };
 }
+
+/** What the FeatureOffer box shows for an offer: setups as text, and the switch as a callback. */
+export function offerView(d: Draft, offer: FeatureOffer, applySetup: (setup: Setup) => void) {
+  const { switchTo } = offer;
+  return {
+    current: describeSetup(currentSetup(d)),
+    availableOn: offer.availableOn,
+    switchLabel: switchTo ? describeSetup(switchTo) : undefined,
+    onSwitch: switchTo ? () => applySetup(switchTo) : undefined,
+    conflicts: offer.conflicts.map((f) => FEATURE_LABELS[f]),
+  };
+}

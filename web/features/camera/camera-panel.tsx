@@ -4,7 +4,6 @@ import {
   CAMERA_TYPES,
   type CameraType,
   describeSetup,
-  FEATURE_LABELS,
   setupsSupporting,
   variantOf,
 } from '../../../contract/capabilities/matrix.ts';
@@ -14,7 +13,7 @@ import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { SelectField } from '../../components/select-field.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
-import { currentSetup, featureOffer } from '../../editor/gating.ts';
+import { currentSetup, featureOffer, offerView } from '../../editor/gating.ts';
 import { AXIS_LABELS, CAMERA_TYPE_LABELS, nonZeroAxes } from './camera-motion.ts';
 import { CameraPreview } from './camera-preview.tsx';
 
@@ -66,16 +65,7 @@ export function CameraPanel({ image }: CameraPanelProps) {
 
   return (
     <div className="camera-panel">
-      {!offer.supported && (
-        <FeatureOffer
-          title="Camera control"
-          current={setupText}
-          availableOn={offer.availableOn}
-          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
-          onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
-          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
-        />
-      )}
+      {!offer.supported && <FeatureOffer title="Camera control" {...offerView(draft, offer, applySetup)} />}
       <div className="camera-panel__grid">
         <div className="camera-panel__controls">
           <SelectField<CameraType>

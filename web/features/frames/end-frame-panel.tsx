@@ -1,8 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
-import { describeSetup, FEATURE_LABELS } from '../../../contract/capabilities/matrix.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
-import { currentSetup, featureOffer } from '../../editor/gating.ts';
+import { featureOffer, offerView } from '../../editor/gating.ts';
 import { FramePicker } from './frame-picker.tsx';
 
 /** The "Start & end frames" tab: the optional end frame, and swapping the two. */
@@ -19,14 +18,7 @@ export function EndFramePanel() {
         start frame alone.
       </p>
       {!offer.supported && (
-        <FeatureOffer
-          title="Start & end frames"
-          current={describeSetup(currentSetup(draft))}
-          availableOn={offer.availableOn}
-          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
-          onSwitch={offer.switchTo ? () => applySetup(offer.switchTo!) : undefined}
-          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
-        />
+        <FeatureOffer title="Start & end frames" {...offerView(draft, offer, applySetup)} />
       )}
       <FramePicker slot="end" title="End frame" />
       <button

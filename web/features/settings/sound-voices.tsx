@@ -1,11 +1,11 @@
 import { type RefObject, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { describeSetup, FEATURE_LABELS, variantOf } from '../../../contract/capabilities/matrix.ts';
+import { variantOf } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
-import { currentSetup, featureOffer } from '../../editor/gating.ts';
+import { currentSetup, featureOffer, offerView } from '../../editor/gating.ts';
 import { insertToken, voiceToken } from './insert-token.ts';
 
 /** Sound on/off and up to two voices, for the models that generate audio (kling-v2-6 pro). */
@@ -53,15 +53,7 @@ export function SoundVoices({ promptRef }: { promptRef: RefObject<HTMLTextAreaEl
     <fieldset className="sound-voices">
       <legend className="field__label">Sound &amp; voices</legend>
       {soundOff && voicesOff && (
-        <FeatureOffer
-          compact
-          title="Sound and voices"
-          current={describeSetup(setup)}
-          availableOn={offer.availableOn}
-          switchLabel={offer.switchTo ? describeSetup(offer.switchTo) : undefined}
-          onSwitch={offer.switchTo ? () => a.applySetup(offer.switchTo!) : undefined}
-          conflicts={offer.conflicts.map((f) => FEATURE_LABELS[f])}
-        />
+        <FeatureOffer compact title="Sound and voices" {...offerView(draft, offer, a.applySetup)} />
       )}
       <label className="switch">
         <input
