@@ -41,13 +41,13 @@ export interface FakeRenderer {
   jobs: RenderJob[];
 }
 
-export function fakeRenderer(opts: { delayMs?: number; fail?: boolean } = {}): FakeRenderer {
+export function fakeRenderer(opts: { delayMs?: number; fail?: boolean; bytes?: Buffer } = {}): FakeRenderer {
   const jobs: RenderJob[] = [];
   const render: RenderFn = async (job) => {
     jobs.push(job);
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     if (opts.fail) throw new Error('ffmpeg exploded');
-    await writeFile(job.outFile, fakeVideoBytes());
+    await writeFile(job.outFile, opts.bytes ?? fakeVideoBytes());
     return {
       width: 1280,
       height: 720,

@@ -3,7 +3,6 @@
  * wants real video), the real studio on another, tiny generated images, and helpers to read SSE.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +21,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../simulator/index.ts';
-import { fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
+import { fakeRenderer, fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
 import { createServices, type Services } from '../wire.ts';
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ms-${prefix}-`));
@@ -34,16 +33,7 @@ export { b64, jpeg, png } from '../simulator/test-support.ts';
 export const fakeVideoBytes = () => simulatorFakeVideo(64 * 1024);
 
 /** Renders instantly: the studio's tests are about the studio, not about ffmpeg. */
-export const fakeRender: RenderFn = async (job) => {
-  await writeFile(job.outFile, fakeVideoBytes());
-  return {
-    width: 1280,
-    height: 720,
-    frames: job.fps * job.durationSeconds,
-    durationSeconds: job.durationSeconds,
-    fps: job.fps,
-  };
-};
+export const fakeRender: RenderFn = fakeRenderer({ bytes: fakeVideoBytes() }).render;
 
 export interface TestSim extends RunningSimulator {
   dataDir: string;
