@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSimulatorProcess } from './simulator-process.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -54,7 +55,6 @@ export async function startStudio(env: Record<string, string> = {}, port = 8890)
  * render competes for the CPU; `studioEnv` tunes the studio (polling, say).
  */
 export async function startStudioOnSimulator(studioEnv: Record<string, string> = {}) {
-  const { startSimulatorProcess } = await import('./simulator-process.ts');
   const sim = await startSimulatorProcess({ SIM_PHASE_MS: '3600000', SIM_CONCURRENCY: '1000000' });
   try {
     const studio = await startStudio({
