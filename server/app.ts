@@ -9,12 +9,12 @@
  */
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppDeps } from './app-deps.ts';
 import { requireAppToken } from './http/app-token.ts';
 import { hostGuard } from './http/host-guard.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { Logger } from './lib/logger.ts';
 import { StudioError } from './lib/studio-error.ts';
+import type { AppDeps } from './routes/app-deps.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { capabilitiesRoutes } from './routes/capabilities.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -23,7 +23,7 @@ import { loginRoutes } from './routes/login.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
-export type { AppDeps } from './app-deps.ts';
+export type { AppDeps } from './routes/app-deps.ts';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();

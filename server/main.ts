@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { startBuiltinSimulator } from './builtin-simulator.ts';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config/config.ts';
 import { createLogger } from './lib/logger.ts';
 import { mountSpa } from './spa/serve-spa.ts';
-import { startBuiltinSimulator } from './upstream/builtin-simulator.ts';
 import { createServices, type ResolvedUpstream } from './wire.ts';
 
 const root = new URL('..', import.meta.url).pathname;

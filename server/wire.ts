@@ -1,8 +1,8 @@
-import type { AppDeps } from './app-deps.ts';
 import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import type { AppDeps } from './routes/app-deps.ts';
 import { openDatabase } from './tasks/database.ts';
 import { createTaskStore } from './tasks/task-store.ts';
 import { createWalletGuard } from './tasks/wallet-guard.ts';

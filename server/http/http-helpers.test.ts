@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canMove } from '../tracker/status-order.ts';
+import { canMove } from '../../contract/tasks/status-order.ts';
 import { parseRange } from './file-response.ts';
 import { jsonDepthExceeds, LIFT_MIN_BYTES, parseJsonBytes } from './read-json-body.ts';
 

@@ -1,9 +1,9 @@
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
-import type { StoredInputs } from '../tasks/task-record.ts';
 import type { CollectedImage } from './collect-images.ts';
 import { makeThumbnail } from './image-facts.ts';
+import type { StoredInputs } from './stored-inputs.ts';
 
 /**
  * Input images live as files in DATA_DIR/inputs/<task id>/, not as blobs in SQLite rows: the database

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { type KlingTask, klingTaskSchema } from '../../contract/schemas/kling-task.ts';
-import type { AppDeps } from '../app-deps.ts';
+import { hashCallbackToken } from '../create/create-task.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { StudioError } from '../lib/studio-error.ts';
-import { hashCallbackToken } from '../tasks/create-task.ts';
+import type { AppDeps } from './app-deps.ts';
 
 const CALLBACK_LIMIT_BYTES = 1024 * 1024;
 

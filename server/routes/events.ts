@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
-import type { AppDeps } from '../app-deps.ts';
+import type { AppDeps } from './app-deps.ts';
 
 /** A watcher that stops reading is dropped rather than buffering without bound. */
 const MAX_QUEUED = 500;

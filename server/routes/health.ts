@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Health } from '../../contract/schemas/studio-api.ts';
-import type { AppDeps } from '../app-deps.ts';
+import type { AppDeps } from './app-deps.ts';
 
 /** GET /api/health: alive, and which upstream (real Kling or the simulator) tasks go to. */
 export function healthRoutes(deps: AppDeps) {

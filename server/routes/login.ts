@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps.ts';
 import { SESSION_COOKIE, safeEqual, sessionValue } from '../http/app-token.ts';
 import { clientIdOf } from '../http/client-id.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { StudioError } from '../lib/studio-error.ts';
+import type { AppDeps } from './app-deps.ts';
 
 const loginSchema = z.object({ token: z.string().max(1000) });
 const MAX_FAILURES_PER_MINUTE = 10;

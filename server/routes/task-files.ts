@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { InputImage, TaskInputs } from '../../contract/schemas/studio-api.ts';
-import type { AppDeps } from '../app-deps.ts';
 import { fileResponse } from '../http/file-response.ts';
 import { ensureThumbnail, inputName, inputRef, inputsDir } from '../inputs/input-files.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
+import type { AppDeps } from './app-deps.ts';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
 

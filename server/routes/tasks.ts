@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
 import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
-import type { AppDeps } from '../app-deps.ts';
+import { createTask } from '../create/create-task.ts';
 import { clientIdOf } from '../http/client-id.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { notFound, validationError } from '../lib/studio-error.ts';
-import { createTask } from '../tasks/create-task.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
+import type { AppDeps } from './app-deps.ts';
 
 /** POST /api/tasks, GET /api/tasks, GET /api/tasks/:id. */
 export function taskRoutes(deps: AppDeps) {

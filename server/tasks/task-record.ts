@@ -1,19 +1,6 @@
-import { z } from 'zod';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
-import { inputImageSchema, type StudioTask } from '../../contract/schemas/studio-api.ts';
-
-/** One stored input image: a file in DATA_DIR/inputs/<task id>/, plus where it came from. */
-export const storedImageSchema = inputImageSchema.omit({ url: true }).extend({
-  /** File name inside the task's inputs folder. */
-  file: z.string(),
-  /** The creator's URL when `source` is `url` (a remix sends the same URL again). */
-  sourceUrl: z.string().optional(),
-});
-export type StoredImage = z.infer<typeof storedImageSchema>;
-
-/** Keyed by field path: `image`, `image_tail`, `static_mask`, `dynamic_masks[0].mask`. */
-export const storedInputsSchema = z.record(z.string(), storedImageSchema);
-export type StoredInputs = z.infer<typeof storedInputsSchema>;
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import type { StoredInputs } from '../inputs/stored-inputs.ts';
 
 /** What the store knows about a task: the public StudioTask fields plus what only the server needs. */
 export type TaskRecord = Omit<StudioTask, 'video' | 'thumbnailUrl'> & {

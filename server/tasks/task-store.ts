@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
+import { type StoredInputs, storedInputsSchema } from '../inputs/stored-inputs.ts';
 import type { Db } from './database.ts';
-import { type StoredInputs, storedInputsSchema, type TaskRecord } from './task-record.ts';
+import type { TaskRecord } from './task-record.ts';
 
 /** The columns behind each record field; JSON fields are (de)serialised here and nowhere else. */
 const COLUMNS = {

@@ -1,11 +1,11 @@
 import { isFinalStatus, type KlingTask } from '../../contract/schemas/kling-task.ts';
+import { canMove } from '../../contract/tasks/status-order.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
-import { archiveVideo } from '../tasks/video-archive.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
@@ -15,8 +15,8 @@ import {
   NO_VIDEO_URL,
   WAITING_FOR_CONFIRMATION,
 } from './failure-words.ts';
-import { canMove } from './status-order.ts';
 import type { TaskEvents } from './task-events.ts';
+import { archiveVideo } from './video-archive.ts';
 
 /**
  * The one follower of every unfinished task. Each task has at most one timer and one upstream query in

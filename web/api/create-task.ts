@@ -7,9 +7,3 @@ export const createTask = (request: CreateRequest): Promise<StudioTask> =>
   apiFetch('/api/tasks', taskEnvelopeSchema, { method: 'POST', body: JSON.stringify(request) }).then(
     (r) => r.task,
   );
-
-/**
- * A fresh `external_task_id`: Kling treats a repeated one as the same task, so a resubmission needs its
- * own. Same shape as the ids the server makes (`ms-<uuid>`), within Kling's 64-character limit.
- */
-export const newExternalTaskId = (): string => `ms-${crypto.randomUUID()}`;

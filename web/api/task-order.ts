@@ -1,22 +1,18 @@
 import { replaceEqualDeep } from '@tanstack/react-query';
-import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import { isBehind } from '../../contract/tasks/status-order.ts';
 
 /**
  * Which of two snapshots of one task is newer. Events (SSE), create answers and poll answers reach the
  * cache in any order; whichever path a snapshot takes, an older one never replaces a newer one.
  */
-/** Statuses only move forward; the backend never moves a task backwards (server/tracker/status-order.ts). */
-const STATUS_RANK: Record<TaskStatus, number> = { submitted: 0, processing: 1, succeed: 2, failed: 2 };
-
 /**
  * An older snapshot must never overwrite a newer one (a poll answer can land after a later event). A
  * snapshot with an earlier status is older whatever its timestamp says: two updates can share a
  * millisecond, and a server clock can step back.
  */
 export const isStale = (incoming: StudioTask, cached: StudioTask | undefined): boolean =>
-  !!cached &&
-  (STATUS_RANK[incoming.status] < STATUS_RANK[cached.status] || incoming.updatedAt < cached.updatedAt);
+  !!cached && (isBehind(incoming.status, cached.status) || incoming.updatedAt < cached.updatedAt);
 
 /**
  * `structuralSharing` for the task detail query: a fetched task that left the server before the event

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { createTask, newExternalTaskId } from '../../api/create-task.ts';
+import { newExternalTaskId } from '../../../contract/tasks/external-id.ts';
+import { createTask } from '../../api/create-task.ts';
 import { applyTaskChange } from '../../api/task-cache.ts';
 import { taskInputsQuery } from '../../api/task-inputs.ts';
 import { resubmission } from './resubmission.ts';

@@ -1,12 +1,12 @@
-import type { Config } from './config/config.ts';
-import type { Clock } from './lib/clock.ts';
-import type { Logger } from './lib/logger.ts';
-import type { SafeFetchOptions } from './lib/safe-fetch.ts';
-import type { TaskStore } from './tasks/task-store.ts';
-import type { WalletGuard } from './tasks/wallet-guard.ts';
-import type { TaskEvents } from './tracker/task-events.ts';
-import type { TaskTracker } from './tracker/task-tracker.ts';
-import type { KlingClient } from './upstream/kling-client.ts';
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
+import type { WalletGuard } from '../tasks/wallet-guard.ts';
+import type { TaskEvents } from '../tracker/task-events.ts';
+import type { TaskTracker } from '../tracker/task-tracker.ts';
+import type { KlingClient } from '../upstream/kling-client.ts';
 
 /** Everything createApp needs, built by wire.ts (main.ts and tests alike). */
 export interface AppDeps {

@@ -2,19 +2,20 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_DURATION, DEFAULT_MODEL, effectiveMode } from '../../contract/capabilities/matrix.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { MotionKind, StudioTask } from '../../contract/schemas/studio-api.ts';
+import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
 import { checkCreateRequest } from '../inputs/check-create-request.ts';
 import { removeInputs, requestWithRefs, saveInputs } from '../inputs/input-files.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError } from '../lib/studio-error.ts';
+import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
+import type { WalletGuard } from '../tasks/wallet-guard.ts';
 import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import type { TaskTracker } from '../tracker/task-tracker.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { studioErrorFromUpstream, UpstreamError } from '../upstream/upstream-error.ts';
-import { type TaskRecord, toStudioTask } from './task-record.ts';
-import type { TaskStore } from './task-store.ts';
-import type { WalletGuard } from './wallet-guard.ts';
 
 export interface CreateTaskDeps {
   store: TaskStore;
@@ -51,7 +52,7 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
     throw duplicateExternalId();
 
   const id = randomUUID();
-  const externalTaskId = request.external_task_id ?? `ms-${id}`;
+  const externalTaskId = request.external_task_id ?? newExternalTaskId(id);
   const token = deps.publicUrl ? randomBytes(32).toString('base64url') : undefined;
   const outgoing: CreateRequest = {
     ...request,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { randomSimulatorKeys, type SimulatorSettings } from '../config/config.ts';
-import type { Logger } from '../lib/logger.ts';
-import { parseFaultEnv, startSimulator } from '../simulator/index.ts';
-import type { ResolvedUpstream } from '../wire.ts';
+import { randomSimulatorKeys, type SimulatorSettings } from './config/config.ts';
+import type { Logger } from './lib/logger.ts';
+import { parseFaultEnv, startSimulator } from './simulator/index.ts';
+import type { ResolvedUpstream } from './wire.ts';
 
 /**
  * With no Kling keys the studio runs the simulator in-process on a loopback port, with fresh random keys,
