@@ -29,7 +29,12 @@ function record(name, passed, failed, skipped) {
 // Static checks count as one test each: they pass or fail as a whole.
 const typecheckOk = step('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 record('typecheck', typecheckOk ? 1 : 0, typecheckOk ? 0 : 1, 0);
-const lintOk = step('lint (biome)', bin('biome'), ['check', '.']);
+// Biome, then the folder boundaries it cannot state by specifier (scripts/check-boundaries.mjs): both are `npm run lint`.
+const biomeOk = step('lint (biome)', bin('biome'), ['check', '.']);
+const boundariesOk = step('lint (boundaries)', process.execPath, [
+  join(root, 'scripts/check-boundaries.mjs'),
+]);
+const lintOk = biomeOk && boundariesOk;
 record('lint', lintOk ? 1 : 0, lintOk ? 0 : 1, 0);
 
 const vitestJson = join(out, 'vitest.json');
