@@ -72,6 +72,9 @@ export const strictCreateRequestSchema = z.strictObject(createRequestShape);
 
 export type CreateRequest = z.infer<typeof createRequestSchema>;
 
+/** The motion brush's part of a request: built by the brush at submit, read back by remix. */
+export type MotionBrushFields = Pick<CreateRequest, 'static_mask' | 'dynamic_masks'>;
+
 /** Fields that carry an image (base64 or URL), as field paths. */
 export function imageFieldPaths(
   req: CreateRequest,

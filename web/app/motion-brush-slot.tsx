@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { MotionBrushFields } from '../../contract/schemas/create-request.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
 import { FeatureOffer } from '../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../editor/editor-store.ts';
 import { featureOffer, offerView } from '../editor/gating.ts';
 import { restoreDraft } from '../editor/restore-draft.ts';
-import type { MotionBrushFields } from '../editor/to-create-request.ts';
 import {
   buildMotionBrushFields,
   MotionBrushEditor,

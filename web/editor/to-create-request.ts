@@ -1,10 +1,7 @@
 import { MODELS, type ModelCapabilities, variantOf } from '../../contract/capabilities/matrix.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
-import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { CreateRequest, MotionBrushFields } from '../../contract/schemas/create-request.ts';
 import type { Draft, Frame } from './draft-types.ts';
-
-/** The motion brush's part of a request (built by the motion-brush feature at submit time). */
-export type MotionBrushFields = Pick<CreateRequest, 'static_mask' | 'dynamic_masks'>;
 
 function frameValue(f: Frame): string {
   return f.source === 'file' ? f.base64 : f.url;

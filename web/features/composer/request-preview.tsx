@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { MotionBrushFields } from '../../../contract/schemas/create-request.ts';
 import type { Draft } from '../../editor/draft-types.ts';
-import { type MotionBrushFields, toCreateRequest } from '../../editor/to-create-request.ts';
+import { toCreateRequest } from '../../editor/to-create-request.ts';
 import { curlFor, elideImages } from './request-text.ts';
 
 interface RequestPreviewProps {

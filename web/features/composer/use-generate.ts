@@ -1,13 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { validateRequest } from '../../../contract/rules/validate-request.ts';
+import type { MotionBrushFields } from '../../../contract/schemas/create-request.ts';
 import type { StudioTask, Violation } from '../../../contract/schemas/studio-api.ts';
 import { ApiError } from '../../api/client.ts';
 import { createTask } from '../../api/create-task.ts';
 import { applyTaskChange } from '../../api/task-cache.ts';
 import type { Draft } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
-import { draftFacts, type MotionBrushFields, toCreateRequest } from '../../editor/to-create-request.ts';
+import { draftFacts, toCreateRequest } from '../../editor/to-create-request.ts';
 
 export interface GenerateOptions {
   /** Builds the motion brush's masks (only called when the Motion brush tab is active). */

@@ -7,7 +7,7 @@ import { createElement, lazy, Suspense, useMemo } from 'react';
 import { motionBrushViolationsOf } from './model/violations.ts';
 import { useMotionBrushStore } from './state/store.ts';
 
-export type { MaskEntry, MotionBrushFields, MotionBrushViolation, Tool } from './model/types.ts';
+export type { MaskEntry, Tool } from './model/types.ts';
 export { resetMotionBrush } from './state/actions.ts';
 export { buildMotionBrushFields, motionBrushViolations } from './state/export-fields.ts';
 export { loadMotionBrush } from './state/load-fields.ts';

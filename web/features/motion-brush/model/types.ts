@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Size } from '../../../../contract/geometry/points.ts';
 
 export type { Size };
@@ -16,34 +17,31 @@ export interface Rect {
   height: number;
 }
 
-export type MaskKind = 'static' | 'dynamic';
+export const maskKindSchema = z.enum(['static', 'dynamic']);
+export type MaskKind = z.infer<typeof maskKindSchema>;
 
 /** Brush and eraser paint; trajectory edits the selected dynamic mask's path; hand pans. */
-export type Tool = 'brush' | 'eraser' | 'trajectory' | 'hand';
+export const toolSchema = z.enum(['brush', 'eraser', 'trajectory', 'hand']);
+export type Tool = z.infer<typeof toolSchema>;
 
-/** One mask as the store knows it. Its pixels live in a MaskBitmap keyed by `id` (see state/bitmaps.ts). */
-export interface MaskEntry {
-  id: string;
-  kind: MaskKind;
+/**
+ * One mask as it is saved (state/persistence.ts) and loaded (replaceAll): everything but its pixels,
+ * which live in a MaskBitmap keyed by `id` (see state/bitmaps.ts).
+ */
+export const maskFieldsSchema = z.object({
+  id: z.string(),
+  kind: maskKindSchema,
   /** Display colour, `#rrggbb`; fixed for the mask's life so undo patches need not carry it. */
-  color: string;
+  color: z.string(),
   /** View-only: a hidden mask is still exported. */
-  visible: boolean;
+  visible: z.boolean(),
   /** The motion path in image pixels; only dynamic masks have one. At most 77 points. */
-  path: Pt[];
+  path: z.array(z.object({ x: z.number(), y: z.number() })),
+});
+export type MaskFields = z.infer<typeof maskFieldsSchema>;
+
+/** One mask as the store knows it. */
+export interface MaskEntry extends MaskFields {
   /** Whether any pixel is painted (kept exact from the bitmap's tile flags). */
   painted: boolean;
-}
-
-/** The motion brush part of a create request, with Kling's field names (base64 PNGs, API points). */
-export interface MotionBrushFields {
-  static_mask?: string;
-  dynamic_masks?: { mask: string; trajectories: { x: number; y: number }[] }[];
-}
-
-/** A pre-submit problem, shaped like the contract's Violation so the composer can show both alike. */
-export interface MotionBrushViolation {
-  field: string;
-  rule: string;
-  message: string;
 }

@@ -1,5 +1,6 @@
 import { LIMITS } from '../../../../contract/limits.ts';
-import type { MaskEntry, MotionBrushViolation } from './types.ts';
+import type { Violation } from '../../../../contract/schemas/studio-api.ts';
+import type { MaskEntry } from './types.ts';
 
 /** Human labels: "Static mask", "Dynamic mask 2" (numbered in list order, as the 1–6 shortcuts are). */
 export function maskLabel(masks: readonly MaskEntry[], id: string): string {
@@ -18,8 +19,8 @@ export function sentDynamicMasks(masks: readonly MaskEntry[]): MaskEntry[] {
 }
 
 /** What stops the motion brush's part of a request from being what the creator meant. */
-export function motionBrushViolationsOf(masks: readonly MaskEntry[]): MotionBrushViolation[] {
-  const out: MotionBrushViolation[] = [];
+export function motionBrushViolationsOf(masks: readonly MaskEntry[]): Violation[] {
+  const out: Violation[] = [];
   if (!masks.some((m) => m.painted))
     out.push({
       field: 'dynamic_masks',

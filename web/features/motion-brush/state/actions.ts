@@ -5,7 +5,7 @@ import type { MaskBitmap } from '../model/mask-bitmap.ts';
 import { applyPatch, type MaskPatch, PatchRecorder } from '../model/patch.ts';
 import { samePath, scalePath } from '../model/path-edit.ts';
 import { capsuleBounds } from '../model/raster.ts';
-import type { MaskEntry, MaskKind, Pt, Size, Tool } from '../model/types.ts';
+import type { MaskEntry, MaskFields, MaskKind, Pt, Size, Tool } from '../model/types.ts';
 import { bitmapFor, clearBitmaps, deleteBitmap, getBitmap, setBitmap } from './bitmaps.ts';
 import { initialMotionBrushState, type MotionBrushState, useMotionBrushStore } from './store.ts';
 
@@ -321,7 +321,7 @@ export function redo(): void {
 // ── Whole-document changes ─────────────────────────────────────────────────────────────────────────
 
 export interface LoadedMask {
-  entry: Omit<MaskEntry, 'painted'>;
+  entry: MaskFields;
   bitmap: MaskBitmap;
 }
 

@@ -1,8 +1,10 @@
 // Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
 import './boot.ts';
 import { pathToApiTrajectory } from '../../../../contract/geometry/points.ts';
+import type { MotionBrushFields } from '../../../../contract/schemas/create-request.ts';
+import type { Violation } from '../../../../contract/schemas/studio-api.ts';
 import { scalePath } from '../model/path-edit.ts';
-import type { MotionBrushFields, MotionBrushViolation, Size } from '../model/types.ts';
+import type { Size } from '../model/types.ts';
 import { motionBrushViolationsOf, sentDynamicMasks } from '../model/violations.ts';
 import { getBitmap } from './bitmaps.ts';
 import { bitmapToBase64 } from './mask-codec.ts';
@@ -41,6 +43,6 @@ export async function buildMotionBrushFields(imageSize: Size): Promise<MotionBru
 }
 
 /** Pre-submit problems of the motion brush (see motionBrushViolationsOf). */
-export function motionBrushViolations(_imageSize?: Size): MotionBrushViolation[] {
+export function motionBrushViolations(_imageSize?: Size): Violation[] {
   return motionBrushViolationsOf(useMotionBrushStore.getState().masks);
 }

@@ -1,8 +1,9 @@
 // Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
 import './boot.ts';
 import { apiToImage } from '../../../../contract/geometry/points.ts';
+import type { MotionBrushFields } from '../../../../contract/schemas/create-request.ts';
 import { DYNAMIC_COLORS, STATIC_COLOR } from '../model/colors.ts';
-import type { MotionBrushFields, Size } from '../model/types.ts';
+import type { Size } from '../model/types.ts';
 import { type LoadedMask, replaceAll } from './actions.ts';
 import { imageBytesToBitmap, maskValueToBytes } from './mask-codec.ts';
 import { whenHydrated } from './store.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MaskBitmap } from '../model/mask-bitmap.ts';
+import { maskFieldsSchema, toolSchema } from '../model/types.ts';
 import { replaceAll } from './actions.ts';
 import { getBitmap } from './bitmaps.ts';
 import { bitmapToPng, imageBytesToBitmap } from './mask-codec.ts';
@@ -13,7 +14,6 @@ export interface DraftStorage {
 
 export const DRAFT_KEY = 'motion-studio:motion-brush:v1';
 
-const point = z.object({ x: z.number(), y: z.number() });
 const size = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
 
 /**
@@ -24,15 +24,10 @@ const savedDraftSchema = z.object({
   version: z.literal(1),
   imageSize: size.nullable(),
   brushSize: z.number().positive(),
-  tool: z.enum(['brush', 'eraser', 'trajectory', 'hand']),
+  tool: toolSchema,
   selectedId: z.string().nullable(),
   masks: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['static', 'dynamic']),
-      color: z.string(),
-      visible: z.boolean(),
-      path: z.array(point),
+    maskFieldsSchema.extend({
       // Checked by tag, not instanceof: structured clones may come from another realm.
       png: z
         .custom<Uint8Array>((v) => Object.prototype.toString.call(v) === '[object Uint8Array]')
@@ -90,14 +85,11 @@ export async function hydrateMotionBrush(storage: DraftStorage): Promise<void> {
     if (!parsed.success) return;
     const d = parsed.data;
     const loaded = await Promise.all(
-      d.masks.map(async (m) => {
-        const bitmap = m.png
-          ? await imageBytesToBitmap(m.png, d.imageSize ?? undefined)
+      d.masks.map(async ({ png, ...entry }) => {
+        const bitmap = png
+          ? await imageBytesToBitmap(png, d.imageSize ?? undefined)
           : new MaskBitmap(d.imageSize?.width ?? 1, d.imageSize?.height ?? 1);
-        return {
-          entry: { id: m.id, kind: m.kind, color: m.color, visible: m.visible, path: m.path },
-          bitmap,
-        };
+        return { entry, bitmap };
       }),
     );
     replaceAll(d.imageSize, loaded, { brushSize: d.brushSize, tool: d.tool, selectedId: d.selectedId });

@@ -5,7 +5,7 @@ import { encodeBase64 } from '../../../../contract/images/base64.ts';
 import { LIMITS } from '../../../../contract/limits.ts';
 import { MaskBitmap } from '../model/mask-bitmap.ts';
 import { scalePath } from '../model/path-edit.ts';
-import type { Size } from '../model/types.ts';
+import { maskKindSchema, type Size } from '../model/types.ts';
 import { type LoadedMask, replaceAll } from './actions.ts';
 import { getBitmap } from './bitmaps.ts';
 import { bitmapToPng, imageBytesToBitmap, maskValueToBytes } from './mask-codec.ts';
@@ -27,7 +27,7 @@ export const recipeSchema = z
     masks: z
       .array(
         z.object({
-          kind: z.enum(['static', 'dynamic']),
+          kind: maskKindSchema,
           color: z.string().regex(/^#[0-9a-f]{6}$/i),
           visible: z.boolean().default(true),
           /** Raw base64 PNG, white where painted; null for a mask with nothing painted. */
