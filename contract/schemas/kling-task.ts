@@ -69,3 +69,34 @@ export const KLING_CODES = {
   5002: { http: 504, meaning: 'Server internal timeout, usually due to a backlog' },
 } as const satisfies Record<number, { http: number; meaning: string }>;
 export type KlingCode = keyof typeof KLING_CODES;
+
+/**
+ * The codes by name, so a reader sees `KLING_CODE.rateLimited` rather than 1302. `satisfies` keeps every value
+ * a key of KLING_CODES; `_everyCodeNamed` below fails to compile when a code is added there without a name here.
+ */
+export const KLING_CODE = {
+  ok: 0,
+  authFailed: 1000,
+  authEmpty: 1001,
+  authInvalid: 1002,
+  authNotYetValid: 1003,
+  authExpired: 1004,
+  accountException: 1100,
+  accountArrears: 1101,
+  outOfCredits: 1102,
+  forbidden: 1103,
+  invalidRequest: 1200,
+  invalidParameter: 1201,
+  invalidMethod: 1202,
+  /** "The requested resource does not exist, such as the model": also what a lookup of an unknown task gets. */
+  notFound: 1203,
+  policy: 1300,
+  contentPolicy: 1301,
+  rateLimited: 1302,
+  concurrency: 1303,
+  ipBlocked: 1304,
+  serverError: 5000,
+  unavailable: 5001,
+  serverTimeout: 5002,
+} as const satisfies Record<string, KlingCode>;
+const _everyCodeNamed: Record<Exclude<KlingCode, (typeof KLING_CODE)[keyof typeof KLING_CODE]>, never> = {};

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_DURATION, DEFAULT_MODEL, effectiveMode } from '../../contract/capabilities/matrix.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
 import type { MotionKind, StudioTask } from '../../contract/schemas/studio-api.ts';
 import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
 import { checkCreateRequest } from '../inputs/check-create-request.ts';
@@ -145,7 +146,8 @@ async function settleFailedCreate(
   const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs);
   // A clear refusal (bad request, policy, busy, no credits, auth): nothing was created upstream.
   const serverSide =
-    e.kind === 'api' && ((e.details.code ?? 0) >= 5000 || (e.details.httpStatus ?? 0) >= 500);
+    e.kind === 'api' &&
+    ((e.details.code ?? 0) >= KLING_CODE.serverError || (e.details.httpStatus ?? 0) >= 500);
   if (e.neverSent || (e.kind === 'api' && !serverSide)) {
     deps.log.info('create refused by Kling', { id, code: e.details.code, kind: e.kind });
     await discard(deps, id);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
 
 /**
  * Kling's legacy auth (reference §1.1): `Authorization: Bearer <JWT>`, HS256 signed with the secret key
@@ -15,7 +16,11 @@ import { errors, jwtVerify, SignJWT } from 'jose';
  *   more specific code and what a client should treat as "fix your keys".
  * The optional static API key (2026 docs, §1.2) is accepted as the bearer value too.
  */
-export type AuthFailureCode = 1001 | 1002 | 1003 | 1004;
+export type AuthFailureCode =
+  | typeof KLING_CODE.authEmpty
+  | typeof KLING_CODE.authInvalid
+  | typeof KLING_CODE.authNotYetValid
+  | typeof KLING_CODE.authExpired;
 export type AuthResult = { ok: true; via: 'jwt' | 'api-key' } | { ok: false; code: AuthFailureCode };
 
 export interface AuthKeys {
@@ -38,10 +43,11 @@ export async function verifyAuthorization(
   keys: AuthKeys,
   now: Date = new Date(),
 ): Promise<AuthResult> {
-  if (header === undefined || header.trim() === '') return { ok: false, code: 1001 };
+  if (header === undefined || header.trim() === '') return { ok: false, code: KLING_CODE.authEmpty };
   // Exactly one space after the scheme, as the docs insist; the scheme itself is case-insensitive (RFC 7235).
   const m = /^Bearer ([^\s]+)$/i.exec(header);
-  if (!m) return { ok: false, code: /^Bearer\s*$/i.test(header) ? 1001 : 1002 };
+  if (!m)
+    return { ok: false, code: /^Bearer\s*$/i.test(header) ? KLING_CODE.authEmpty : KLING_CODE.authInvalid };
   const token = m[1]!;
   if (keys.apiKey && sameSecret(token, keys.apiKey)) return { ok: true, via: 'api-key' };
   try {
@@ -54,10 +60,10 @@ export async function verifyAuthorization(
     });
     return { ok: true, via: 'jwt' };
   } catch (err) {
-    if (err instanceof errors.JWTExpired) return { ok: false, code: 1004 };
+    if (err instanceof errors.JWTExpired) return { ok: false, code: KLING_CODE.authExpired };
     if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'nbf')
-      return { ok: false, code: 1003 };
-    return { ok: false, code: 1002 };
+      return { ok: false, code: KLING_CODE.authNotYetValid };
+    return { ok: false, code: KLING_CODE.authInvalid };
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.ts';
+import { KLING_CODE, KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.ts';
 
 /**
  * Kling's envelopes (reference §3, §4). Success: `{code: 0, message: "SUCCEED", request_id, data}` —
@@ -9,7 +9,7 @@ import { KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.t
 
 /** Messages seen in the wild where known; otherwise the official explanation of the code. */
 const DEFAULT_MESSAGES: Partial<Record<KlingCode, string>> = {
-  1303: 'parallel task over resource pack limit',
+  [KLING_CODE.concurrency]: 'parallel task over resource pack limit',
 };
 
 export function defaultMessage(code: KlingCode): string {
@@ -46,10 +46,13 @@ export function errorResponse(code: KlingCode, message = defaultMessage(code)): 
 }
 
 export function okResponse(data: unknown): Response {
-  return new Response(JSON.stringify({ code: 0, message: 'SUCCEED', request_id: newRequestId(), data }), {
-    status: 200,
-    headers: JSON_HEADERS,
-  });
+  return new Response(
+    JSON.stringify({ code: KLING_CODE.ok, message: 'SUCCEED', request_id: newRequestId(), data }),
+    {
+      status: 200,
+      headers: JSON_HEADERS,
+    },
+  );
 }
 
 /**

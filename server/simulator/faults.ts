@@ -1,4 +1,4 @@
-import type { KlingCode } from '../../contract/schemas/kling-task.ts';
+import { KLING_CODE, type KlingCode } from '../../contract/schemas/kling-task.ts';
 import { defaultMessage, isKlingCode } from './errors.ts';
 
 /**
@@ -37,7 +37,7 @@ export function parseFaultWord(word: string): Fault | undefined {
   if (slow) return { kind: 'slow', ms: slow[1] ? Number(slow[1]) : 3000 };
   if (/^\d+$/.test(w)) {
     const n = Number(w);
-    if (n !== 0 && isKlingCode(n)) return { kind: 'error', code: n };
+    if (n !== KLING_CODE.ok && isKlingCode(n)) return { kind: 'error', code: n };
   }
   return undefined;
 }
@@ -83,7 +83,8 @@ export function compileRule(input: FaultRuleInput): FaultRule {
     return { faults: parseFaultList(input), remaining: Number.POSITIVE_INFINITY };
   const faults = parseFaultList(input.fault);
   if (input.code !== undefined) {
-    if (!isKlingCode(input.code) || input.code === 0) throw new Error(`unknown Kling code ${input.code}`);
+    if (!isKlingCode(input.code) || input.code === KLING_CODE.ok)
+      throw new Error(`unknown Kling code ${input.code}`);
     faults.push({ kind: 'error', code: input.code });
   }
   if (input.slowMs !== undefined) faults.push({ kind: 'slow', ms: input.slowMs });

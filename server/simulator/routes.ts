@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { LIMITS } from '../../contract/limits.ts';
-import type { KlingCode } from '../../contract/schemas/kling-task.ts';
+import { KLING_CODE, type KlingCode } from '../../contract/schemas/kling-task.ts';
 import { checkCreateRequest, violationMessage } from './create-validation.ts';
 import { defaultMessage, errorResponse, malformedResponse, okResponse } from './errors.ts';
 import { type Fault, type FaultConfig, faultsFromPrompt, parseFaultList, planFaults } from './faults.ts';
@@ -59,19 +59,20 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
   async function applyFaults(c: Context, faults: readonly Fault[]): Promise<Response | undefined> {
     const plan = planFaults(faults);
     const signal = c.req.raw.signal;
-    if (plan.delayMs > 0 && !(await sim.delay(plan.delayMs, signal))) return errorResponse(5002);
+    if (plan.delayMs > 0 && !(await sim.delay(plan.delayMs, signal)))
+      return errorResponse(KLING_CODE.serverTimeout);
     const o = plan.outcome;
     if (o?.kind === 'error') return errorResponse(o.code);
     if (o?.kind === 'hang') {
       await sim.hang(signal);
-      return errorResponse(5002); // only reached when the simulator closes under a held request
+      return errorResponse(KLING_CODE.serverTimeout); // only reached when the simulator closes under a held request
     }
     if (o?.kind === 'malformed') return malformedResponse();
     return undefined;
   }
 
   function notFoundTask(): Response {
-    return errorResponse(1203, 'task not found');
+    return errorResponse(KLING_CODE.notFound, 'task not found');
   }
 
   // ---- create -------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
     const auth = await sim.authenticate(c.req.header('authorization'));
     if (!auth.ok) return fail(auth.code);
     // Not JSON at all: 1200 ("Invalid request parameters"), the generic sibling of 1201.
-    if (!isJson) return fail(1200, 'request body is not valid JSON');
+    if (!isJson) return fail(KLING_CODE.invalidRequest, 'request body is not valid JSON');
 
     const prompt =
       body !== null && typeof body === 'object' ? (body as { prompt?: unknown }).prompt : undefined;
@@ -114,25 +115,25 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
     const faults = perRequest.length ? perRequest : sim.faults.take('creates');
     const { delayMs, outcome } = planFaults(faults);
     const signal = c.req.raw.signal;
-    if (delayMs > 0 && !(await sim.delay(delayMs, signal))) return fail(5002);
+    if (delayMs > 0 && !(await sim.delay(delayMs, signal))) return fail(KLING_CODE.serverTimeout);
     if (outcome?.kind === 'error') return fail(outcome.code);
     if (outcome?.kind === 'hang') {
       await sim.hang(signal);
-      return fail(5002); // only reached when the simulator closes under a held request
+      return fail(KLING_CODE.serverTimeout); // only reached when the simulator closes under a held request
     }
-    if (signal.aborted) return fail(5002); // the client left while we dawdled: create nothing
+    if (signal.aborted) return fail(KLING_CODE.serverTimeout); // the client left while we dawdled: create nothing
 
     const check = await checkCreateRequest(body, {
       strict: sim.strict,
       timeoutMs: sim.fetchTimeoutMs,
       signal,
     });
-    if (!check.ok) return fail(1201, violationMessage(check.violations));
+    if (!check.ok) return fail(KLING_CODE.invalidParameter, violationMessage(check.violations));
     const req = check.request;
     // From here to admit() nothing awaits, so uniqueness and the concurrency count cannot race.
     if (req.external_task_id !== undefined && sim.store.hasExternal(req.external_task_id))
-      return fail(1201, 'external_task_id already exists');
-    if (sim.store.activeCount() >= sim.concurrency) return fail(1303);
+      return fail(KLING_CODE.invalidParameter, 'external_task_id already exists');
+    if (sim.store.activeCount() >= sim.concurrency) return fail(KLING_CODE.concurrency);
 
     const now = Date.now();
     const task: SimTask = {
@@ -180,9 +181,15 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
     const pageNum = parsePaging(c.req.query('pageNum'), 1, LIMITS.pageNumMax);
     const pageSize = parsePaging(c.req.query('pageSize'), LIMITS.pageSizeDefault, LIMITS.pageSizeMax);
     if (pageNum === undefined)
-      return errorResponse(1201, `pageNum must be an integer in [1, ${LIMITS.pageNumMax}]`);
+      return errorResponse(
+        KLING_CODE.invalidParameter,
+        `pageNum must be an integer in [1, ${LIMITS.pageNumMax}]`,
+      );
     if (pageSize === undefined)
-      return errorResponse(1201, `pageSize must be an integer in [1, ${LIMITS.pageSizeMax}]`);
+      return errorResponse(
+        KLING_CODE.invalidParameter,
+        `pageSize must be an integer in [1, ${LIMITS.pageSizeMax}]`,
+      );
     return okResponse(sim.store.page(pageNum, pageSize).map((t) => snapshot(t.wire)));
   });
 
@@ -226,10 +233,10 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
     return c.json({ ok: true });
   });
 
-  app.notFound(() => errorResponse(1202, 'The requested method is invalid'));
+  app.notFound(() => errorResponse(KLING_CODE.invalidMethod, 'The requested method is invalid'));
   app.onError((err) => {
     sim.opts.log?.(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return errorResponse(5000);
+    return errorResponse(KLING_CODE.serverError);
   });
   return app;
 }

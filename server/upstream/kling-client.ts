@@ -1,5 +1,5 @@
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
-import { type KlingTask, klingTaskEnvelopeSchema } from '../../contract/schemas/kling-task.ts';
+import { KLING_CODE, type KlingTask, klingTaskEnvelopeSchema } from '../../contract/schemas/kling-task.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
 import { sleep } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -114,7 +114,7 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
           if (
             e instanceof UpstreamError &&
             e.kind === 'api' &&
-            (e.details.httpStatus === 404 || e.details.code === 1203)
+            (e.details.httpStatus === 404 || e.details.code === KLING_CODE.notFound)
           )
             return undefined;
           if (!(e instanceof UpstreamError) || !e.transient || e.throttled || attempt >= attempts) throw e;

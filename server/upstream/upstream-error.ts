@@ -1,4 +1,4 @@
-import { KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.ts';
+import { KLING_CODE, KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.ts';
 import { StudioError } from '../lib/studio-error.ts';
 
 /**
@@ -32,17 +32,20 @@ export class UpstreamError extends Error {
     if (this.kind === 'timeout' || this.kind === 'network' || this.kind === 'malformed') return true;
     if (this.kind === 'unreachable') return true;
     const code = this.details.code;
-    return (code !== undefined && code >= 5000) || (this.details.httpStatus ?? 0) >= 500;
+    return (code !== undefined && code >= KLING_CODE.serverError) || (this.details.httpStatus ?? 0) >= 500;
   }
 
   /** Kling asked us to slow down. */
   get throttled(): boolean {
     const code = this.details.code;
-    return code === 1302 || code === 1303 || this.details.httpStatus === 429;
+    return (
+      code === KLING_CODE.rateLimited || code === KLING_CODE.concurrency || this.details.httpStatus === 429
+    );
   }
 }
 
-export const isAuthCode = (code: number | undefined) => code !== undefined && code >= 1000 && code <= 1004;
+export const isAuthCode = (code: number | undefined) =>
+  code !== undefined && code >= KLING_CODE.authFailed && code <= KLING_CODE.authExpired;
 
 const isKnownCode = (code: number): code is KlingCode => Object.hasOwn(KLING_CODES, code);
 
@@ -97,71 +100,71 @@ export function studioErrorFromUpstream(e: UpstreamError, timeoutMs?: number): S
       withCode,
     );
   switch (code) {
-    case 1100:
-    case 1101:
+    case KLING_CODE.accountException:
+    case KLING_CODE.accountArrears:
       return new StudioError(
         429,
         'upstream_account',
         'The Kling account has a problem (arrears or a blocked account). Check it in the Kling console.',
         withCode,
       );
-    case 1102:
+    case KLING_CODE.outOfCredits:
       return new StudioError(
         429,
         'upstream_out_of_credits',
         'The Kling account is out of credits (its resource pack is used up or expired). Top it up, then try again.',
         withCode,
       );
-    case 1103:
+    case KLING_CODE.forbidden:
       return new StudioError(
         502,
         'upstream_forbidden',
         'The studio’s Kling account may not use this model or feature.',
         withCode,
       );
-    case 1301:
+    case KLING_CODE.contentPolicy:
       return new StudioError(
         400,
         'content_policy',
         'Kling’s content policy refused this request. Change the prompt or the images and try again.',
         withCode,
       );
-    case 1300:
+    case KLING_CODE.policy:
       return new StudioError(
         400,
         'upstream_policy',
         `Kling refused this request by policy${said}.`,
         withCode,
       );
-    case 1302:
+    case KLING_CODE.rateLimited:
       return new StudioError(
         429,
         'upstream_rate_limited',
         'Kling says requests are coming too fast. Wait a minute and try again.',
         withCode,
       );
-    case 1303:
+    case KLING_CODE.concurrency:
       return new StudioError(
         429,
         'upstream_busy',
         'The Kling account is already running as many tasks as its plan allows. Wait for one to finish, then try again.',
         withCode,
       );
-    case 1304:
+    case KLING_CODE.ipBlocked:
       return new StudioError(
         502,
         'upstream_ip_blocked',
         'Kling refused the studio’s network address (IP allow-list).',
         withCode,
       );
-    case 5001:
+    case KLING_CODE.unavailable:
       return new StudioError(
         502,
         'upstream_unavailable',
         'Kling is temporarily unavailable (maintenance). Try again later.',
         withCode,
       );
-    case 5002:
+    case KLING_CODE.serverTimeout:
       return new StudioError(
         504,
         'upstream_timeout',
@@ -169,9 +172,9 @@ export function studioErrorFromUpstream(e: UpstreamError, timeoutMs?: number): S
         withCode,
       );
   }
-  if (code >= 1200 && code < 1300)
+  if (code >= KLING_CODE.invalidRequest && code < KLING_CODE.policy)
     return new StudioError(400, 'upstream_rejected', `Kling rejected the request${said}.`, withCode);
-  if (code >= 5000 || (e.details.httpStatus ?? 0) >= 500)
+  if (code >= KLING_CODE.serverError || (e.details.httpStatus ?? 0) >= 500)
     return new StudioError(
       502,
       'upstream_error',
