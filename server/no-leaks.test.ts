@@ -4,10 +4,10 @@ import {
   b64,
   png,
   SIM_KEYS,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   waitForTask,
   watchEvents,
 } from './testing/studio-harness.ts';
@@ -19,7 +19,7 @@ import {
  */
 const APP_TOKEN = 'app-token-secret-value-4242';
 const JWT_RE = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 const seen: string[] = [];
 
@@ -30,7 +30,7 @@ async function record(res: Response): Promise<Response> {
 }
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   studio = await startStudio(sim, { env: { APP_TOKEN } });
 });
 afterAll(async () => {

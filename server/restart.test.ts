@@ -5,8 +5,8 @@ import {
   b64,
   png,
   SIM_KEYS,
-  startTestSim,
-  type TestSim,
+  type SimForStudio,
+  startSimForStudio,
   tempDir,
   waitForTask,
 } from './testing/studio-harness.ts';
@@ -19,13 +19,13 @@ import { NEVER_CONFIRMED } from './tracker/failure-words.ts';
  * the same DATA_DIR. Every task is still listed and reaches its final state with an archived video, and the
  * simulator holds exactly one task per submission.
  */
-let sim: TestSim;
+let sim: SimForStudio;
 let dataDir: string;
 let studio: StudioProcess | undefined;
 
 beforeAll(async () => {
   // Slow enough that every task is still running when the studio dies.
-  sim = await startTestSim({ phaseMs: 1500 });
+  sim = await startSimForStudio({ phaseMs: 1500 });
   dataDir = tempDir('restart');
 });
 afterAll(async () => {

@@ -9,10 +9,10 @@ import { mountSpa } from './spa/serve-spa.ts';
 import {
   b64,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   waitForTask,
 } from './testing/studio-harness.ts';
 
@@ -33,7 +33,7 @@ const JWT_RE = /eyJ[\w-]+\.eyJ[\w-]+/;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let outDir: string;
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 
 function leaksIn(text: string): string[] {
@@ -78,7 +78,7 @@ beforeAll(async () => {
   );
   if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
 
-  sim = await startTestSim({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
+  sim = await startSimForStudio({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
   studio = await startStudio(sim, {
     env: { KLING_ACCESS_KEY: ACCESS_KEY, KLING_SECRET_KEY: SECRET_KEY, APP_TOKEN },
   });

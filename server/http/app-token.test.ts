@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Studio, startStudio, startTestSim, type TestSim } from '../testing/studio-harness.ts';
+import { type SimForStudio, type Studio, startSimForStudio, startStudio } from '../testing/studio-harness.ts';
 import { PUBLIC_API_PATHS } from './app-token.ts';
 
 /**
@@ -7,11 +7,11 @@ import { PUBLIC_API_PATHS } from './app-token.ts';
  * /api route but Kling's callback refuses a request without APP_TOKEN.
  */
 const TOKEN = 'app-token-for-tests-0123456789';
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   studio = await startStudio(sim, { env: { APP_TOKEN: TOKEN } });
 });
 afterAll(async () => {

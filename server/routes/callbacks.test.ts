@@ -6,10 +6,10 @@ import {
   b64,
   freePort,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   waitForTask,
 } from '../testing/studio-harness.ts';
 
@@ -17,13 +17,13 @@ import {
  * With PUBLIC_URL set, Kling's callbacks drive the task (polling waits a minute, so any progress seen
  * here came by callback). Forged, mismatched, late and repeated callbacks change nothing.
  */
-let sim: TestSim;
-let slowSim: TestSim;
+let sim: SimForStudio;
+let slowSim: SimForStudio;
 let studio: Studio;
 let slowStudio: Studio;
 let image: string;
 
-async function callbackStudio(upstream: TestSim): Promise<Studio> {
+async function callbackStudio(upstream: SimForStudio): Promise<Studio> {
   const port = await freePort();
   return startStudio(upstream, {
     port,
@@ -32,9 +32,9 @@ async function callbackStudio(upstream: TestSim): Promise<Studio> {
 }
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   // Tasks on this one stay `submitted` for a minute: the test plays Kling's callbacks by hand.
-  slowSim = await startTestSim({ phaseMs: 60_000 });
+  slowSim = await startSimForStudio({ phaseMs: 60_000 });
   studio = await callbackStudio(sim);
   slowStudio = await callbackStudio(slowSim);
   image = b64(await png(640, 360));
@@ -46,7 +46,7 @@ afterAll(async () => {
   await slowSim.close();
 });
 
-async function tokenPathFor(upstream: TestSim, externalTaskId: string): Promise<string> {
+async function tokenPathFor(upstream: SimForStudio, externalTaskId: string): Promise<string> {
   const req = (await upstream.requests()).find((r) => r.body.external_task_id === externalTaskId);
   const url = new URL(String(req?.body.callback_url));
   return url.pathname;

@@ -7,17 +7,17 @@ import {
   b64,
   jpeg,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
 } from '../testing/studio-harness.ts';
 
 /**
  * Every request here is refused by the studio with the field and rule named, and the simulator receives
  * nothing: nothing that costs money happens before the rules and the real bytes agree.
  */
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 let files: Server;
 let filesUrl: string;
@@ -58,7 +58,7 @@ function pngHeaderOnly(w: number, h: number): Buffer {
 }
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   files = createServer((req, res) => {
     const f = served.get(req.url ?? '');
     if (!f) return res.writeHead(404).end();

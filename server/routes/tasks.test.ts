@@ -11,20 +11,20 @@ import {
   b64,
   fakeVideoBytes,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   waitForTask,
   watchEvents,
 } from '../testing/studio-harness.ts';
 
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 let image: string;
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   studio = await startStudio(sim);
   image = b64(await png(640, 360));
 });

@@ -4,10 +4,10 @@ import { apiErrorSchema, taskListSchema } from '../../contract/schemas/studio-ap
 import {
   b64,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   waitForTask,
 } from '../testing/studio-harness.ts';
 import { NEVER_CONFIRMED, WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
@@ -16,12 +16,12 @@ import { NEVER_CONFIRMED, WAITING_FOR_CONFIRMATION } from '../tracker/failure-wo
  * Kling's bad days, through the simulator's fault switches: each ends in a documented error or a clear task
  * state, and no submission ever creates a second task upstream.
  */
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 let image: string;
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  sim = await startSimForStudio();
   studio = await startStudio(sim, { env: { UPSTREAM_TIMEOUT_MS: '500', CONFIRM_WINDOW_MS: '400' } });
   image = b64(await png(640, 360));
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
-import { b64, png, startStudio, startTestSim, type TestSim } from '../testing/studio-harness.ts';
+import { b64, png, type SimForStudio, startSimForStudio, startStudio } from '../testing/studio-harness.ts';
 
 /** The wallet guard answers 429 with a message before anything reaches Kling. */
-let sim: TestSim;
+let sim: SimForStudio;
 let image: string;
 
 beforeAll(async () => {
-  sim = await startTestSim({ phaseMs: 60_000 });
+  sim = await startSimForStudio({ phaseMs: 60_000 });
   image = b64(await png(640, 360));
 });
 afterAll(() => sim.close());

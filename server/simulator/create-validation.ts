@@ -31,7 +31,7 @@ export function normaliseBody(body: unknown): unknown {
   return body;
 }
 
-export async function checkCreateRequest(
+export async function klingCheck(
   rawBody: unknown,
   opts: ImageFetchOptions & { strict: boolean },
 ): Promise<CreateCheck> {

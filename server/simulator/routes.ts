@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { LIMITS } from '../../contract/limits.ts';
 import { KLING_CODE, type KlingCode } from '../../contract/schemas/kling-task.ts';
-import { checkCreateRequest, violationMessage } from './create-validation.ts';
+import { klingCheck, violationMessage } from './create-validation.ts';
 import { defaultMessage, errorResponse, malformedResponse, okResponse } from './errors.ts';
 import { type Fault, type FaultConfig, faultsFromPrompt, parseFaultList, planFaults } from './faults.ts';
 import { newKlingId } from './ids.ts';
@@ -123,7 +123,7 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
     }
     if (signal.aborted) return fail(KLING_CODE.serverTimeout); // the client left while we dawdled: create nothing
 
-    const check = await checkCreateRequest(body, {
+    const check = await klingCheck(body, {
       strict: sim.strict,
       timeoutMs: sim.fetchTimeoutMs,
       signal,

@@ -35,7 +35,7 @@ export const fakeVideoBytes = () => simulatorFakeVideo(64 * 1024);
 /** Renders instantly: the studio's tests are about the studio, not about ffmpeg. */
 export const fakeRender: RenderFn = fakeRenderer({ bytes: fakeVideoBytes() }).render;
 
-export interface TestSim extends RunningSimulator {
+export interface SimForStudio extends RunningSimulator {
   dataDir: string;
   requests(): Promise<{ body: Record<string, unknown>; response?: { status: number; code: number } }[]>;
   stats(): Promise<{
@@ -49,7 +49,7 @@ export interface TestSim extends RunningSimulator {
 
 export const SIM_KEYS = { accessKey: 'test-access-key-123', secretKey: 'test-SECRET-key-do-not-leak-987654' };
 
-export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promise<TestSim> {
+export async function startSimForStudio(opts: Partial<SimulatorOptions> = {}): Promise<SimForStudio> {
   const dataDir = tempDir('sim');
   const sim = await startSimulator({
     ...SIM_KEYS,
@@ -70,7 +70,7 @@ export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promis
       await closeSim();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  }) as TestSim;
+  }) as SimForStudio;
 }
 
 export interface Studio {

@@ -3,20 +3,20 @@ import { taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
 import {
   b64,
   png,
+  type SimForStudio,
   type Studio,
+  startSimForStudio,
   startStudio,
-  startTestSim,
-  type TestSim,
   watchEvents,
 } from '../testing/studio-harness.ts';
 
 /** One tracker per task, whatever the audience: watchers and readers cost nothing upstream. */
-let sim: TestSim;
+let sim: SimForStudio;
 let studio: Studio;
 const INTERVAL_MS = 100;
 
 beforeAll(async () => {
-  sim = await startTestSim({ phaseMs: 400 });
+  sim = await startSimForStudio({ phaseMs: 400 });
   // A fixed interval (min = max) makes the expected number of upstream queries simple arithmetic.
   studio = await startStudio(sim, {
     env: { POLL_MIN_MS: String(INTERVAL_MS), POLL_MAX_MS: String(INTERVAL_MS) },

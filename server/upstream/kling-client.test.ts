@@ -3,16 +3,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKeyAuth, createJwtAuth, type KlingAuth } from '../auth/kling-auth.ts';
 import { manualClock } from '../lib/clock.ts';
 import { memoryLogger } from '../lib/logger.ts';
-import { b64, png, SIM_KEYS, startTestSim, type TestSim } from '../testing/studio-harness.ts';
+import { b64, png, SIM_KEYS, type SimForStudio, startSimForStudio } from '../testing/studio-harness.ts';
 import { createKlingClient } from './kling-client.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 /** The signer and client against the real simulator, which verifies tokens exactly as Kling documents. */
-let sim: TestSim;
+let sim: SimForStudio;
 let image: string;
 
 beforeAll(async () => {
-  sim = await startTestSim({ apiKey: 'static-api-key-for-tests' });
+  sim = await startSimForStudio({ apiKey: 'static-api-key-for-tests' });
   image = b64(await png(640, 360));
 });
 afterAll(() => sim.close());
