@@ -1,10 +1,15 @@
+import { isIPv4 } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
 import { StudioError } from '../lib/studio-error.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/**
+ * 127/8 counts only as an IPv4 literal: `127.0.0.1.nip.io` is an ordinary DNS name an attacker's page can
+ * live on and rebind to 127.0.0.1, so a prefix test would let it in.
+ */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
+  return LOOPBACK_HOSTS.has(host) || (isIPv4(host) && host.startsWith('127.'));
 }
 
 /**
