@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import { makeList, makeTask } from '../testing/task-fixture.ts';
 import { applyTaskChange, updateTaskList } from './task-cache.ts';
-import { makeList, makeTask } from './task-fixture.ts';
 import { normalizeListParams, taskKeys, taskQueries } from './task-queries.ts';
 
 const t = (id: string, createdAt: number, more: Partial<StudioTask> = {}) =>

@@ -1,6 +1,6 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeList, makeTask } from './task-fixture.ts';
+import { makeList, makeTask } from '../testing/task-fixture.ts';
 import { TASK_IDLE_POLL_MS, TASK_POLL_MS, taskKeys, taskQueries } from './task-queries.ts';
 
 const json = (body: unknown, status = 200) =>

@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
-import { makeList, makeTask } from './task-fixture.ts';
+import { makeList, makeTask } from '../testing/task-fixture.ts';
 import { normalizeListParams, taskKeys } from './task-queries.ts';
 import { type EventSourceLike, TaskStream } from './task-stream.ts';
 

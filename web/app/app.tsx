@@ -1,7 +1,7 @@
 import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { healthQuery, needsSignIn } from '../api/health.ts';
 import { HealthBadge } from './health-badge.tsx';
-import { healthQuery, needsSignIn } from './health-query.ts';
 import { createQueryClient } from './query-client.ts';
 import { SignIn } from './sign-in.tsx';
 import { Studio } from './studio.tsx';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { healthQuery, needsSignIn } from './health-query.ts';
+import { healthQuery, needsSignIn } from '../api/health.ts';
 
 /** Which upstream the studio talks to: real Kling (costs credits) or the built-in simulator. */
 export function HealthBadge() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../../contract/capabilities/matrix.ts';
-import { makeTask } from '../../api/task-fixture.ts';
+import { makeTask } from '../../testing/task-fixture.ts';
 import { PROGRESS_CAP, taskProgress } from './progress.ts';
 
 const start = 1_760_000_000_000;

@@ -1,16 +1,17 @@
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { taskVideoDownloadUrl } from '../../api/task-queries.ts';
 import { useGenerateAgain } from './use-generate-again.ts';
-import { useRemix } from './use-remix.ts';
+import { type RemixInto, useRemix } from './use-remix.ts';
 
 interface TaskActionsProps {
   task: StudioTask;
   onOpenTask: (id: string) => void;
+  remixInto: RemixInto;
 }
 
 /** Keep it (Download), iterate on it (Remix), or roll the dice again with the same inputs. */
-export function TaskActions({ task, onOpenTask }: TaskActionsProps) {
-  const remix = useRemix();
+export function TaskActions({ task, onOpenTask, remixInto }: TaskActionsProps) {
+  const remix = useRemix(remixInto);
   const again = useGenerateAgain();
   const busy = remix.isPending || again.isPending;
   const error = remix.error ?? again.error;

@@ -7,6 +7,7 @@ import { statusLabel } from './status-label.ts';
 import { TaskActions } from './task-actions.tsx';
 import { TaskFacts } from './task-facts.tsx';
 import { TaskMedia } from './task-media.tsx';
+import type { RemixInto } from './use-remix.ts';
 
 interface TaskDetailProps {
   id: string;
@@ -16,9 +17,10 @@ interface TaskDetailProps {
   onClose: () => void;
   /** Opens another task (the one "Generate again" created). */
   onOpenTask: (id: string) => void;
+  remixInto: RemixInto;
 }
 
-export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: TaskDetailProps) {
+export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask, remixInto }: TaskDetailProps) {
   const headingId = useId();
   const ref = useRef<HTMLElement>(null);
   const query = useQuery({ ...taskQueries.detail(id, { pollMs }), placeholderData: placeholder });
@@ -50,7 +52,7 @@ export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask }: Tas
       {task ? (
         <>
           <TaskMedia task={task} />
-          <TaskActions task={task} onOpenTask={onOpenTask} />
+          <TaskActions task={task} onOpenTask={onOpenTask} remixInto={remixInto} />
           <TaskFacts task={task} />
         </>
       ) : query.isError ? (

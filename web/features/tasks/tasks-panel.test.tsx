@@ -3,7 +3,8 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { applyTaskChange } from '../../api/task-cache.ts';
-import { makeList, makeTask } from '../../api/task-fixture.ts';
+import { taskKeys } from '../../api/task-queries.ts';
+import { makeList, makeTask } from '../../testing/task-fixture.ts';
 import { TasksPanel } from './tasks-panel.tsx';
 
 const json = (body: unknown, status = 200) =>
@@ -27,7 +28,7 @@ function renderPanel() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <TasksPanel />
+      <TasksPanel remixInto={async () => {}} />
     </QueryClientProvider>,
   );
   return { client, region: () => screen.getByRole('region', { name: 'Tasks' }) };
@@ -148,7 +149,7 @@ describe('TasksPanel with lastCreatedId', () => {
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     const ui = (id: string | null) => (
       <QueryClientProvider client={client}>
-        <TasksPanel lastCreatedId={id} />
+        <TasksPanel lastCreatedId={id} remixInto={async () => {}} />
       </QueryClientProvider>
     );
     const { rerender } = render(ui(null));
@@ -158,5 +159,71 @@ describe('TasksPanel with lastCreatedId', () => {
     rerender(ui('new'));
     const detail = await within(region).findByRole('article');
     expect(within(detail).getByRole('heading').textContent).toBe('fresh one');
+  });
+});
+
+describe('TaskActions', () => {
+  const done = makeTask({
+    id: 'done',
+    prompt: 'a done one',
+    status: 'succeed',
+    finishedAt: 1_760_000_005_000,
+  });
+  const inputs = {
+    request: { model_name: 'kling-v1', prompt: 'a done one', external_task_id: 'ms-old' },
+    images: {},
+  } as const;
+  const created = makeTask({ id: 'again', prompt: 'a done one', externalTaskId: 'ms-new' });
+
+  /** GET list/detail/inputs and POST /api/tasks, recording what was posted. */
+  function serveActions(posted: unknown[]) {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (url === '/api/tasks' && init?.method === 'POST') {
+          posted.push(JSON.parse(String(init.body)));
+          return json({ task: created }, 201);
+        }
+        if (url.startsWith('/api/tasks?')) return json(makeList([done]));
+        if (url === '/api/tasks/done/inputs') return json(inputs);
+        if (url === '/api/tasks/done') return json({ task: done });
+        if (url === '/api/tasks/again') return json({ task: created });
+        return json({ error: { code: 'not_found', message: 'No such task' } }, 404);
+      }),
+    );
+  }
+
+  function renderWith(remixInto: (i: unknown) => Promise<void>) {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <QueryClientProvider client={client}>
+        <TasksPanel remixInto={remixInto} />
+      </QueryClientProvider>,
+    );
+    return { client, region: screen.getByRole('region', { name: 'Tasks' }) };
+  }
+
+  it('Remix hands the task’s stored inputs to what the app injected', async () => {
+    serveActions([]);
+    const remixInto = vi.fn(async () => {});
+    const { region } = renderWith(remixInto);
+    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Remix' }));
+    expect(await within(region).findByText(/Loaded into the composer/)).toBeTruthy();
+    expect(remixInto).toHaveBeenCalledWith(inputs);
+  });
+
+  it('Generate again posts the stored request under a new ms- id and puts the new task in the cache', async () => {
+    const posted: unknown[] = [];
+    serveActions(posted);
+    const { client, region } = renderWith(async () => {});
+    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Generate again' }));
+    // The detail switches to the task just made.
+    expect(await within(region).findByText('ms-new')).toBeTruthy();
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ model_name: 'kling-v1', prompt: 'a done one' });
+    expect((posted[0] as { external_task_id: string }).external_task_id).toMatch(/^ms-[0-9a-f-]{36}$/);
+    expect(client.getQueryData(taskKeys.detail('again'))).toMatchObject({ id: 'again' });
   });
 });

@@ -9,6 +9,7 @@ import { StreamBadge } from './stream-badge.tsx';
 import { TaskDetail } from './task-detail.tsx';
 import { TaskList } from './task-list.tsx';
 import { TaskPagination } from './task-pagination.tsx';
+import type { RemixInto } from './use-remix.ts';
 import { pollIntervalFor, useTaskEvents } from './use-task-events.ts';
 import './tasks.css';
 
@@ -17,6 +18,8 @@ export const TASKS_PAGE_SIZE = 20;
 export interface TasksPanelProps {
   /** The task this tab just created (the composer's Generate): the panel opens it, so progress shows at once. */
   lastCreatedId?: string | null;
+  /** What Remix does with a task's inputs: the app puts them into the composer and the motion brush. */
+  remixInto: RemixInto;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface TasksPanelProps {
  * with the selected task's detail and a side-by-side comparison of two finished videos.
  * What the user is looking at (page, filter, selection) is local UI state; tasks stay in TanStack Query.
  */
-export function TasksPanel({ lastCreatedId = null }: TasksPanelProps) {
+export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps) {
   const headingId = useId();
   const stream = useTaskEvents();
   const pollMs = pollIntervalFor(stream);
@@ -112,6 +115,7 @@ export function TasksPanel({ lastCreatedId = null }: TasksPanelProps) {
           pollMs={pollMs}
           onClose={() => setSelectedId(undefined)}
           onOpenTask={setSelectedId}
+          remixInto={remixInto}
         />
       ) : (
         list.data &&

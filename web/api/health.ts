@@ -1,7 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import { healthSchema } from '../../contract/schemas/studio-api.ts';
-import { ApiError, apiFetch } from '../api/client.ts';
+import { ApiError, apiFetch } from './client.ts';
 
+/** `GET /api/health`: which upstream is in use; also how the app learns it must sign in first. */
 export const healthQuery = queryOptions({
   queryKey: ['health'],
   queryFn: ({ signal }) => apiFetch('/api/health', healthSchema, { signal }),

@@ -1,12 +1,12 @@
-import type { TaskInputs } from '../../../contract/schemas/studio-api.ts';
-import { loadDraftFromRequest } from '../../editor/load-draft.ts';
-// The one place this feature reaches into another: the motion brush keeps masks and paths in its own
-// store, and only it can turn mask PNGs back into editable bitmaps.
-import { loadMotionBrush } from '../motion-brush/index.ts';
+import type { TaskInputs } from '../../contract/schemas/studio-api.ts';
+import { loadDraftFromRequest } from '../editor/load-draft.ts';
+import { loadMotionBrush } from '../features/motion-brush/index.ts';
 
 /**
  * Puts a task's inputs back where they were made: frames, model, mode, duration, prompt, camera, voices
  * into the composer's draft; masks and trajectories into the motion brush, at the start frame's size.
+ * It lives in app/ because it joins two features: the tasks feature's Remix button calls it, and only
+ * the motion brush can turn mask PNGs back into editable bitmaps in its own store.
  */
 export async function remixIntoStudio({ request, images }: TaskInputs): Promise<void> {
   loadDraftFromRequest(request);
