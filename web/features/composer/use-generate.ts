@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { validateRequest } from '../../../contract/rules/validate-request.ts';
-import type { MotionBrushFields } from '../../../contract/schemas/create-request.ts';
+import type { CreateRequest, MotionBrushFields } from '../../../contract/schemas/create-request.ts';
 import type { StudioTask, Violation } from '../../../contract/schemas/studio-api.ts';
 import { ApiError } from '../../api/client.ts';
-import { createTask } from '../../api/create-task.ts';
-import { applyTaskChange } from '../../api/task-cache.ts';
+import { useCreateTask } from '../../api/create-task.ts';
 import type { Draft } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
 import { draftFacts, toCreateRequest } from '../../editor/to-create-request.ts';
@@ -22,17 +20,9 @@ export interface GenerateOptions {
  * kept until the creator edits the draft.
  */
 export function useGenerate({ buildBrushFields, onCreated }: GenerateOptions = {}) {
-  const queryClient = useQueryClient();
   const [preflight, setPreflight] = useState<{ message: string; issues: Violation[] } | null>(null);
   const [building, setBuilding] = useState(false);
-  const mutation = useMutation({
-    mutationFn: createTask,
-    onSuccess: (task) => {
-      // Into the cache at once (the list shows it as Submitted without waiting for a refetch).
-      applyTaskChange(queryClient, task);
-      onCreated?.(task);
-    },
-  });
+  const mutation = useCreateTask({ toRequest: (request: CreateRequest) => request, onCreated });
 
   // Any edit makes a failed answer stale: its field messages would point at values that changed.
   // (A success stays on screen: the creator may tweak the prompt and generate again.)

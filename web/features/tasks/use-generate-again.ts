@@ -1,18 +1,16 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { newExternalTaskId } from '../../../contract/tasks/external-id.ts';
-import { createTask } from '../../api/create-task.ts';
-import { applyTaskChange } from '../../api/task-cache.ts';
+import { useCreateTask } from '../../api/create-task.ts';
 import { taskInputsQuery } from '../../api/task-inputs.ts';
 import { resubmission } from './resubmission.ts';
 
 /** "Generate again": the stored request, sent as is under a new external id, becomes a new task. */
 export function useGenerateAgain() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (taskId: string) => {
+  return useCreateTask({
+    toRequest: async (taskId: string) => {
       const { request } = await queryClient.fetchQuery(taskInputsQuery(taskId));
-      return createTask(resubmission(request, newExternalTaskId()));
+      return resubmission(request, newExternalTaskId());
     },
-    onSuccess: (task) => applyTaskChange(queryClient, task),
   });
 }
