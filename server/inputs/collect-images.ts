@@ -1,4 +1,4 @@
-import { hasDataPrefix, isHttpUrl } from '../../contract/images/base64.ts';
+import { hasDataPrefix, isHttpUrl, isWellFormedBase64 } from '../../contract/images/base64.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import { fieldLabel } from '../../contract/rules/field-labels.ts';
@@ -36,19 +36,6 @@ export function imageFieldsOf(body: unknown): { field: string; value: string; ki
         out.push({ field: `dynamic_masks[${i}].mask`, value: m.mask, kind: 'mask' });
     });
   return out;
-}
-
-const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
-
-/**
- * The contract's isWellFormedBase64 (`^[A-Za-z0-9+/]*={0,2}$`, length a multiple of 4), answered without
- * its anchored regex, which walks a 12 MB image at ~4 ns a character (~55 ms); a search for the first
- * character outside the alphabet is ~9× faster. The shared rules still apply the contract's own check.
- */
-export function isBase64(value: string): boolean {
-  if (value.length === 0 || value.length % 4 !== 0 || NOT_BASE64.test(value)) return false;
-  const pad = value.indexOf('=');
-  return pad < 0 || (pad >= value.length - 2 && (pad === value.length - 1 || value.endsWith('==')));
 }
 
 const FETCH_WORDS: Record<SafeFetchError['reason'], string> = {
@@ -90,7 +77,7 @@ export async function collectImages(
           });
           return undefined;
         }
-      } else if (isBase64(value)) bytes = Buffer.from(value, 'base64');
+      } else if (isWellFormedBase64(value)) bytes = Buffer.from(value, 'base64');
       else return undefined;
       const { facts, readable } = await inspectImage(bytes);
       if (!readable)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pngFrame } from '../../testing/draft.ts';
-import { curlFor, elideImages } from './request-text.ts';
+import { curlFor, describeImageValue, elideImages } from './request-text.ts';
 
 const frame = pngFrame(1280, 720);
 
@@ -35,5 +35,12 @@ describe('request text', () => {
     expect(curl).toContain(frame.base64);
     const body = curl.split("<<'JSON'\n")[1]!.replace(/\nJSON$/, '');
     expect(JSON.parse(body)).toEqual({ model_name: 'kling-v1', image: frame.base64 });
+  });
+
+  it('reads only the decoded head of a long value, and shows a value that is not base64 there as is', () => {
+    const long = frame.base64.padEnd(200_000 - (frame.base64.length % 4), 'A');
+    expect(describeImageValue(long)).toMatch(/^<base64 PNG 1280×720/);
+    const badHead = `${long.slice(0, 80_000)}$${long.slice(80_001)}`;
+    expect(describeImageValue(badHead)).toBe(badHead);
   });
 });

@@ -8,12 +8,17 @@ import { sniffImage } from '../../../contract/images/sniff.ts';
 import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
 import { formatBytes } from '../../components/format.ts';
 
+// A few dozen bytes are enough for a PNG header; JPEG's SOF may sit further in.
+const HEAD_BYTES = 64 * 1024;
+const HEAD_CHARS = Math.ceil(HEAD_BYTES / 3) * 4;
+
 /** "<base64 PNG 1280×720, 245 KB>" for an image value; URLs stay as they are (they are what is sent). */
 export function describeImageValue(value: string): string {
-  // Only the head is checked: scanning megabytes of base64 on every render would make typing lag.
-  if (isHttpUrl(value) || value.length % 4 !== 0 || !isWellFormedBase64(value.slice(0, 4096))) return value;
-  // A few dozen bytes are enough for a PNG header; JPEG's SOF may sit further in.
-  const facts = sniffImage(decodeBase64Prefix(value, 64 * 1024), base64DecodedLength(value));
+  // Only the head that is decoded is checked: scanning megabytes of base64 on every render would make
+  // typing lag.
+  if (isHttpUrl(value) || value.length % 4 !== 0 || !isWellFormedBase64(value.slice(0, HEAD_CHARS)))
+    return value;
+  const facts = sniffImage(decodeBase64Prefix(value, HEAD_BYTES), base64DecodedLength(value));
   const dims = facts.width > 0 ? ` ${facts.width}×${facts.height}` : '';
   return `<base64 ${facts.format.toUpperCase()}${dims}, ${formatBytes(facts.bytes)} — elided>`;
 }

@@ -1,10 +1,10 @@
+import { encodeBase64 } from '../../../contract/images/base64.ts';
 import { SNIFF_BYTES } from '../../../contract/images/sniff.ts';
 import { LIMITS } from '../../../contract/limits.ts';
 import type { Violation } from '../../../contract/schemas/studio-api.ts';
 import type { Frame, FrameSlot } from '../../editor/draft-types.ts';
 import { newId } from '../../editor/ids.ts';
 import { checkImageBytes, FRAME_FIELD } from './check-image.ts';
-import { toBase64 } from './to-base64.ts';
 
 export type IngestResult =
   | { ok: true; frame: Frame /** Set when the browser could not check the image itself. */; note?: string }
@@ -14,7 +14,7 @@ export type IngestResult =
 export function frameFromBytes(bytes: Uint8Array, name: string, slot: FrameSlot): IngestResult {
   const { facts, violations } = checkImageBytes(bytes, bytes.length, slot);
   if (violations.length) return { ok: false, violations };
-  return { ok: true, frame: { source: 'file', id: newId(), name, base64: toBase64(bytes), facts } };
+  return { ok: true, frame: { source: 'file', id: newId(), name, base64: encodeBase64(bytes), facts } };
 }
 
 /** A picked or dropped file. An oversized file is judged from its first bytes: no need to read 50 MB. */
