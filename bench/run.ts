@@ -9,6 +9,7 @@ import type { RowResult } from './lib/row.ts';
 import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
+import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
 import { renderRtRow } from './rows/render-rt.ts';
 import { trackerFanInRow } from './rows/tracker-fan-in.ts';
@@ -22,6 +23,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   upload_memory: uploadMemoryRow,
   render_rt: renderRtRow,
   brush: brushRows,
+  mask_codec: maskCodecRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

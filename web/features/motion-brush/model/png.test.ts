@@ -1,3 +1,4 @@
+import { encode } from 'fast-png';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePngGray, encodeGrayPng, toBinary, UnsupportedPng } from './png.ts';
@@ -44,12 +45,48 @@ describe('mask PNGs', () => {
     expect(bin.reduce((n, v) => n + (v ? 1 : 0), 0)).toBe(12 * 8);
   });
 
-  it('refuses variants it does not handle, so the caller can use the browser decoder', async () => {
-    const png16 = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+  // A 12×8 white square at (20, 4) on a 40×30 black frame, written by sharp with `png` options.
+  async function squarePng(png: sharp.PngOptions, to16 = false) {
+    const square = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#ffffff' } })
       .png()
-      .toColourspace('rgb16')
       .toBuffer();
-    await expect(decodePngGray(new Uint8Array(png16))).rejects.toBeInstanceOf(UnsupportedPng);
+    let img = sharp({ create: { width: 40, height: 30, channels: 3, background: '#000000' } }).composite([
+      { input: square, left: 20, top: 4 },
+    ]);
+    if (to16) img = img.toColourspace('rgb16');
+    return new Uint8Array(await img.png(png).toBuffer());
+  }
+
+  it.each([
+    ['16-bit', {}, true],
+    ['palette', { palette: true, colours: 4 }, false],
+    ['1-bit palette', { palette: true, colours: 2 }, false],
+    ['interlaced', { progressive: true }, false],
+  ] as const)(
+    'decodes a %s PNG the hand-written decoder used to hand to the browser',
+    async (_, opts, to16) => {
+      const png = await squarePng(opts, to16);
+      const bin = toBinary((await decodePngGray(png)).gray);
+      expect(bin[6 * 40 + 25]).toBe(255);
+      expect(bin[20 * 40 + 5]).toBe(0);
+      expect(bin.reduce((n, v) => n + (v ? 1 : 0), 0)).toBe(12 * 8);
+    },
+  );
+
+  it('widens 1-bit greyscale to 0 and 255', async () => {
+    // 10 × 2 pixels, rows padded to a byte boundary: 1010101010 / 0000011111.
+    const data = new Uint8Array([0b10101010, 0b10000000, 0b00000111, 0b11000000]);
+    const png = encode({ width: 10, height: 2, data, depth: 1, channels: 1 });
+    const { gray } = await decodePngGray(png);
+    expect(Array.from(gray)).toEqual([
+      ...[255, 0, 255, 0, 255, 0, 255, 0, 255, 0],
+      ...[0, 0, 0, 0, 0, 255, 255, 255, 255, 255],
+    ]);
+  });
+
+  it('refuses what is not a PNG (or not a readable one), so the caller can use the browser decoder', async () => {
     await expect(decodePngGray(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(UnsupportedPng);
+    const png = await encodeGrayPng(8, 8, new Uint8Array(64));
+    await expect(decodePngGray(png.subarray(0, 40))).rejects.toBeInstanceOf(UnsupportedPng);
   });
 });

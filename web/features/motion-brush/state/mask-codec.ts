@@ -24,7 +24,7 @@ export async function bitmapToBase64(bitmap: MaskBitmap, size?: Size): Promise<s
   return encodeBase64(await bitmapToPng(bitmap, size));
 }
 
-/** Decodes any image the browser can read (JPEG masks, 16-bit PNGs) — the fallback of pngToBitmap. */
+/** Decodes what fast-png cannot (a JPEG mask) with the browser — the fallback of imageBytesToBitmap. */
 async function decodeWithBrowser(bytes: Uint8Array): Promise<GrayImage> {
   if (typeof createImageBitmap === 'undefined') throw new UnsupportedPng('no image decoder available here');
   const img = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]));
