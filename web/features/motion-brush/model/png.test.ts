@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import sharp from 'sharp';
+import sharp, { type PngOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePngGray, encodeGrayPng, toBinary, UnsupportedPng } from './png.ts';
 
@@ -46,7 +46,7 @@ describe('mask PNGs', () => {
   });
 
   // A 12×8 white square at (20, 4) on a 40×30 black frame, written by sharp with `png` options.
-  async function squarePng(png: sharp.PngOptions, to16 = false) {
+  async function squarePng(png: PngOptions, to16 = false) {
     const square = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#ffffff' } })
       .png()
       .toBuffer();
