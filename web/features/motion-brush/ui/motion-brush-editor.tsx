@@ -1,12 +1,4 @@
-import {
-  type KeyboardEvent,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { imageToApi } from '../../../../contract/geometry/points.ts';
 import { attachInput, InputController, type InputDeps } from '../canvas/input-controller.ts';
 import { MaskStage } from '../canvas/mask-stage.tsx';
@@ -15,22 +7,15 @@ import { useBoxSize } from '../canvas/use-box-size.ts';
 import { useHtmlImage } from '../canvas/use-html-image.ts';
 import { useMotionPreview } from '../canvas/use-motion-preview.ts';
 import type { Pt, Size } from '../model/types.ts';
-import { fitView, MIN_ZOOM_OF_FIT, type Viewport, zoomAt } from '../model/viewport.ts';
-import {
-  nudgeBrushSize,
-  redo,
-  selectDynamic,
-  selectStatic,
-  setImageSize,
-  setTool,
-  undo,
-} from '../state/actions.ts';
+import { setImageSize } from '../state/actions.ts';
 import { useMotionBrushStore } from '../state/store.ts';
 import { ChecksPanel } from './checks-panel.tsx';
 import { MaskList } from './mask-list.tsx';
 import { PathPanel } from './path-panel.tsx';
 import { RecipeButtons } from './recipe-buttons.tsx';
 import { Toolbar } from './toolbar.tsx';
+import { useEditorShortcuts } from './use-editor-shortcuts.ts';
+import { useViewport } from './use-viewport.ts';
 import '../motion-brush.css';
 
 export interface MotionBrushEditorProps {
@@ -44,18 +29,13 @@ export interface MotionBrushEditorProps {
   onRecipeSettings?: (settings: unknown) => void;
 }
 
+// Pending (a change waiting for the debounce) and saving read alike: either way it is not stored yet.
 const SAVE_TEXT = {
   saved: 'Masks saved',
   pending: 'Saving masks…',
   saving: 'Saving masks…',
   failed: 'Masks could not be saved',
 };
-
-function isTyping(t: EventTarget | null): boolean {
-  if (!(t instanceof HTMLElement)) return false;
-  if (t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
-  return t instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button', 'file'].includes(t.type);
-}
 
 /**
  * The motion brush: paint a static mask and up to six dynamic masks over the start frame, draw each
@@ -97,30 +77,7 @@ export function MotionBrushEditor({
   const stage = useMemo(() => new StageController(), []);
   useEffect(() => () => stage.dispose(), [stage]);
 
-  // Viewport: fitted until the creator zooms or pans, then theirs until "Fit".
-  const [viewport, setViewportState] = useState<Viewport | null>(null);
-  const viewRef = useRef<Viewport | null>(null);
-  const fitted = useRef(true);
-  const fitNow = useMemo(() => (size && box ? fitView(size, box) : null), [size, box]);
-  const applyViewport = useCallback((v: Viewport) => {
-    viewRef.current = v;
-    setViewportState(v);
-  }, []);
-  const setViewport = useCallback(
-    (v: Viewport) => {
-      fitted.current = false;
-      applyViewport(v);
-    },
-    [applyViewport],
-  );
-  useLayoutEffect(() => {
-    if (fitNow && (fitted.current || !viewRef.current)) applyViewport(fitNow);
-  }, [fitNow, applyViewport]);
-  const minScale = useCallback(() => (fitNow?.scale ?? 1) * MIN_ZOOM_OF_FIT, [fitNow]);
-  const zoomBy = (factor: number) => {
-    if (viewport && box)
-      setViewport(zoomAt(viewport, factor, { x: box.width / 2, y: box.height / 2 }, minScale()));
-  };
+  const { viewport, current: currentViewport, setViewport, minScale, zoomBy, fit } = useViewport(size, box);
 
   const readout = useRef<HTMLOutputElement>(null);
   const progress = useRef<HTMLSpanElement>(null);
@@ -137,7 +94,7 @@ export function MotionBrushEditor({
       return host.current!;
     },
     stage,
-    viewport: () => viewRef.current,
+    viewport: currentViewport,
     setViewport,
     minScale,
     onPointer: (p: Pt | null) => {
@@ -161,48 +118,7 @@ export function MotionBrushEditor({
     stage.requestDraw({ masks: true, overlay: true });
   }, [pixels, masks, stage]);
 
-  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    if (!ready || isTyping(e.target)) return;
-    const key = e.key.toLowerCase();
-    const mod = e.ctrlKey || e.metaKey;
-    if (mod && (key === 'z' || key === 'y')) {
-      e.preventDefault();
-      if (input.busy) return;
-      if (key === 'y' || e.shiftKey) redo();
-      else undo();
-      return;
-    }
-    if (mod || e.altKey) return;
-    const act: Record<string, () => void> = {
-      b: () => setTool('brush'),
-      e: () => setTool('eraser'),
-      t: () => setTool('trajectory'),
-      h: () => setTool('hand'),
-      s: () => selectStatic(),
-      '[': () => nudgeBrushSize(-1),
-      ']': () => nudgeBrushSize(1),
-      escape: () => (preview.playing ? preview.stop() : input.cancel()),
-      delete: () => input.deletePoint(),
-      backspace: () => input.deletePoint(),
-    };
-    for (let n = 1; n <= 6; n++) act[String(n)] = () => selectDynamic(n);
-    if (key === ' ' && e.target === host.current) {
-      e.preventDefault();
-      input.setSpace(true);
-      host.current.dataset.space = 'true';
-      return;
-    }
-    const f = act[key];
-    if (!f) return;
-    e.preventDefault();
-    f();
-  }
-  function onKeyUp(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key === ' ') {
-      input.setSpace(false);
-      if (host.current) delete host.current.dataset.space;
-    }
-  }
+  const { onKeyDown, onKeyUp } = useEditorShortcuts({ enabled: ready, input, preview, host });
 
   const canPreview = masks.some((m) => m.kind === 'dynamic' && m.painted && m.path.length >= 2);
   const maxBrush = size ? Math.max(100, Math.round(Math.max(size.width, size.height) / 4)) : 100;
@@ -238,15 +154,7 @@ export function MotionBrushEditor({
           >
             Zoom in
           </button>
-          <button
-            type="button"
-            className="button button--ghost"
-            disabled={!ready}
-            onClick={() => {
-              fitted.current = true;
-              if (fitNow) applyViewport(fitNow);
-            }}
-          >
+          <button type="button" className="button button--ghost" disabled={!ready} onClick={fit}>
             Fit
           </button>
         </div>
