@@ -34,8 +34,15 @@ export function indexedDbKeyValue(): KeyValue {
   };
 }
 
+let shared: KeyValue | undefined;
+
+/**
+ * The studio's one key-value store: the editor's draft and the motion brush's masks (started from
+ * main.tsx) both live in it, under keys of their own.
+ */
 export function defaultKeyValue(): KeyValue {
-  return typeof indexedDB === 'undefined' ? memoryKeyValue() : indexedDbKeyValue();
+  shared ??= typeof indexedDB === 'undefined' ? memoryKeyValue() : indexedDbKeyValue();
+  return shared;
 }
 
 const frameKey = (name: string, id: string) => `${name}:frame:${id}`;

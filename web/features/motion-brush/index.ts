@@ -1,14 +1,15 @@
 /**
- * The motion brush feature's public face. The composer hosts the editor and builds the request's
- * motion-brush fields through these; nothing else in here is meant to be imported from outside.
+ * The motion brush feature's public face. web/app hosts the editor (motion-brush-slot.tsx), builds the
+ * request's motion-brush fields and remixes through these; nothing else in here is meant to be imported
+ * from outside. The host starts persistence once, with bootMotionBrushPersistence.
  */
-import './state/boot.ts';
 import { createElement, lazy, Suspense, useMemo } from 'react';
 import { motionBrushViolationsOf } from './model/violations.ts';
 import { useMotionBrushStore } from './state/store.ts';
 
 export type { MaskEntry, Tool } from './model/types.ts';
 export { resetMotionBrush } from './state/actions.ts';
+export { bootMotionBrushPersistence } from './state/boot.ts';
 export { buildMotionBrushFields, motionBrushViolations } from './state/export-fields.ts';
 export { loadMotionBrush } from './state/load-fields.ts';
 export { exportRecipe, importRecipe, RECIPE_FORMAT } from './state/recipe.ts';

@@ -7,7 +7,10 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../../styles/app.css';
+import { defaultKeyValue } from '../../../editor/draft-storage.ts';
 import * as api from '../index.ts';
+
+api.bootMotionBrushPersistence(defaultKeyValue());
 
 const params = new URLSearchParams(location.search);
 const width = Number(params.get('w') ?? 1280);
@@ -50,7 +53,7 @@ function Harness() {
                   mask: d.mask.length,
                   trajectories: d.trajectories,
                 })),
-                violations: api.motionBrushViolations({ width, height }),
+                violations: api.motionBrushViolations(),
               },
               null,
               1,

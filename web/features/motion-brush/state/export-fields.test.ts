@@ -89,7 +89,7 @@ describe('buildMotionBrushFields', () => {
 
 describe('motionBrushViolations', () => {
   it('flags nothing painted, paint without a path, and a path without paint', () => {
-    expect(motionBrushViolations(size).map((v) => v.rule)).toEqual(['motion_brush_empty']);
+    expect(motionBrushViolations().map((v) => v.rule)).toEqual(['motion_brush_empty']);
     const a = addDynamicMask()!;
     dab(100, 100);
     const b = addDynamicMask()!;
@@ -101,7 +101,7 @@ describe('motionBrushViolations', () => {
         { x: 2, y: 2 },
       ],
     );
-    expect(motionBrushViolations(size)).toEqual([
+    expect(motionBrushViolations()).toEqual([
       expect.objectContaining({ field: 'dynamic_masks[0].trajectories', rule: 'trajectory_too_short' }),
       expect.objectContaining({ field: 'dynamic_masks[1].mask', rule: 'mask_empty' }),
     ]);
@@ -113,8 +113,8 @@ describe('motionBrushViolations', () => {
         { x: 2, y: 2 },
       ],
     );
-    expect(motionBrushViolations(size).map((v) => v.field)).toEqual(['dynamic_masks[1].mask']);
-    expect(motionBrushViolations(size)[0]!.message).toMatch(/^Dynamic mask 2: /);
+    expect(motionBrushViolations().map((v) => v.field)).toEqual(['dynamic_masks[1].mask']);
+    expect(motionBrushViolations()[0]!.message).toMatch(/^Dynamic mask 2: /);
   });
 });
 

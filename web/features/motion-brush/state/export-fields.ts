@@ -1,5 +1,3 @@
-// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
-import './boot.ts';
 import { pathToApiTrajectory } from '../../../../contract/geometry/points.ts';
 import type { MotionBrushFields } from '../../../../contract/schemas/create-request.ts';
 import type { Violation } from '../../../../contract/schemas/studio-api.ts';
@@ -42,7 +40,7 @@ export async function buildMotionBrushFields(imageSize: Size): Promise<MotionBru
   return out;
 }
 
-/** Pre-submit problems of the motion brush (see motionBrushViolationsOf). */
-export function motionBrushViolations(_imageSize?: Size): Violation[] {
+/** Pre-submit problems of the motion brush (see motionBrushViolationsOf); they do not depend on the frame size. */
+export function motionBrushViolations(): Violation[] {
   return motionBrushViolationsOf(useMotionBrushStore.getState().masks);
 }

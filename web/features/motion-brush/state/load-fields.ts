@@ -1,5 +1,3 @@
-// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
-import './boot.ts';
 import { apiToImage } from '../../../../contract/geometry/points.ts';
 import type { MotionBrushFields } from '../../../../contract/schemas/create-request.ts';
 import { DYNAMIC_COLORS, STATIC_COLOR } from '../model/colors.ts';

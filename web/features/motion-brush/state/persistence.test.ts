@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addDynamicMask, beginStroke, commitPath, resetMotionBrush, setImageSize } from './actions.ts';
 import { getBitmap } from './bitmaps.ts';
-import { DRAFT_KEY, type DraftStorage, hydrateMotionBrush, startAutosave } from './persistence.ts';
+import {
+  adoptLegacyDraft,
+  DRAFT_KEY,
+  type DraftStorage,
+  hydrateMotionBrush,
+  startAutosave,
+} from './persistence.ts';
 import { exportRecipe, importRecipe } from './recipe.ts';
 import { useMotionBrushStore } from './store.ts';
 
@@ -110,5 +116,40 @@ describe('recipes', () => {
   it('refuses files that are not recipes', async () => {
     await expect(importRecipe(new Blob(['nope']))).rejects.toThrow(/not a motion recipe/);
     await expect(importRecipe(new Blob(['{"format":"x"}']))).rejects.toThrow(/not a motion recipe/);
+  });
+});
+
+describe("drafts saved by earlier versions (idb-keyval's default database)", () => {
+  const legacyOf = (map: Map<string, unknown>) => ({
+    get: async (k: string) => map.get(k),
+    del: async (k: string) => {
+      map.delete(k);
+    },
+  });
+
+  it('are moved into the studio store once and load from there', async () => {
+    const old = memoryStorage();
+    const stop = startAutosave(old, 10);
+    const id = paintedMask();
+    await vi.waitFor(() => expect(useMotionBrushStore.getState().save).toBe('saved'));
+    stop();
+    resetMotionBrush();
+
+    const storage = memoryStorage();
+    await adoptLegacyDraft(storage, legacyOf(old.map));
+    expect(old.map.has(DRAFT_KEY)).toBe(false);
+    await hydrateMotionBrush(storage);
+    const mask = useMotionBrushStore.getState().masks.find((m) => m.id === id);
+    expect(mask?.painted).toBe(true);
+    expect(mask?.path).toHaveLength(2);
+  });
+
+  it('never overwrite a draft the studio store already has', async () => {
+    const storage = memoryStorage();
+    storage.map.set(DRAFT_KEY, 'current');
+    const old = new Map<string, unknown>([[DRAFT_KEY, 'older']]);
+    await adoptLegacyDraft(storage, legacyOf(old));
+    expect(storage.map.get(DRAFT_KEY)).toBe('current');
+    expect(old.get(DRAFT_KEY)).toBe('older');
   });
 });

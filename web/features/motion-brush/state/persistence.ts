@@ -6,7 +6,7 @@ import { getBitmap } from './bitmaps.ts';
 import { bitmapToPng, imageBytesToBitmap } from './mask-codec.ts';
 import { type MotionBrushState, useMotionBrushStore } from './store.ts';
 
-/** Where the draft goes: idb-keyval's get/set in the browser, a Map in tests. */
+/** Where the draft goes: the studio's key-value store (web/editor/draft-storage.ts), a Map in tests. */
 export interface DraftStorage {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
@@ -37,6 +37,21 @@ const savedDraftSchema = z.object({
   ),
 });
 export type SavedDraft = z.infer<typeof savedDraftSchema>;
+
+/**
+ * Moves a draft from where the brush used to keep it (idb-keyval's default database, same key) into
+ * `storage`, once: only when `storage` has none, and the old copy is deleted only after it is written.
+ */
+export async function adoptLegacyDraft(
+  storage: DraftStorage,
+  legacy: { get(key: string): Promise<unknown>; del(key: string): Promise<void> },
+): Promise<void> {
+  if ((await storage.get(DRAFT_KEY)) !== undefined) return;
+  const old = await legacy.get(DRAFT_KEY);
+  if (old === undefined) return;
+  await storage.set(DRAFT_KEY, old);
+  await legacy.del(DRAFT_KEY);
+}
 
 /** PNG per bitmap version, so an unchanged 4096² mask is not re-encoded on every save. */
 const encoded = new WeakMap<MaskBitmap, { version: number; png: Uint8Array }>();

@@ -1,5 +1,3 @@
-// Entry points start the IndexedDB draft themselves: the tasks feature imports loadMotionBrush directly.
-import './boot.ts';
 import { z } from 'zod';
 import { encodeBase64 } from '../../../../contract/images/base64.ts';
 import { LIMITS } from '../../../../contract/limits.ts';
