@@ -2,6 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { taskQueries } from '../../api/task-queries.ts';
+import { DialogHeader } from './dialog-header.tsx';
 import { excerpt, formatElapsed } from './format.ts';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
 import { useSyncedPlayback } from './use-synced-playback.ts';
@@ -29,18 +30,13 @@ export function CompareView({ ids, onClose }: CompareViewProps) {
   return (
     <div className="tasks-overlay">
       <div className="tasks-compare" role="dialog" aria-modal="true" aria-labelledby={headingId}>
-        <header className="tasks-detail-header">
-          <h3 id={headingId}>Compare</h3>
-          <button
-            ref={closeRef}
-            type="button"
-            className="button button--ghost tasks-close"
-            onClick={onClose}
-            aria-label="Close comparison"
-          >
-            ×
-          </button>
-        </header>
+        <DialogHeader
+          headingId={headingId}
+          title="Compare"
+          closeLabel="Close comparison"
+          onClose={onClose}
+          closeRef={closeRef}
+        />
         {a?.data?.video && b?.data?.video ? (
           <SyncedPair left={a.data} right={b.data} />
         ) : error ? (

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { TASK_STATUSES, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
-import { statusLabel } from './status-label.ts';
+import { statusLabel } from './task-labels.ts';
 
 interface StatusFilterProps {
   value: TaskStatus | undefined;

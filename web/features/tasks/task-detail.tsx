@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef } from 'react';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { taskQueries } from '../../api/task-queries.ts';
+import { DialogHeader } from './dialog-header.tsx';
 import { excerpt } from './format.ts';
-import { statusLabel } from './status-label.ts';
 import { TaskActions } from './task-actions.tsx';
 import { TaskFacts } from './task-facts.tsx';
+import { statusLabel } from './task-labels.ts';
 import { TaskMedia } from './task-media.tsx';
 import type { RemixInto } from './use-remix.ts';
 
@@ -33,22 +34,18 @@ export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask, remix
 
   return (
     <article ref={ref} className="tasks-detail" aria-labelledby={headingId}>
-      <header className="tasks-detail-header">
-        <h3 id={headingId}>{task ? excerpt(task.prompt, 60) || 'Untitled (no prompt)' : 'Task'}</h3>
+      <DialogHeader
+        headingId={headingId}
+        title={task ? excerpt(task.prompt, 60) || 'Untitled (no prompt)' : 'Task'}
+        closeLabel="Close task details"
+        onClose={onClose}
+      >
         {task && (
           <span className="tasks-status" data-status={task.status}>
             {statusLabel(task.status)}
           </span>
         )}
-        <button
-          type="button"
-          className="button button--ghost tasks-close"
-          onClick={onClose}
-          aria-label="Close task details"
-        >
-          ×
-        </button>
-      </header>
+      </DialogHeader>
       {task ? (
         <>
           <TaskMedia task={task} />

@@ -1,4 +1,5 @@
 import { MODELS } from '../../../contract/capabilities/matrix.ts';
+import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { MotionKind, StudioTask } from '../../../contract/schemas/studio-api.ts';
 
 /** Motion kinds in the words the composer's tabs use (design.md "Accessible names"). */
@@ -13,3 +14,18 @@ export const MOTION_LABELS = {
 export function settingsLine(task: Pick<StudioTask, 'model' | 'mode' | 'duration'>): string {
   return [MODELS[task.model].label, task.mode, `${task.duration} s`].filter(Boolean).join(' · ');
 }
+
+/**
+ * What each of Kling's statuses reads as in the UI. Kling says `succeed`; people (and the e2e tests,
+ * design.md "Accessible names") read "Succeeded".
+ */
+export const STATUS_LABELS = {
+  submitted: 'Submitted',
+  processing: 'Processing',
+  succeed: 'Succeeded',
+  failed: 'Failed',
+} as const satisfies Record<TaskStatus, string>;
+
+export type StatusLabel = (typeof STATUS_LABELS)[TaskStatus];
+
+export const statusLabel = (status: TaskStatus): StatusLabel => STATUS_LABELS[status];

@@ -1,7 +1,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { isFinalStatus, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { TaskList as TaskListData } from '../../../contract/schemas/studio-api.ts';
-import { statusLabel } from './status-label.ts';
+import { statusLabel } from './task-labels.ts';
 import { TaskRow } from './task-row.tsx';
 import { useNow } from './use-now.ts';
 

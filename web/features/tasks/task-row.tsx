@@ -1,8 +1,7 @@
 import { isFinalStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { excerpt, formatCreated, formatTimestamp } from './format.ts';
-import { statusLabel } from './status-label.ts';
-import { MOTION_LABELS, settingsLine } from './task-labels.ts';
+import { MOTION_LABELS, settingsLine, statusLabel } from './task-labels.ts';
 import { TaskProgress } from './task-progress.tsx';
 import { TaskThumbnail } from './task-thumbnail.tsx';
 

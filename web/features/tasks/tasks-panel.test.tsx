@@ -213,6 +213,41 @@ describe('TaskActions', () => {
     expect(remixInto).toHaveBeenCalledWith(inputs);
   });
 
+  it('closes the detail from its header, and compares two finished videos in a dialog that closes too', async () => {
+    const other = makeTask({
+      id: 'done2',
+      prompt: 'another one',
+      status: 'succeed',
+      finishedAt: 1_760_000_006_000,
+    });
+    const video = (id: string) => ({ url: `/api/tasks/${id}/video`, duration: '5', bytes: 1 });
+    const a = { ...done, video: video('done') };
+    const b = { ...other, video: video('done2') };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        if (url.startsWith('/api/tasks?')) return json(makeList([a, b]));
+        const task = [a, b].find((t) => url === `/api/tasks/${t.id}`);
+        return task ? json({ task }) : json({ error: { code: 'not_found', message: 'No such task' } }, 404);
+      }),
+    );
+    const { region } = renderWith(async () => {});
+    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
+    const detail = within(region).getByRole('article');
+    expect(within(detail).getByRole('heading').textContent).toBe('a done one');
+    expect(within(detail).getByText('Succeeded')).toBeTruthy();
+    fireEvent.click(within(detail).getByRole('button', { name: 'Close task details' }));
+    expect(within(region).queryByRole('article')).toBeNull();
+
+    for (const box of within(region).getAllByRole('checkbox')) fireEvent.click(box);
+    fireEvent.click(within(region).getByRole('button', { name: 'Compare' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Compare' });
+    const close = within(dialog).getByRole('button', { name: 'Close comparison' });
+    expect(document.activeElement).toBe(close);
+    fireEvent.click(close);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('Generate again posts the stored request under a new ms- id and puts the new task in the cache', async () => {
     const posted: unknown[] = [];
     serveActions(posted);

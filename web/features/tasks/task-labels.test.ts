@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES } from '../../../contract/schemas/kling-task.ts';
-import { statusLabel } from './status-label.ts';
+import { statusLabel } from './task-labels.ts';
 
 describe('statusLabel', () => {
   it.each([
