@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type StudioTask, taskEnvelopeSchema, taskListSchema } from '../contract/schemas/studio-api.ts';
 import {
   b64,
@@ -70,7 +70,14 @@ describe('kill -9 and restart', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ image, prompt: '[sim:slow=4000] cut off' }),
     }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    // Kill only once the create has reached Kling, so the studio dies with it unanswered, not unsent.
+    await vi.waitFor(
+      async () => {
+        const prompts = (await sim.requests()).map((r) => r.body.prompt);
+        expect(prompts).toContain('[sim:slow=4000] cut off');
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     await first.kill('SIGKILL');
     await unanswered;
     // Mid-task: Kling (the simulator) still had work in flight when the studio died.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningSimulator, startSimulator } from './index.ts';
 import { probeVideo } from './render/index.ts';
 import type { WireTask } from './task-store.ts';
@@ -48,15 +48,16 @@ describe('end to end, like curl', () => {
     const taskId = ((await create.json()) as { data: WireTask }).data.task_id;
 
     let task: WireTask | undefined;
-    const deadline = Date.now() + 50_000;
-    while (Date.now() < deadline) {
-      const res = await fetch(`${sim.baseUrl}/v1/videos/image2video/${taskId}`, {
-        headers: { authorization: `Bearer ${await token()}` },
-      });
-      task = ((await res.json()) as { data: WireTask }).data;
-      if (task.task_status === 'succeed' || task.task_status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await vi.waitFor(
+      async () => {
+        const res = await fetch(`${sim.baseUrl}/v1/videos/image2video/${taskId}`, {
+          headers: { authorization: `Bearer ${await token()}` },
+        });
+        task = ((await res.json()) as { data: WireTask }).data;
+        expect(['succeed', 'failed']).toContain(task.task_status);
+      },
+      { timeout: 50_000, interval: 100 },
+    );
     expect(task?.task_status_msg).toBe('');
     expect(task?.task_status).toBe('succeed');
     const video = task!.task_result.videos![0]!;

@@ -101,6 +101,7 @@ describe('faults over HTTP', () => {
       signal: AbortSignal.timeout(250),
     });
     await expect(attempt).rejects.toThrow();
+    // A sleep on purpose: it proves a negative (nothing gets created later), which no poll can wait for.
     await new Promise((r) => setTimeout(r, 50));
     expect(sim.sim.stats.tasksCreated).toBe(before);
   });

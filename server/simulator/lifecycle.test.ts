@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KLING_ID_RE } from './ids.ts';
 import type { RenderFn } from './render-queue.ts';
 import type { SimulatorStats } from './simulator.ts';
@@ -233,13 +233,18 @@ describe('concurrency', () => {
     const ids = await Promise.all(
       [0, 1, 2, 3, 4].map(async () => ((await sim!.create({ image: img })).json.data as WireTask).task_id),
     );
-    await new Promise((r) => setTimeout(r, 60));
-    // Renders are running and queued, and the API still answers.
+    // Renders are running and queued (polled: the tasks reach the render queue after their submitted phase),
+    // and the API still answers meanwhile.
+    await vi.waitFor(
+      async () => {
+        const stats = (await (await fetch(`${sim!.baseUrl}/__sim/stats`)).json()) as {
+          renders: { running: number; queued: number };
+        };
+        expect(stats.renders).toEqual({ running: 2, queued: 3 });
+      },
+      { timeout: 5000, interval: 10 },
+    );
     expect((await sim.get('/v1/videos/image2video')).status).toBe(200);
-    const stats = (await (await fetch(`${sim.baseUrl}/__sim/stats`)).json()) as {
-      renders: { running: number; queued: number };
-    };
-    expect(stats.renders).toEqual({ running: 2, queued: 3 });
     for (const id of ids) expect((await sim.waitFor(id)).task_status).toBe('succeed');
     expect(peak).toBe(2);
   });

@@ -8,7 +8,9 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { createParser } from 'eventsource-parser';
 import type { Hono } from 'hono';
+import { vi } from 'vitest';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createApp } from '../app.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
@@ -179,15 +181,15 @@ export async function waitForTask(
   done: (t: StudioTask) => boolean = (t) => t.status === 'succeed' || t.status === 'failed',
   timeoutMs = 15_000,
 ): Promise<StudioTask> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await studio.fetch(`/api/tasks/${id}`);
-    const { task } = (await res.json()) as { task: StudioTask };
-    if (done(task)) return task;
-    if (Date.now() > until)
-      throw new Error(`task ${id} stuck at ${task.status} (${task.statusMessage ?? ''})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return vi.waitFor(
+    async () => {
+      const res = await studio.fetch(`/api/tasks/${id}`);
+      const { task } = (await res.json()) as { task: StudioTask };
+      if (!done(task)) throw new Error(`task ${id} stuck at ${task.status} (${task.statusMessage ?? ''})`);
+      return task;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** An open SSE stream whose `task` events are collected as they arrive. */
@@ -206,25 +208,33 @@ export function watchEvents(url: string, headers: Record<string, string> = {}): 
     raw: '',
     ready: Promise.resolve(),
     close: () => controller.abort(),
-    async waitFor(pred, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = w.tasks.find(pred);
-        if (hit) return hit;
-        if (Date.now() > until)
-          throw new Error(`no matching SSE event; got ${w.tasks.map((t) => t.status).join(',')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    waitFor: (pred, timeoutMs = 15_000) =>
+      vi.waitFor(
+        () => {
+          const hit = w.tasks.find(pred);
+          if (!hit) throw new Error(`no matching SSE event; got ${w.tasks.map((t) => t.status).join(',')}`);
+          return hit;
+        },
+        { timeout: timeoutMs, interval: 20 },
+      ),
   };
   w.ready = (async () => {
     const res = await fetch(`${url}/api/events`, { headers, signal: controller.signal });
     if (!res.ok || !res.body) throw new Error(`SSE answered ${res.status}`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
     let resolveReady: () => void = () => {};
     const readyNow = new Promise<void>((r) => {
       resolveReady = r;
+    });
+    // The server's first comment (`: connected`) says the subscription is live.
+    const parser = createParser({
+      onComment: (comment) => {
+        if (comment.startsWith('connected')) resolveReady();
+      },
+      onEvent: (event) => {
+        if (event.event === 'task' && event.data)
+          w.tasks.push((JSON.parse(event.data) as { task: StudioTask }).task);
+      },
     });
     void (async () => {
       try {
@@ -232,21 +242,7 @@ export function watchEvents(url: string, headers: Record<string, string> = {}): 
           const { done, value } = await reader.read();
           if (done) break;
           w.raw += value;
-          buffer += value;
-          let cut = buffer.indexOf('\n\n');
-          while (cut >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            if (block.startsWith(': connected')) resolveReady();
-            const event = /^event: (.+)$/m.exec(block)?.[1];
-            const data = block
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (event === 'task' && data) w.tasks.push((JSON.parse(data) as { task: StudioTask }).task);
-            cut = buffer.indexOf('\n\n');
-          }
+          parser.feed(value);
         }
       } catch {
         // aborted
