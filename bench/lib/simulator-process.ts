@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { spawnUntilReady } from '../../server/testing/spawn-until-ready.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -25,29 +26,30 @@ export async function startSimulatorProcess(
   const dataDir = mkdtempSync(join(tmpdir(), 'ms-bench-sim-'));
   const accessKey = 'bench-access-key';
   const secretKey = 'bench-secret-key-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/simulator/main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      SIM_PORT: String(port),
-      SIM_HOST: '127.0.0.1',
-      SIM_ACCESS_KEY: accessKey,
-      SIM_SECRET_KEY: secretKey,
-      SIM_DATA_DIR: dataDir,
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`simulator exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${baseUrl}/__sim/stats`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error('simulator did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const running = await spawnUntilReady(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'server/simulator/main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        SIM_PORT: String(port),
+        SIM_HOST: '127.0.0.1',
+        SIM_ACCESS_KEY: accessKey,
+        SIM_SECRET_KEY: secretKey,
+        SIM_DATA_DIR: dataDir,
+        ...env,
+      },
+      ready: { health: `${baseUrl}/__sim/stats` },
+      name: 'simulator',
+      echoStderr: true,
+    },
+  ).catch((err) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  const child = running.child;
   const key = new TextEncoder().encode(secretKey);
   return {
     baseUrl,
@@ -65,8 +67,7 @@ export async function startSimulatorProcess(
     },
     stats: async () => (await fetch(`${baseUrl}/__sim/stats`)).json(),
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await running.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

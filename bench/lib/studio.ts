@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnUntilReady } from '../../server/testing/spawn-until-ready.ts';
 import { startSimulatorProcess } from './simulator-process.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -20,21 +21,19 @@ export async function startStudio(env: Record<string, string> = {}, port = 8890)
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY', 'KLING_API_KEY', 'APP_TOKEN', 'PUBLIC_URL'])
     delete clean[k];
-  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs')], {
+  const url = `http://127.0.0.1:${port}`;
+  const running = await spawnUntilReady(process.execPath, [join(root, 'scripts/start.mjs')], {
     cwd: root,
     env: { ...clean, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    ready: { health: `${url}/api/health` },
+    name: 'studio',
+    timeoutMs: 120_000,
+    echoStderr: true,
+  }).catch((err) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`studio exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error('studio did not become healthy');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const child = running.child;
   // start.mjs spawns the server: the server's pid is the child's child; memory rows look it up.
   return {
     url,
@@ -42,8 +41,7 @@ export async function startStudio(env: Record<string, string> = {}, port = 8890)
     child,
     dataDir,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await running.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnUntilReady } from './spawn-until-ready.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,37 +12,22 @@ export interface StudioProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startStudioProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<StudioProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export async function startStudioProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<StudioProcess> {
+  // PORT=0: the address is only known from the line the studio prints.
+  const running = await spawnUntilReady(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: { output: /Motion Studio is running at (http:\/\/\S+)/ },
+    name: 'studio',
+    timeoutMs,
   });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`studio did not start:\n${out}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Motion Studio is running at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: m[1]!,
-          child,
-          output: () => out,
-          kill: (signal = 'SIGKILL') => {
-            child.kill(signal);
-            return exited;
-          },
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`studio exited with ${code}:\n${out}`));
-    });
-  });
+  return {
+    url: running.match![1]!,
+    child: running.child,
+    output: running.output,
+    kill: (signal = 'SIGKILL') => running.kill(signal),
+  };
 }
