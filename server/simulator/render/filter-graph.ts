@@ -6,7 +6,7 @@
 
 import type { SourceQuad } from './camera.ts';
 import type { Size } from './frame-geometry.ts';
-import type { Box } from './hole-fill.ts';
+import type { Box } from './mask-ops.ts';
 import type { Point } from './trajectory.ts';
 
 /** The graph's final pad; render-video maps it to the encoder. */

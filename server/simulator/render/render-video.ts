@@ -28,16 +28,8 @@ import {
   rawInputArgs,
 } from './filter-graph.ts';
 import { frameCount, frameProgress, outputSize, type RenderQuality, type Size } from './frame-geometry.ts';
-import {
-  averageKnown,
-  type BinaryMask,
-  binaryMask,
-  cutOut,
-  dilateMask,
-  paintHoles,
-  pullFill,
-  unionMasks,
-} from './hole-fill.ts';
+import { averageKnown, paintHoles, pullFill } from './hole-fill.ts';
+import { type BinaryMask, binaryMask, cutOut, dilateMask, unionMasks } from './mask-ops.ts';
 import { apiPointToOutput, offsetAtProgress, type Point } from './trajectory.ts';
 import { createWorkDir } from './work-dir.ts';
 
