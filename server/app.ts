@@ -40,11 +40,11 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use('*', securityHeaders());
   app.use('*', hostGuard({ bindHost: deps.config.host, publicUrl: deps.config.publicUrl }));
-  app.use('/api/*', requireAppToken(deps.config.appToken));
+  app.use('/api/*', requireAppToken(deps));
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/capabilities', capabilitiesRoutes());
-  app.route('/api/login', loginRoutes(deps));
+  app.route('/api', loginRoutes(deps));
   app.route('/api/tasks', taskRoutes(deps));
   app.route('/api/tasks', taskFileRoutes(deps));
   app.route('/api/events', eventRoutes(deps));

@@ -59,6 +59,11 @@ describe('config', () => {
     [{ PORT: '70000' }, /^PORT:/],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must be an http\(s\) URL/],
     [{ APP_TOKEN: 'short' }, /^APP_TOKEN: must be at least 12/],
+    [
+      { PUBLIC_URL: 'https://studio.example.com', APP_TOKEN: 'only-23-characters-long' },
+      /^APP_TOKEN must be at least 24 characters when PUBLIC_URL is set/,
+    ],
+    [{ SESSION_MAX_AGE_S: '10' }, /^SESSION_MAX_AGE_S:/],
     [{ POLL_MIN_MS: '5000', POLL_MAX_MS: '1000' }, /POLL_MIN_MS must not be larger/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL:/],
   ])('fails fast on %o', (env, message) => {
@@ -67,6 +72,16 @@ describe('config', () => {
       found.some((p) => message.test(p)),
       found.join('\n'),
     ).toBe(true);
+  });
+
+  it('takes a 12-character APP_TOKEN locally, a 24-character one behind PUBLIC_URL; sessions last 30 days', () => {
+    expect(loadConfig({ APP_TOKEN: 'twelve-chars' }).appToken).toBe('twelve-chars');
+    const pub = loadConfig({ PUBLIC_URL: 'https://s.example', APP_TOKEN: 'exactly-24-characters-ok' });
+    expect(pub.appToken).toHaveLength(24);
+    expect(pub.sessionMaxAgeS).toBe(30 * 24 * 3600);
+    expect(
+      problems({ PUBLIC_URL: 'https://s.example', APP_TOKEN: 'only-23-characters-long' }).join(),
+    ).not.toContain('only-23');
   });
 
   it('names the problem, never the value', () => {

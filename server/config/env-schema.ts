@@ -28,6 +28,8 @@ export const envSchema = z.object({
 
   PUBLIC_URL: opt(httpUrl),
   APP_TOKEN: opt(z.string().min(12, 'must be at least 12 characters, or unset')),
+  /** How long a login's session cookie lasts (the cookie's Max-Age, and the server refuses older ones). */
+  SESSION_MAX_AGE_S: withDefault(int(60, 400 * 24 * 3600), 30 * 24 * 3600),
 
   /** Wallet guard: creates per client per minute (0 = off) and tasks running at once (0 = off). */
   RATE_LIMIT_CREATES_PER_MIN: withDefault(int(0), 20),
