@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Violation } from '../schemas/studio-api.ts';
 import { fieldLabel } from './field-labels.ts';
+import { patternWords } from './text-rules.ts';
 
 /** `['dynamic_masks', 0, 'mask']` → `dynamic_masks[0].mask`. */
 export function fieldPath(path: readonly PropertyKey[]): string {
@@ -109,7 +110,8 @@ export function violationsFromZod(error: z.ZodError, input: unknown): Violation[
         push(
           issue.path,
           'format',
-          `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`,
+          (issue.format === 'regex' ? patternWords(fieldPath(issue.path), value) : undefined) ??
+            `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`,
         );
         break;
       default:

@@ -352,6 +352,117 @@ describe('validateRequest', () => {
   });
 });
 
+/** [name, request, the exact violations] — text fields refuse what Kling would store differently or show reversed. */
+const TEXT_CASES: [string, Record<string, unknown>, { field: string; rule: string; message: string }[]][] = [
+  ['newline and tab in a prompt', { image: IMG, prompt: 'line one\n\tline two' }, []],
+  ['emoji and accents (surrogate pairs)', { image: IMG, prompt: 'café 🎬 \ud83c\udfac' }, []],
+  [
+    'NUL in the prompt',
+    { image: IMG, prompt: 'a\u0000b' },
+    [
+      {
+        field: 'prompt',
+        rule: 'control_character',
+        message: 'Prompt: contains a control character (U+0000) at position 2',
+      },
+    ],
+  ],
+  [
+    'carriage return in the negative prompt',
+    { image: IMG, negative_prompt: 'ok\rno' },
+    [
+      {
+        field: 'negative_prompt',
+        rule: 'control_character',
+        message: 'Negative prompt: contains a control character (U+000D) at position 3',
+      },
+    ],
+  ],
+  [
+    'NUL and a right-to-left override in one prompt',
+    { image: IMG, prompt: 'a\u0000b\u202Eevil' },
+    [
+      {
+        field: 'prompt',
+        rule: 'control_character',
+        message: 'Prompt: contains a control character (U+0000) at position 2',
+      },
+      {
+        field: 'prompt',
+        rule: 'bidi_control',
+        message: 'Prompt: contains an invisible text-direction control (U+202E) at position 4',
+      },
+    ],
+  ],
+  [
+    'a left-to-right isolate in the negative prompt',
+    { image: IMG, negative_prompt: 'x\u2066y\u2069' },
+    [
+      {
+        field: 'negative_prompt',
+        rule: 'bidi_control',
+        message: 'Negative prompt: contains an invisible text-direction control (U+2066) at position 2',
+      },
+    ],
+  ],
+  [
+    'a lone surrogate after a whole pair',
+    { image: IMG, prompt: '\ud800\udfff\ud800 x' },
+    [
+      {
+        field: 'prompt',
+        rule: 'lone_surrogate',
+        message: 'Prompt: contains half of a character (lone surrogate U+D800) at position 3',
+      },
+    ],
+  ],
+  [
+    'a lone low surrogate',
+    { image: IMG, prompt: 'x\udc00' },
+    [
+      {
+        field: 'prompt',
+        rule: 'lone_surrogate',
+        message: 'Prompt: contains half of a character (lone surrogate U+DC00) at position 2',
+      },
+    ],
+  ],
+  ['the studio’s own external id', { image: IMG, external_task_id: 'ms-3f2a9c1d-0b1e.v2:retry_1' }, []],
+  [
+    'CRLF in external_task_id',
+    { image: IMG, external_task_id: 'x\r\nX-Injected: 1' },
+    [
+      {
+        field: 'external_task_id',
+        rule: 'format',
+        message:
+          'external_task_id: may contain only letters, digits, ".", "_", ":" and "-" (found U+000D at position 2)',
+      },
+    ],
+  ],
+  [
+    'a space in external_task_id',
+    { image: IMG, external_task_id: 'my task' },
+    [
+      {
+        field: 'external_task_id',
+        rule: 'format',
+        message:
+          'external_task_id: may contain only letters, digits, ".", "_", ":" and "-" (found U+0020 at position 3)',
+      },
+    ],
+  ],
+];
+
+describe('text fields', () => {
+  it.each(TEXT_CASES)('%s', (_name, input, expected) => {
+    const { violations, request } = validateRequest(input, { strictKeys: true });
+    expect(violations).toEqual(expected);
+    if (expected.length) expect(request).toBeUndefined();
+    else expect(request).toBeDefined();
+  });
+});
+
 describe('formatAspect', () => {
   it.each([
     [1280, 720, '1.78:1'],

@@ -28,6 +28,7 @@ import type { Violation } from '../schemas/studio-api.ts';
 import { fieldLabel } from './field-labels.ts';
 import { imageFactRules, maskRules } from './image-rules.ts';
 import { violationsFromZod } from './schema-issues.ts';
+import { promptTextRules } from './text-rules.ts';
 
 export interface ValidateOptions {
   /** Refuse keys Kling does not define (the studio API); Kling itself ignores them. */
@@ -197,6 +198,10 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
   if (voices > 0) {
     if (!variant.voice) out.push(unsupported('voice_list', 'voice', setupText));
     else if (r.sound !== 'on') add('voice_list', 'voice_needs_sound', 'voices need sound set to on');
+  }
+  for (const field of ['prompt', 'negative_prompt'] as const) {
+    const text = r[field];
+    if (text) out.push(...promptTextRules(field, text));
   }
   for (const m of (r.prompt ?? '').matchAll(/<<<voice_(\d+)>>>/g)) {
     const n = Number(m[1]);

@@ -8,6 +8,9 @@ import { LIMITS } from '../limits.ts';
  * Defaults are Kling's, documented here and applied by Kling, so the schema does not inject them:
  * the backend forwards exactly what the creator built.
  */
+/** The characters of an `external_task_id` (its length is checked on its own, with its own message). */
+export const EXTERNAL_TASK_ID_CHARS = /^[A-Za-z0-9._:-]*$/;
+
 export const CAMERA_AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
 export type CameraAxis = (typeof CAMERA_AXES)[number];
 
@@ -62,7 +65,13 @@ export const createRequestShape = {
   /** Default `"5"`; a string, as Kling documents it. */
   duration: z.enum(DURATIONS).optional(),
   callback_url: z.url({ protocol: /^https?$/ }).optional(),
-  external_task_id: z.string().min(1).max(LIMITS.externalTaskIdMaxChars).optional(),
+  /** Only what is safe in a URL path, a header or a log line (Kling accepts any text). */
+  external_task_id: z
+    .string()
+    .min(1)
+    .max(LIMITS.externalTaskIdMaxChars)
+    .regex(EXTERNAL_TASK_ID_CHARS)
+    .optional(),
 };
 
 /** Kling ignores unknown keys (reference §2); this schema strips them. */

@@ -27,7 +27,12 @@ export const klingTaskSchema = z.object({
     .object({ videos: z.array(klingVideoSchema).optional() })
     .loose()
     .optional(),
-  final_unit_deduction: z.string().optional(),
+  /** Units billed, as a decimal string ("1", "2.5"). Anything else is dropped: the task's units stay unknown. */
+  final_unit_deduction: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional()
+    .catch(undefined),
   created_at: z.number(),
   updated_at: z.number(),
 });

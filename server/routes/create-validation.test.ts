@@ -416,6 +416,31 @@ const CASES: [string, () => Body, string, string][] = [
     'max_length',
   ],
   [
+    'CRLF in external_task_id',
+    () => ({ image: img.ok, external_task_id: 'x\r\nX-Injected: 1' }),
+    'external_task_id',
+    'format',
+  ],
+  ['NUL in the prompt', () => ({ image: img.ok, prompt: 'a\u0000b' }), 'prompt', 'control_character'],
+  [
+    'a right-to-left override in the prompt',
+    () => ({ image: img.ok, prompt: 'a\u202Eevil' }),
+    'prompt',
+    'bidi_control',
+  ],
+  [
+    'a lone surrogate in the prompt',
+    () => ({ image: img.ok, prompt: '\ud800\udfff\ud800 x' }),
+    'prompt',
+    'lone_surrogate',
+  ],
+  [
+    'a bidi isolate in the negative prompt',
+    () => ({ image: img.ok, negative_prompt: 'x\u2067y' }),
+    'negative_prompt',
+    'bidi_control',
+  ],
+  [
     'an empty external_task_id',
     () => ({ image: img.ok, external_task_id: '' }),
     'external_task_id',
