@@ -21,6 +21,15 @@ export async function readJsonBody(
   limitBytes: number,
   opts: { anyContentType?: boolean } = {},
 ): Promise<unknown> {
+  return parseJsonBytes(await readBodyBytes(c, limitBytes, opts), MAX_JSON_DEPTH);
+}
+
+/** readJsonBody's bytes, unparsed (a signed callback is verified over them before it is parsed). */
+export async function readBodyBytes(
+  c: Context,
+  limitBytes: number,
+  opts: { anyContentType?: boolean } = {},
+): Promise<Buffer> {
   const type = c.req.header('content-type') ?? '';
   // Also a CSRF guard: a cross-site form or no-cors fetch cannot send application/json without a preflight.
   if (!opts.anyContentType && !/^application\/json\b/i.test(type))
@@ -41,7 +50,7 @@ export async function readJsonBody(
   else await readWebStream(c.req.raw.body, sink);
   const bytes = sink.take();
   if (bytes.length === 0) throw new StudioError(400, 'invalid_json', 'The request body is empty');
-  return parseJsonBytes(bytes, MAX_JSON_DEPTH);
+  return bytes;
 }
 
 /** String values from this many bytes on are taken out of the text before JSON.parse (see below). */
