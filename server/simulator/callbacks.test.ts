@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from './callbacks.ts';
 import type { WireTask } from './task-store.ts';
@@ -42,6 +44,43 @@ describe('callbacks', () => {
     expect(bodies[1]!.task_result.videos?.[0]?.url).toMatch(/\/__sim\/videos\/\d{18}\.mp4$/);
     expect(bodies[1]!.final_unit_deduction).toBe('1');
     expect(bodies[1]!.updated_at).toBeGreaterThanOrEqual(bodies[0]!.updated_at);
+  });
+
+  it('sends no signature headers without webhook secrets', async () => {
+    await run({});
+    for (const r of receiver.received)
+      expect(Object.keys(r.headers).filter((h) => h.startsWith('webhook-'))).toEqual([]);
+  });
+
+  it('signs each callback (Standard Webhooks) with every webhook secret, one id per notification', async () => {
+    const [oldSecret, newSecret] = [0, 1].map(() => `whsec_${randomBytes(32).toString('base64')}`) as [
+      string,
+      string,
+    ];
+    receiver = await startReceiver();
+    receiver.statuses.push(500); // processing: one failure, then the retry
+    sim = await startTestSim({ webhookSecrets: [oldSecret, newSecret], callbackRetryMs: 20 });
+    const { json } = await sim.create({ image: img, callback_url: `${receiver.url}/hook` });
+    await sim.waitFor((json.data as WireTask).task_id);
+    await sim.sim.callbacks.idle();
+    const got = receiver.received;
+    expect(got.map((r) => (r.body as WireTask).task_status)).toEqual(['processing', 'processing', 'succeed']);
+    const now = Math.floor(Date.now() / 1000);
+    for (const r of got) {
+      const h = r.headers as Record<string, string>;
+      expect(Math.abs(Number(h['webhook-timestamp']) - now)).toBeLessThan(30);
+      const sigs = h['webhook-signature']!.split(' ');
+      expect(sigs).toHaveLength(2);
+      // Each secret alone verifies (the package's own verify: what any Standard Webhooks receiver runs).
+      for (const secret of [oldSecret, newSecret])
+        expect(() => new Webhook(secret).verify(r.raw, h)).not.toThrow();
+      expect(() => new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(r.raw, h)).toThrow();
+    }
+    const ids = got.map((r) => r.headers['webhook-id']);
+    // A retry is the same message (same id); the next notification is a new one.
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(sim.sim.deliveries().map((d) => d.webhookId)).toEqual(ids);
   });
 
   it('sends failed with its task_status_msg', async () => {

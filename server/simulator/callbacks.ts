@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import type { WireTask } from './task-store.ts';
 
 /**
@@ -9,14 +11,19 @@ import type { WireTask } from './task-store.ts';
  *   delivered or has used up its tries;
  * - a delivery succeeds on any 2xx; otherwise it is retried (3 tries in all, backoff doubling from
  *   `retryBaseMs`), each try with a timeout;
- * - no signature headers (UNCERTAIN whether legacy callbacks are signed; the 2026 webhook secret is for
- *   the new API);
+ * - signed only when given webhook secrets (Kling sends the headers only when the account has a secret;
+ *   UNCERTAIN whether legacy callbacks are signed at all): Standard Webhooks headers `webhook-id` (one per
+ *   notification, the same on its retries), `webhook-timestamp` (each try's own time) and
+ *   `webhook-signature` with one `v1,` signature per secret, space-separated, as during a rotation.
+ *   Signed by the `standardwebhooks` package, an implementation independent of the studio's verifier;
  * - it never blocks the task's lifecycle: sending is fire-and-forget from the lifecycle's point of view.
  */
 export interface CallbackOptions {
   tries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** `whsec_…` secrets; each adds a signature. None: unsigned. */
+  webhookSecrets?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -29,6 +36,8 @@ export interface DeliveryRecord {
   /** HTTP status, or the network error. */
   result: number | string;
   at: number;
+  /** The `webhook-id` sent, when signed. */
+  webhookId?: string;
 }
 
 export class CallbackSender {
@@ -37,6 +46,7 @@ export class CallbackSender {
   private readonly retryBaseMs: number;
   private readonly timeoutMs: number;
   private abort = new AbortController();
+  private readonly signers: Webhook[];
   /** Every attempt, oldest first (for `GET /__sim/callbacks`). */
   readonly deliveries: DeliveryRecord[] = [];
 
@@ -44,6 +54,19 @@ export class CallbackSender {
     this.tries = opts.tries ?? 3;
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    // Built once: a malformed secret fails the simulator's start, not every delivery.
+    this.signers = (opts.webhookSecrets ?? []).map((s) => new Webhook(s));
+  }
+
+  /** The signature headers for one try, or none without secrets. */
+  private signatureHeaders(id: string, body: string): Record<string, string> {
+    if (!this.signers.length) return {};
+    const at = new Date();
+    return {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': this.signers.map((w) => w.sign(id, at, body)).join(' '),
+    };
   }
 
   send(url: string, task: WireTask): void {
@@ -58,12 +81,17 @@ export class CallbackSender {
 
   private async deliver(url: string, task: WireTask, signal: AbortSignal): Promise<void> {
     const body = JSON.stringify(task);
+    const webhookId = this.signers.length ? randomUUID() : undefined;
     for (let attempt = 1; attempt <= this.tries && !signal.aborted; attempt++) {
       let result: number | string;
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'kling-simulator' },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'kling-simulator',
+            ...(webhookId ? this.signatureHeaders(webhookId, body) : {}),
+          },
           body,
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
         });
@@ -81,6 +109,7 @@ export class CallbackSender {
         ok,
         result,
         at: Date.now(),
+        ...(webhookId ? { webhookId } : {}),
       });
       if (ok) return;
       this.opts.log?.(

@@ -17,7 +17,8 @@
  *   1003 (nbf in the future), 1004 (expired); 5 s clock skew allowed; extra claims (iat) accepted,
  *   a missing nbf tolerated.
  * - Callbacks: the bare task object POSTed to `callback_url` on `processing`, `succeed`/`failed`
- *   (not `submitted` unless `callbackOnSubmit`), in order, 3 tries with backoff.
+ *   (not `submitted` unless `callbackOnSubmit`), in order, 3 tries with backoff; signed (Standard
+ *   Webhooks headers) when started with `webhookSecrets` / `SIM_WEBHOOK_SECRET`.
  *
  * ## Test extras (no auth — they are not Kling's)
  * - `GET /__sim/requests` — create requests as received (parsed body, headers minus Authorization,

@@ -12,6 +12,7 @@
  * | `SIM_DATA_DIR` | a temp dir | where rendered videos go |
  * | `SIM_FAULT` | — | a default fault: `1303`, `creates:fail`, `queries:5000`, `creates:slow=2000,queries:1302` |
  * | `SIM_BASE_URL` | its own address | public origin for video URLs (e.g. behind a tunnel) |
+ * | `SIM_WEBHOOK_SECRET` | — | sign callbacks (Standard Webhooks) with these `whsec_…` secrets, comma-separated |
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
   const phaseMs = intEnv('SIM_PHASE_MS', 1500);
   const concurrency = intEnv('SIM_CONCURRENCY', 5);
   const strict = flag(process.env.SIM_STRICT);
+  const webhookSecrets = (process.env.SIM_WEBHOOK_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sim = await startSimulator({
     host: process.env.SIM_HOST || '127.0.0.1',
     port: intEnv('SIM_PORT', 8686),
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     strict,
     faults,
     baseUrl: process.env.SIM_BASE_URL || undefined,
+    webhookSecrets,
     log: (line) => console.log(`[sim ${new Date().toISOString().slice(11, 23)}] ${line}`),
   });
   const base = sim.baseUrl;
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
   secret key  ${secretKey}${process.env.SIM_API_KEY ? '\n  api key     (SIM_API_KEY) accepted as a bearer too' : ''}
   data dir    ${dataDir}
   phase ${phaseMs} ms · concurrency ${concurrency} · strict ${strict ? 'on' : 'off'} · faults ${process.env.SIM_FAULT || 'none'}
+  callbacks   ${webhookSecrets.length ? `signed with ${webhookSecrets.length} secret${webhookSecrets.length === 1 ? '' : 's'} (SIM_WEBHOOK_SECRET)` : 'unsigned'}
 
 Point any Kling client at it: base URL ${base}, the keys above.
 Sign a token (HS256, iss = access key, exp = now+1800, nbf = now-5), e.g.:

@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   callbackTries?: number;
   callbackRetryMs?: number;
   callbackTimeoutMs?: number;
+  /** Standard Webhooks secrets (`whsec_…`) to sign callbacks with, one signature each (default: unsigned). */
+  webhookSecrets?: readonly string[];
 }
 
 /** One create request, as received (for `GET /__sim/requests`). */
@@ -123,6 +125,7 @@ export class Simulator {
       tries: opts.callbackTries,
       retryBaseMs: opts.callbackRetryMs,
       timeoutMs: opts.callbackTimeoutMs,
+      webhookSecrets: opts.webhookSecrets,
       log: this.log,
     });
     this.renders = new RenderQueue(opts.render ?? defaultRender, opts.renderParallel ?? 2);

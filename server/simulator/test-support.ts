@@ -129,7 +129,8 @@ export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promis
 
 export interface Receiver {
   url: string;
-  received: { path: string; body: unknown; at: number }[];
+  /** `raw` and `headers` as sent, for signature checks. */
+  received: { path: string; body: unknown; at: number; raw: string; headers: IncomingMessage['headers'] }[];
   /** Answers for the next requests (default 200). */
   statuses: number[];
   close(): Promise<void>;
@@ -162,7 +163,7 @@ export async function startReceiver(
       try {
         body = JSON.parse(text);
       } catch {}
-      received.push({ path, body, at: Date.now() });
+      received.push({ path, body, at: Date.now(), raw: text, headers: req.headers });
       res.writeHead(statuses.shift() ?? 200).end('ok');
     });
   });
