@@ -15,6 +15,7 @@ export async function startBuiltinSimulator(
 ): Promise<{ upstream: ResolvedUpstream; close(): Promise<void> }> {
   const keys = randomSimulatorKeys();
   log.addSecret(keys.secretKey);
+  for (const s of settings.webhookSecrets) log.addSecret(s);
   const sim = await startSimulator({
     host: '127.0.0.1',
     port: settings.port,
@@ -24,6 +25,8 @@ export async function startBuiltinSimulator(
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     ...(settings.strict !== undefined ? { strict: settings.strict } : {}),
     faults: parseFaultEnv(settings.fault),
+    // With KLING_WEBHOOK_SECRET and no keys, the callbacks it sends are signed as Kling's would be.
+    webhookSecrets: settings.webhookSecrets,
     log: (line) => log.debug(`[simulator] ${line}`),
   });
   return {

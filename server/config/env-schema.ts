@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeWebhookSecret } from '../http/webhook-signature.ts';
 
 /**
  * Every environment variable the studio reads, with its default. Parsed once at boot (config.ts);
@@ -15,6 +16,24 @@ const bool = z
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const secret = z.string().trim().min(6, 'looks too short to be a real key (at least 6 characters)');
+/** Comma-separated Standard Webhooks secrets (`whsec_…`); several during a rotation. Never echoed. */
+const webhookSecrets = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .superRefine((list, ctx) => {
+    list.forEach((s, i) => {
+      try {
+        decodeWebhookSecret(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `secret ${i + 1} ${(e as Error).message}` });
+      }
+    });
+  });
 
 export const envSchema = z.object({
   PORT: withDefault(int(0, 65535), 8787),
@@ -28,8 +47,8 @@ export const envSchema = z.object({
 
   PUBLIC_URL: opt(httpUrl),
   APP_TOKEN: opt(z.string().min(12, 'must be at least 12 characters, or unset')),
-  /** How long a login's session cookie lasts (the cookie's Max-Age, and the server refuses older ones). */
-  SESSION_MAX_AGE_S: withDefault(int(60, 400 * 24 * 3600), 30 * 24 * 3600),
+  /** When set, a callback needs a valid signature by one of these (and a fresh, unseen webhook-id). */
+  KLING_WEBHOOK_SECRET: opt(webhookSecrets),
 
   /** Wallet guard: creates per client per minute (0 = off) and tasks running at once (0 = off). */
   RATE_LIMIT_CREATES_PER_MIN: withDefault(int(0), 20),
@@ -58,6 +77,8 @@ export const envSchema = z.object({
   SIM_STRICT: opt(bool),
   /** The simulator's default fault, in its own words (`1303`, `creates:fail`, `queries:5000`…). */
   SIM_FAULT: opt(z.string()),
+  /** The built-in simulator signs its callbacks with these; by default KLING_WEBHOOK_SECRET's. */
+  SIM_WEBHOOK_SECRET: opt(webhookSecrets),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlingTask } from '../../contract/schemas/kling-task.ts';
 import { taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
@@ -23,11 +24,11 @@ let studio: Studio;
 let slowStudio: Studio;
 let image: string;
 
-async function callbackStudio(upstream: SimForStudio): Promise<Studio> {
+async function callbackStudio(upstream: SimForStudio, env: Record<string, string> = {}): Promise<Studio> {
   const port = await freePort();
   return startStudio(upstream, {
     port,
-    env: { PUBLIC_URL: `http://127.0.0.1:${port}`, POLL_MIN_MS: '60000', POLL_MAX_MS: '60000' },
+    env: { PUBLIC_URL: `http://127.0.0.1:${port}`, POLL_MIN_MS: '60000', POLL_MAX_MS: '60000', ...env },
   });
 }
 
@@ -165,5 +166,197 @@ describe('Kling callbacks', () => {
     expect(
       taskEnvelopeSchema.parse(await (await slowStudio.fetch(`/api/tasks/${task.id}`)).json()).task.status,
     ).toBe('processing');
+  });
+});
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** Posts `body` as Kling would sign it: the `standardwebhooks` package, not the studio's own code. */
+function signedPost(
+  s: Studio,
+  path: string,
+  body: unknown,
+  opts: { secret: string; id?: string; at?: Date; headers?: Record<string, string> },
+) {
+  const raw = JSON.stringify(body);
+  const id = opts.id ?? randomUUID();
+  const at = opts.at ?? new Date();
+  return s.fetch(path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(opts.secret).sign(id, at, raw),
+      ...opts.headers,
+    },
+    body: raw,
+  });
+}
+
+describe('signed callbacks (KLING_WEBHOOK_SECRET)', () => {
+  const oldSecret = newSecret();
+  const currentSecret = newSecret();
+  let signed: Studio;
+  beforeAll(async () => {
+    // A rotation: both secrets valid at once.
+    signed = await callbackStudio(slowSim, { KLING_WEBHOOK_SECRET: `${currentSecret}, ${oldSecret}` });
+  });
+  afterAll(async () => {
+    await signed.close();
+  });
+
+  async function slowTask(prompt: string) {
+    const { task } = taskEnvelopeSchema.parse(await (await signed.create({ image, prompt })).json());
+    return { task, path: await tokenPathFor(slowSim, task.externalTaskId) };
+  }
+  const taskNow = async (id: string) =>
+    taskEnvelopeSchema.parse(await (await signed.fetch(`/api/tasks/${id}`)).json()).task;
+
+  it('a callback signed by either secret of the rotation is applied', async () => {
+    const { task, path } = await slowTask('signed');
+    const res = await signedPost(signed, path, wire(task, 'processing'), { secret: currentSecret });
+    expect(res.status).toBe(200);
+    expect((await taskNow(task.id)).status).toBe('processing');
+    const res2 = await signedPost(signed, path, wire(task, 'failed'), { secret: oldSecret });
+    expect(res2.status).toBe(200);
+    expect((await taskNow(task.id)).status).toBe('failed');
+  });
+
+  it('unsigned, forged, stale, wrong-secret and replayed callbacks get 401 and change nothing', async () => {
+    const { task, path } = await slowTask('attacked');
+    const failed = wire(task, 'failed');
+    const refused = async (res: Response, code: string) => {
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe(code);
+      expect(await taskNow(task.id)).toEqual(task);
+    };
+    await refused(await post(signed, path, failed), 'signature_required');
+    await refused(
+      await signedPost(signed, path, failed, {
+        secret: currentSecret,
+        headers: { 'webhook-signature': `v1,${randomBytes(32).toString('base64')}` },
+      }),
+      'signature_invalid',
+    );
+    await refused(await signedPost(signed, path, failed, { secret: newSecret() }), 'signature_invalid');
+    await refused(
+      await signedPost(signed, path, failed, {
+        secret: currentSecret,
+        at: new Date(Date.now() - 6 * 60_000),
+      }),
+      'signature_stale',
+    );
+    await refused(
+      await signedPost(signed, path, failed, {
+        secret: currentSecret,
+        at: new Date(Date.now() + 6 * 60_000),
+      }),
+      'signature_stale',
+    );
+    // Tampered: one message's signature headers, another's bytes.
+    const id = randomUUID();
+    const at = new Date();
+    const genuine = JSON.stringify(wire(task, 'processing'));
+    const tampered = await signed.fetch(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(currentSecret).sign(id, at, genuine),
+      },
+      body: genuine.replace('"processing"', '"failed"'),
+    });
+    await refused(tampered, 'signature_invalid');
+
+    // Replayed: the very message that was applied, sent again; then its id with other, re-signed bytes.
+    const first = { secret: currentSecret, id: randomUUID(), at: new Date() };
+    expect((await signedPost(signed, path, wire(task, 'processing'), first)).status).toBe(200);
+    const applied = await taskNow(task.id);
+    expect(applied.status).toBe('processing');
+    const replay = await signedPost(signed, path, wire(task, 'processing'), first);
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).error.code).toBe('callback_replayed');
+    const sameId = await signedPost(signed, path, failed, first);
+    expect(sameId.status).toBe(401);
+    expect(await taskNow(task.id)).toEqual(applied);
+  });
+
+  it("a signed callback that could not be applied does not use up its id: Kling's retry is heard", async () => {
+    const { task, path } = await slowTask('retried');
+    const msg = { secret: currentSecret, id: randomUUID(), at: new Date() };
+    const mismatched = { ...wire(task, 'failed'), task_id: '999999999999999999' };
+    // 400 both times (the body's fault), not 401 "replayed" the second time.
+    expect((await signedPost(signed, path, mismatched, msg)).status).toBe(400);
+    expect((await signedPost(signed, path, mismatched, msg)).status).toBe(400);
+    expect(await taskNow(task.id)).toEqual(task);
+  });
+
+  it('an unknown token is still 404 when signed, and the secrets never reach the log', async () => {
+    const { task, path } = await slowTask('token');
+    const forged = `/api/callbacks/kling/${randomBytes(32).toString('base64url')}`;
+    expect((await signedPost(signed, forged, wire(task, 'failed'), { secret: currentSecret })).status).toBe(
+      404,
+    );
+    expect((await post(signed, path, wire(task, 'failed'))).status).toBe(401);
+    signed.services.log.warn(`about to leak ${currentSecret} and ${oldSecret.slice('whsec_'.length)}`);
+    const log = signed.logLines.join('\n');
+    expect(log).toMatch(/Refused a callback.*"reason":"missing"/);
+    for (const secret of [currentSecret, oldSecret]) {
+      expect(log).not.toContain(secret);
+      expect(log).not.toContain(secret.slice('whsec_'.length));
+    }
+  });
+});
+
+describe('signed callbacks, the whole path: the simulator signs, the studio verifies', () => {
+  const secret = newSecret();
+  const finish = async (s: Studio, prompt: string) => {
+    const { task } = taskEnvelopeSchema.parse(await (await s.create({ image, prompt })).json());
+    return waitForTask(s, task.id);
+  };
+
+  it('same secret on both sides: the task finishes by verified callbacks alone, never polled', async () => {
+    const signingSim = await startSimForStudio({ webhookSecrets: [secret] });
+    const s = await callbackStudio(signingSim, { KLING_WEBHOOK_SECRET: secret });
+    try {
+      const done = await finish(s, 'signed all the way');
+      expect(done.status).toBe('succeed');
+      expect(done.video?.bytes).toBeGreaterThan(0);
+      expect((await signingSim.stats()).queries).toBe(0);
+      await signingSim.sim.callbacks.idle();
+      const deliveries = signingSim.sim.deliveries();
+      expect(deliveries.map((d) => [d.status, d.result])).toEqual([
+        ['processing', 200],
+        ['succeed', 200],
+      ]);
+      expect(deliveries.every((d) => typeof d.webhookId === 'string')).toBe(true);
+    } finally {
+      await s.close();
+      await signingSim.close();
+    }
+  });
+
+  it('a simulator signing with another secret is refused (401), and polling still finishes the task', async () => {
+    const otherSim = await startSimForStudio({ webhookSecrets: [newSecret()], callbackRetryMs: 20 });
+    const s = await callbackStudio(otherSim, {
+      KLING_WEBHOOK_SECRET: secret,
+      POLL_MIN_MS: '60',
+      POLL_MAX_MS: '200',
+    });
+    try {
+      const done = await finish(s, 'wrong secret');
+      expect(done.status).toBe('succeed');
+      expect(done.video?.bytes).toBeGreaterThan(0);
+      expect((await otherSim.stats()).queries).toBeGreaterThan(0);
+      await otherSim.sim.callbacks.idle();
+      const deliveries = otherSim.sim.deliveries();
+      expect(deliveries.length).toBeGreaterThan(0);
+      expect(deliveries.every((d) => d.result === 401 && !d.ok)).toBe(true);
+    } finally {
+      await s.close();
+      await otherSim.close();
+    }
   });
 });
