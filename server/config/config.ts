@@ -35,6 +35,8 @@ export interface Config {
   /** Without a trailing slash. */
   publicUrl: string | undefined;
   appToken: string | undefined;
+  /** A session cookie's lifetime, enforced by the server as well as by the cookie's Max-Age. */
+  sessionMaxAgeS: number;
   /** Kling's webhook secrets; empty: callbacks are not signature-checked (the per-task token still is). */
   webhookSecrets: string[];
   walletGuard: { createsPerMinute: number; maxRunningTasks: number };
@@ -80,6 +82,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       'KLING_BASE_URL is set but no Kling keys are: set KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), or unset KLING_BASE_URL to use the built-in simulator',
     );
   if (e.POLL_MIN_MS > e.POLL_MAX_MS) problems.push('POLL_MIN_MS must not be larger than POLL_MAX_MS');
+  // Behind PUBLIC_URL anyone on the internet can try tokens; a short one is the weak point, not the limiter.
+  if (e.PUBLIC_URL && e.APP_TOKEN && e.APP_TOKEN.length < 24)
+    problems.push(
+      'APP_TOKEN must be at least 24 characters when PUBLIC_URL is set (the studio is reachable from outside)',
+    );
   if (problems.length) throw new ConfigError(problems);
 
   const credentials: KlingCredentials | undefined =
@@ -110,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     upstream,
     publicUrl: e.PUBLIC_URL ? stripSlash(e.PUBLIC_URL) : undefined,
     appToken: e.APP_TOKEN,
+    sessionMaxAgeS: e.SESSION_MAX_AGE_S,
     webhookSecrets: e.KLING_WEBHOOK_SECRET ?? [],
     walletGuard: { createsPerMinute: e.RATE_LIMIT_CREATES_PER_MIN, maxRunningTasks: e.MAX_RUNNING_TASKS },
     tracker: { pollMinMs: e.POLL_MIN_MS, pollMaxMs: e.POLL_MAX_MS, confirmWindowMs: e.CONFIRM_WINDOW_MS },

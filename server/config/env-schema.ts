@@ -47,6 +47,8 @@ export const envSchema = z.object({
 
   PUBLIC_URL: opt(httpUrl),
   APP_TOKEN: opt(z.string().min(12, 'must be at least 12 characters, or unset')),
+  /** How long a login's session cookie lasts (the cookie's Max-Age, and the server refuses older ones). */
+  SESSION_MAX_AGE_S: withDefault(int(60, 400 * 24 * 3600), 30 * 24 * 3600),
   /** When set, a callback needs a valid signature by one of these (and a fresh, unseen webhook-id). */
   KLING_WEBHOOK_SECRET: opt(webhookSecrets),
 
