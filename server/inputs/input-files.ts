@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
@@ -12,7 +13,22 @@ import type { StoredInputs } from './stored-inputs.ts';
 export const inputsDir = (dataDir: string, taskId: string) => join(dataDir, 'inputs', taskId);
 export const THUMBNAIL_FILE = 'thumbnail.jpg';
 
-/** The thumbnail's path, made from the stored start frame on first use and kept beside it. */
+/** Beside the start frame when it could not be decoded: later requests answer at once, without decoding. */
+export const THUMBNAIL_FAILED_FILE = 'thumbnail.failed';
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** One decode per task at a time: concurrent first requests share it instead of decoding once each. */
+const making = new Map<string, Promise<string | null>>();
+
+/**
+ * The thumbnail's path, made from the stored start frame on first use and kept beside it; null when the
+ * start frame cannot be decoded, which is remembered (a marker file) so it is never decoded again.
+ */
 export async function ensureThumbnail(
   dataDir: string,
   taskId: string,
@@ -20,14 +36,32 @@ export async function ensureThumbnail(
 ): Promise<string | null> {
   const dir = inputsDir(dataDir, taskId);
   const path = join(dir, THUMBNAIL_FILE);
+  if (await exists(path)) return path;
+  const key = `${dir}\0${startFile}`;
+  let pending = making.get(key);
+  if (!pending) {
+    pending = makeOnce(dir, path, startFile).finally(() => making.delete(key));
+    making.set(key, pending);
+  }
+  return pending;
+}
+
+async function makeOnce(dir: string, path: string, startFile: string): Promise<string | null> {
+  const failed = join(dir, THUMBNAIL_FAILED_FILE);
+  if (await exists(failed)) return null;
+  // A request that finished while this one waited may have made it already.
+  if (await exists(path)) return path;
+  let jpeg: Buffer;
   try {
-    await access(path);
-    return path;
-  } catch {}
+    jpeg = await makeThumbnail(await readFile(join(dir, startFile)));
+  } catch {
+    // Only a failed decode is remembered; a missing file (inputs removed) has nothing to remember it by.
+    if (await exists(join(dir, startFile))) await writeFile(failed, '').catch(() => {});
+    return null;
+  }
   try {
-    const jpeg = await makeThumbnail(await readFile(join(dir, startFile)));
-    // Write then rename: two first requests at once never serve a half-written file.
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    // Write then rename: another replica's first request never serves a half-written file.
+    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, jpeg);
     await rename(tmp, path);
     return path;
