@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { healthQuery, needsSignIn } from '../api/health.ts';
 import { HealthBadge } from './health-badge.tsx';
 import { createQueryClient } from './query-client.ts';
-import { SignIn } from './sign-in.tsx';
+import { SignIn, SignOut } from './sign-in.tsx';
 import { Studio } from './studio.tsx';
 
 /** The studio, or the sign-in form when the server wants its access token first. */
@@ -29,7 +29,10 @@ export function App() {
             <h1>Motion Studio</h1>
             <span className="brand__tagline">Image to video with Kling</span>
           </div>
-          <HealthBadge />
+          <div className="card__actions">
+            <HealthBadge />
+            <SignOut />
+          </div>
         </header>
         <div id="composer" tabIndex={-1}>
           <Gate />

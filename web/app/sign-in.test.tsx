@@ -42,3 +42,55 @@ it('asks for the access token when the studio needs one, then opens the studio',
   expect(logins).toEqual([{ token: 'secret-token-123' }]);
   expect(screen.getByText('Simulator · no credits used')).toBeTruthy();
 });
+
+/** A studio that asks for a token when `required`, with a session that POST /api/logout ends. */
+function stubStudio(required: boolean) {
+  const state = { signedIn: false, logouts: 0 };
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+    if (url === '/api/login') {
+      state.signedIn = true;
+      return json(200, { ok: true, required });
+    }
+    if (url === '/api/logout' && init?.method === 'POST') {
+      state.logouts++;
+      state.signedIn = false;
+      return json(200, { ok: true, required });
+    }
+    if (required && !state.signedIn)
+      return json(401, {
+        error: { code: 'app_token_required', message: 'This studio needs its access token.' },
+      });
+    if (url === '/api/session') return json(200, { required });
+    if (url === '/api/health') return json(200, { ok: true, upstream: { kind: 'simulator', baseUrl: 'x' } });
+    return json(200, { tasks: [], page: 1, pageSize: 20, total: 0 });
+  });
+  vi.stubGlobal(
+    'EventSource',
+    class {
+      close() {}
+      addEventListener() {}
+    },
+  );
+  return state;
+}
+
+it('signs out: every session ends on the server and the sign-in form is back', async () => {
+  const state = stubStudio(true);
+  render(<App />);
+  expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+  fireEvent.change(await screen.findByLabelText('Access token'), { target: { value: 'secret-token-123' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+  expect(await screen.findByLabelText('Access token')).toBeTruthy();
+  expect(state.logouts).toBe(1);
+  expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+  expect(screen.queryByRole('button', { name: 'Generate' })).toBeNull();
+});
+
+it('offers no sign-out when the studio needs no token', async () => {
+  stubStudio(false);
+  render(<App />);
+  expect(await screen.findByRole('button', { name: 'Generate' })).toBeTruthy();
+  expect(await screen.findByText('Simulator · no credits used')).toBeTruthy();
+  expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+});

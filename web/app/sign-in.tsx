@@ -1,9 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { z } from 'zod';
 import { apiFetch } from '../api/client.ts';
+import { healthQuery, needsSignIn } from '../api/health.ts';
 
 const loginAnswer = z.object({ ok: z.boolean(), required: z.boolean() });
+
+/** Whether this studio asks for a token at all (GET /api/session answers only once signed in). */
+const sessionQuery = queryOptions({
+  queryKey: ['session'],
+  queryFn: ({ signal }) => apiFetch('/api/session', z.object({ required: z.boolean() }), { signal }),
+  retry: false,
+});
 
 /**
  * Shown when the studio runs with APP_TOKEN: the token is exchanged for an HttpOnly session cookie
@@ -53,5 +61,31 @@ export function SignIn() {
         </button>
       </form>
     </main>
+  );
+}
+
+/**
+ * Ends every session of this studio (POST /api/logout), then drops what was loaded so the studio shows the
+ * sign-in form again. Shown only where signing in exists: a studio without APP_TOKEN has nothing to end.
+ */
+export function SignOut() {
+  const queryClient = useQueryClient();
+  const session = useQuery(sessionQuery);
+  const health = useQuery(healthQuery);
+  const logout = useMutation({
+    mutationFn: () => apiFetch('/api/logout', loginAnswer, { method: 'POST' }),
+    onSettled: () => queryClient.resetQueries(),
+  });
+  // A failed refetch keeps the last answer as data: only a fresh success counts.
+  if (session.status !== 'success' || !session.data.required || needsSignIn(health.error)) return null;
+  return (
+    <button
+      type="button"
+      className="button button--ghost"
+      disabled={logout.isPending}
+      onClick={() => logout.mutate()}
+    >
+      Sign out
+    </button>
   );
 }
