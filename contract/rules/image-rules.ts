@@ -99,3 +99,15 @@ export function maskRules(
         });
   return out;
 }
+
+/**
+ * The picture data past the header is damaged (a PNG's IDAT stream does not inflate to its rows, a JPEG's
+ * scan stops early): Kling would accept the task, fail it and bill it. Browser and backend both say this.
+ */
+export function imageDamaged(field: string): Violation {
+  return {
+    field,
+    rule: 'image_damaged',
+    message: `${fieldLabel(field)}: the picture data is damaged, so Kling could not read it`,
+  };
+}

@@ -1,17 +1,19 @@
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import { fieldLabel } from '../../contract/rules/field-labels.ts';
+import { imageDamaged } from '../../contract/rules/image-rules.ts';
 import { validateRequest } from '../../contract/rules/validate-request.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { validationError } from '../lib/studio-error.ts';
 import { type CollectedImage, collectImages } from './collect-images.ts';
-import { isStructurallyIntact } from './image-integrity.ts';
+import { isStructurallyIntact, pictureDataIntact } from './image-integrity.ts';
 
 /**
  * The studio's gate before anything costs money: the shared contract rules (strict keys) fed with facts
  * from the real bytes (not the header a browser sniffed), then a structural check of every image that
- * passed (whole PNG chunks with valid CRCs, a JPEG from SOI to EOI) — no pixel decode on this hot path.
+ * passed (whole PNG chunks with valid CRCs, a JPEG from SOI to EOI), then their picture data (a PNG's
+ * IDAT inflates to its rows, a JPEG's scan decodes to its last block), all before anything is stored or sent.
  * Throws a 400 with every violation, each naming its field and rule.
  */
 export async function checkCreateRequest(
@@ -38,5 +40,11 @@ export async function checkCreateRequest(
         message: `${fieldLabel(image.field)}: the image data is damaged and cannot be decoded`,
       });
   if (broken.length) throw validationError(broken);
+  // Last, as the costliest check: inflating or decoding the picture data of every image at once.
+  const intact = await Promise.all(
+    images.map((image) => pictureDataIntact(image.bytes, image.facts.format === 'jpeg' ? 'jpeg' : 'png')),
+  );
+  const damaged = images.filter((_, i) => !intact[i]).map((image) => imageDamaged(image.field));
+  if (damaged.length) throw validationError(damaged);
   return { request: result.request, images };
 }

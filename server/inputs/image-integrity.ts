@@ -1,4 +1,7 @@
 import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { pngDataIntact } from '../../contract/images/png-data.ts';
+import { MAX_DECODE_PIXELS } from './image-facts.ts';
 
 /**
  * Is the file whole, as its encoder wrote it? A PNG's every chunk carries a CRC and the file ends with
@@ -55,4 +58,41 @@ function jpegIntact(b: Uint8Array): boolean {
     i += 2 + len;
   }
   return false;
+}
+
+// libjpeg says so (a warning, not an error) when a scan ends before its last block: the rest of the
+// picture is grey, and Kling fails the task. Other warnings (stray bytes before a marker) decode whole.
+const JPEG_DATA_MISSING = /premature end|huffman|not enough data|truncated/i;
+
+const decodeSmall = (bytes: Uint8Array, failOn: 'warning' | 'error') =>
+  sharp(bytes, { failOn, limitInputPixels: MAX_DECODE_PIXELS })
+    .resize(64, 64, { fit: 'inside' })
+    .raw()
+    .toBuffer();
+
+/**
+ * Does a JPEG's scan decode to its last block? sharp decodes it on the thread pool (the event loop stays
+ * free), within the rules' pixel limit, shrunk on load: every block's entropy-coded data is still read,
+ * which is what can be damaged, while few pixels are made. libjpeg reports a scan that stops early only
+ * as a warning, so the decode fails on warnings, and only a warning about missing data refuses the file.
+ */
+export async function jpegDecodes(bytes: Uint8Array): Promise<boolean> {
+  try {
+    await decodeSmall(bytes, 'warning');
+    return true;
+  } catch (e) {
+    if (JPEG_DATA_MISSING.test(e instanceof Error ? e.message : String(e))) return false;
+  }
+  return decodeSmall(bytes, 'error').then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Is the picture data whole, past the header and the framing? A PNG's IDAT stream must inflate to exactly
+ * its rows (the contract's check, the one the browser runs too); a JPEG must decode to its last block.
+ */
+export function pictureDataIntact(bytes: Uint8Array, format: 'png' | 'jpeg'): Promise<boolean> {
+  return format === 'png' ? pngDataIntact(bytes) : jpegDecodes(bytes);
 }

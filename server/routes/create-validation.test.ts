@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
+import { jpegCutMidScan, pngWithGarbageIdat } from '../inputs/damaged-images.ts';
 import {
   b64,
   jpeg,
@@ -85,6 +86,8 @@ beforeAll(async () => {
   img.text = b64(Buffer.from('this is certainly not an image, just some words'));
   img.bomb = b64(pngHeaderOnly(60_000, 60_000));
   img.truncated = b64(start.subarray(0, start.length - 60));
+  img.garbageIdat = b64(pngWithGarbageIdat(640, 480));
+  img.cutScan = b64(await jpegCutMidScan(640, 480));
   // 10 MB + 1 byte: a real PNG padded after IEND (still readable, too large).
   img.tooLarge = b64(Buffer.concat([start, Buffer.alloc(10 * 1024 * 1024 + 1 - start.length)]));
   served.set('/gif-named.png', { type: 'image/png', body: Buffer.from(img.gif, 'base64') });
@@ -127,6 +130,19 @@ const CASES: [string, () => Body, string, string][] = [
     () => ({ image: img.truncated }),
     'image',
     'image_undecodable',
+  ],
+  [
+    'a PNG with garbage IDAT (chunks and CRCs valid)',
+    () => ({ image: img.garbageIdat }),
+    'image',
+    'image_damaged',
+  ],
+  ['a JPEG cut mid-scan with FFD9 appended', () => ({ image: img.cutScan }), 'image', 'image_damaged'],
+  [
+    'an end frame cut mid-scan',
+    () => ({ image: img.ok, image_tail: img.cutScan }),
+    'image_tail',
+    'image_damaged',
   ],
   [
     'image_tail alone',
