@@ -22,10 +22,11 @@ export function pngWithGarbageIdat(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   let seed = w * 7919 + h;
-  const garbage = Buffer.alloc(Math.max(1024, (w * h) >> 4), 0).map(() => {
+  const garbage = Buffer.alloc(Math.max(1024, (w * h) >> 4));
+  for (let i = 0; i < garbage.length; i++) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed & 0xff;
-  });
+    garbage[i] = seed & 0xff;
+  }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),

@@ -1,8 +1,9 @@
+import { encode as encodeJpeg } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Prefix } from '../../../contract/images/base64.ts';
 import { LIMITS } from '../../../contract/limits.ts';
 import { encodePng, gifHeaderBytes, jpegHeaderBytes } from '../../testing/png.ts';
-import { checkImageBytes } from './check-image.ts';
+import { checkImageBytes, checkImageFile } from './check-image.ts';
 import { frameFromBytes, frameFromFile } from './ingest.ts';
 
 const rules = (bytes: Uint8Array, slot: 'start' | 'end' = 'start') =>
@@ -92,5 +93,76 @@ describe('frame checks on real bytes', () => {
     const big = encodePng(400, 400, { padToBytes: 11 * 1024 * 1024 });
     const r = await frameFromFile(new File([big as Uint8Array<ArrayBuffer>], 'big.png'), 'start');
     expect(r).toMatchObject({ ok: false, violations: [{ rule: 'image_too_large' }] });
+  });
+});
+
+// Until contract/testing/test-images.ts brings shared generators: damaged files made from real ones.
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (b: Uint8Array) => {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+/** A real PNG whose IDAT data is overwritten with random bytes, its CRC recomputed: only the data is wrong. */
+function pngWithGarbageIdat(w: number, h: number): Uint8Array {
+  const png = encodePng(w, h).slice();
+  const dv = new DataView(png.buffer);
+  let i = 8;
+  while (String.fromCharCode(...png.subarray(i + 4, i + 8)) !== 'IDAT') i += 12 + dv.getUint32(i);
+  const len = dv.getUint32(i);
+  let seed = 5;
+  for (let k = 0; k < len; k++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    png[i + 8 + k] = seed & 0xff;
+  }
+  dv.setUint32(i + 8 + len, crc32(png.subarray(i + 4, i + 8 + len)));
+  return png;
+}
+function realJpeg(w: number, h: number): Uint8Array {
+  const data = new Uint8Array(w * h * 4).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
+  return new Uint8Array(encodeJpeg({ width: w, height: h, data }, 90).data);
+}
+/** A real JPEG cut 40 bytes into its scan with FFD9 appended: SOI to EOI, but the scan stops early. */
+function jpegCutMidScan(w: number, h: number): Uint8Array {
+  const jpeg = realJpeg(w, h);
+  let sos = 2;
+  while (!(jpeg[sos] === 0xff && jpeg[sos + 1] === 0xda)) sos += 2 + ((jpeg[sos + 2]! << 8) | jpeg[sos + 3]!);
+  const scan = sos + 2 + ((jpeg[sos + 2]! << 8) | jpeg[sos + 3]!);
+  return new Uint8Array([...jpeg.subarray(0, scan + 40), 0xff, 0xd9]);
+}
+
+describe('picture data past the header', () => {
+  const damaged = (label: string, field: string) => [
+    {
+      field,
+      rule: 'image_damaged',
+      message: `${label}: the picture data is damaged, so Kling could not read it`,
+    },
+  ];
+
+  it('accepts a whole PNG and a whole JPEG', async () => {
+    expect((await checkImageFile(encodePng(640, 360), 'start')).violations).toEqual([]);
+    expect((await checkImageFile(realJpeg(640, 360), 'start')).violations).toEqual([]);
+  });
+
+  it.each([
+    ['a PNG with garbage IDAT (chunks and CRCs valid)', () => pngWithGarbageIdat(640, 360)],
+    ['a JPEG cut mid-scan with FFD9 appended', () => jpegCutMidScan(640, 360)],
+  ])('refuses %s with the backend’s rule and words, before upload', async (_what, make) => {
+    const bytes = make();
+    // The header alone looks fine: only the picture data gives it away.
+    expect(rules(bytes)).toEqual([]);
+    expect((await checkImageFile(bytes, 'start')).violations).toEqual(
+      damaged('Start frame (image)', 'image'),
+    );
+    expect((await checkImageFile(bytes, 'end')).violations).toEqual(
+      damaged('End frame (image_tail)', 'image_tail'),
+    );
+    const picked = await frameFromFile(new File([bytes as Uint8Array<ArrayBuffer>], 'holiday.png'), 'start');
+    expect(picked).toEqual({ ok: false, violations: damaged('Start frame (image)', 'image') });
   });
 });

@@ -4,7 +4,7 @@ import { LIMITS } from '../../../contract/limits.ts';
 import type { Violation } from '../../../contract/schemas/studio-api.ts';
 import type { Frame, FrameSlot } from '../../editor/draft-types.ts';
 import { newId } from '../../editor/ids.ts';
-import { checkImageBytes, FRAME_FIELD } from './check-image.ts';
+import { checkImageBytes, checkImageFile, FRAME_FIELD } from './check-image.ts';
 
 export type IngestResult =
   | { ok: true; frame: Frame /** Set when the browser could not check the image itself. */; note?: string }
@@ -24,7 +24,10 @@ export async function frameFromFile(file: File, slot: FrameSlot): Promise<Ingest
     const { violations } = checkImageBytes(head, file.size, slot);
     return { ok: false, violations };
   }
-  return frameFromBytes(new Uint8Array(await file.arrayBuffer()), file.name || 'image', slot);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const { violations } = await checkImageFile(bytes, slot);
+  if (violations.length) return { ok: false, violations };
+  return frameFromBytes(bytes, file.name || 'image', slot);
 }
 
 const URL_CHECK_TIMEOUT_MS = 10_000;
@@ -63,7 +66,7 @@ export async function frameFromUrl(raw: string, slot: FrameSlot): Promise<Ingest
       note: "This site doesn't let the browser read the image, so the studio will check it when you generate.",
     };
   }
-  const { facts, violations } = checkImageBytes(bytes, bytes.length, slot);
+  const { facts, violations } = await checkImageFile(bytes, slot);
   if (violations.length) return { ok: false, violations };
   return { ok: true, frame: { source: 'url', id: newId(), url, facts } };
 }
