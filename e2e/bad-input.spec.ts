@@ -1,4 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
+import { jpegCutMidScan, pngWithGarbageIdat } from '../server/inputs/damaged-images.ts';
 import { corpusDir, PNG_SIGNATURE, paddedPng, pngBomb, solidPng } from './assets/bad-images.ts';
 import { frameImages } from './assets/frame-images.ts';
 import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
@@ -103,6 +104,22 @@ const BAD_FILES: BadFile[] = [
     bytes: async () => pngBomb(60_000, 60_000),
     rule: 'image_too_big',
     says: '60000×60000 px is over the 8192 px per side limit',
+  },
+  {
+    // Signature, IHDR, IEND and every CRC are right; the IDAT is random bytes no decoder can inflate.
+    what: 'a PNG with garbage IDAT (chunks and CRCs valid)',
+    name: 'bad-idat.png',
+    bytes: async () => pngWithGarbageIdat(640, 480),
+    rule: 'image_damaged',
+    says: 'the picture data is damaged, so Kling could not read it',
+  },
+  {
+    // SOI to EOI and every segment whole, but the scan stops 40 bytes in: Chromium still shows it.
+    what: 'a JPEG cut mid-scan with FFD9 appended',
+    name: 'trunc-scan.jpg',
+    bytes: () => jpegCutMidScan(640, 480),
+    rule: 'image_damaged',
+    says: 'the picture data is damaged, so Kling could not read it',
   },
 ];
 
