@@ -2,13 +2,12 @@
  * The studio process: read the config, start the built-in simulator when there are no Kling keys, build the
  * app, serve the SPA and /api on one port, resume every unfinished task, and shut down cleanly.
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { startBuiltinSimulator } from './builtin-simulator.ts';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config/config.ts';
+import { listenStudio } from './http/serve-studio.ts';
 import { createLogger } from './lib/logger.ts';
 import { mountSpa } from './spa/serve-spa.ts';
 import { createServices, type ResolvedUpstream } from './wire.ts';
@@ -49,12 +48,7 @@ async function main(): Promise<void> {
   const app = createApp(services);
   mountSpa(app, join(root, 'dist'));
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s as Server),
-    ) as Server;
-    s.once('error', reject);
-  });
+  const server = await listenStudio(app, { port: config.port, hostname: config.host, http: config.http });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const resumed = services.tracker.resumeAll();

@@ -7,7 +7,8 @@ const MB = 1024 * 1024;
 
 /** Server RSS growth while 8 creates with a 9.5 MB start frame each are in flight, vs the bytes in flight. */
 export async function uploadMemoryRow(): Promise<RowResult[]> {
-  const { studio, stop } = await startStudioOnSimulator();
+  // 8 bodies in flight at once: above the default MAX_BODIES_IN_FLIGHT (4), which would answer 503.
+  const { studio, stop } = await startStudioOnSimulator({ MAX_BODIES_IN_FLIGHT: '8' });
   try {
     const pid = serverPid(studio.pid);
     // Noise does not compress: 1770² RGB is a 9.5 MB PNG (deflate adds ~5% to random bytes).

@@ -46,6 +46,10 @@ export interface Config {
   archive: { maxBytes: number; timeoutMs: number };
   bodyLimitBytes: number;
   sseHeartbeatMs: number;
+  /** Open /api/events streams allowed per client address and in total. */
+  sseLimits: { perClient: number; total: number };
+  /** The Node server's timeouts and how many create bodies are read at once. */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; maxBodiesInFlight: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -82,6 +86,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       'KLING_BASE_URL is set but no Kling keys are: set KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), or unset KLING_BASE_URL to use the built-in simulator',
     );
   if (e.POLL_MIN_MS > e.POLL_MAX_MS) problems.push('POLL_MIN_MS must not be larger than POLL_MAX_MS');
+  // Node refuses to start a server whose header timeout outlasts its request timeout.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS)
+    problems.push('HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS');
   // Behind PUBLIC_URL anyone on the internet can try tokens; a short one is the weak point, not the limiter.
   if (e.PUBLIC_URL && e.APP_TOKEN && e.APP_TOKEN.length < 24)
     problems.push(
@@ -131,6 +138,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     archive: { maxBytes: e.ARCHIVE_MAX_BYTES, timeoutMs: e.ARCHIVE_TIMEOUT_MS },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    sseLimits: { perClient: e.SSE_MAX_PER_CLIENT, total: e.SSE_MAX_STREAMS },
+    http: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      maxBodiesInFlight: e.MAX_BODIES_IN_FLIGHT,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

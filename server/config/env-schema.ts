@@ -70,6 +70,14 @@ export const envSchema = z.object({
   /** Two 10 MB images as base64 (+33 %) plus seven masks fit comfortably. */
   BODY_LIMIT_BYTES: withDefault(int(1024), 48 * 1024 * 1024),
   SSE_HEARTBEAT_MS: withDefault(int(50), 15_000),
+  /** Create bodies being read at once (beyond: 503 + Retry-After): a stalled upload holds what it sent. */
+  MAX_BODIES_IN_FLIGHT: withDefault(int(1), 4),
+  /** The whole request must arrive within REQUEST_TIMEOUT_MS, its headers within HEADERS_TIMEOUT_MS. */
+  REQUEST_TIMEOUT_MS: withDefault(int(100), 60_000),
+  HEADERS_TIMEOUT_MS: withDefault(int(100), 15_000),
+  /** Open /api/events streams per client address and in total (beyond: 503 + Retry-After). */
+  SSE_MAX_PER_CLIENT: withDefault(int(1), 50),
+  SSE_MAX_STREAMS: withDefault(int(1), 1000),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 
   /** The built-in simulator (used when no Kling keys are set). */

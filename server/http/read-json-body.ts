@@ -7,19 +7,55 @@ import { StudioError } from '../lib/studio-error.ts';
 /** Deeper than any create request needs (it nests 3 levels); a 10 000-deep body is refused unparsed. */
 export const MAX_JSON_DEPTH = 32;
 
+/** Seconds a client turned away by a full BodyGate is asked to wait: a body takes seconds to arrive. */
+export const BODY_GATE_RETRY_AFTER_S = 5;
+
+/**
+ * How many bodies are being read at once. Each one being read holds what it sent so far (up to the body
+ * limit) for as long as its client takes, so without a cap a few dozen stalled uploads hold gigabytes.
+ */
+export class BodyGate {
+  private active = 0;
+
+  constructor(readonly max: number) {}
+
+  /** A slot, released by the returned function (once), or a 503 StudioError when all are taken. */
+  enter(): () => void {
+    if (this.active >= this.max)
+      throw new StudioError(
+        503,
+        'busy',
+        `The studio is receiving ${this.max} other uploads right now. Try again in ${BODY_GATE_RETRY_AFTER_S} s.`,
+      );
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+    };
+  }
+}
+
+export interface ReadBodyOptions {
+  anyContentType?: boolean;
+  /** The body takes a slot while it is read; none free → 503 with Retry-After, nothing read. */
+  gate?: BodyGate;
+}
+
 /**
  * Reads a JSON body with the byte limit enforced while streaming: a declared Content-Length over the limit
  * is refused before a byte is read, a chunked body the moment it crosses the limit. Only then is the text
  * scanned for nesting depth and parsed.
  *
- * Memory: a create carries up to ~48 MB of base64, so the bytes are copied as few times as possible —
- * straight into one buffer of the declared length (no chunk list and concatenation), then parsed by
- * parseJsonBytes, which copies long strings out once and never makes a text of the whole body.
+ * Memory: a create carries up to ~48 MB of base64, so the bytes are copied as few times as possible (see
+ * BodySink), then parsed by parseJsonBytes, which copies long strings out once and never makes a text of
+ * the whole body.
  */
 export async function readJsonBody(
   c: Context,
   limitBytes: number,
-  opts: { anyContentType?: boolean } = {},
+  opts: ReadBodyOptions = {},
 ): Promise<unknown> {
   return parseJsonBytes(await readBodyBytes(c, limitBytes, opts), MAX_JSON_DEPTH);
 }
@@ -28,7 +64,7 @@ export async function readJsonBody(
 export async function readBodyBytes(
   c: Context,
   limitBytes: number,
-  opts: { anyContentType?: boolean } = {},
+  opts: ReadBodyOptions = {},
 ): Promise<Buffer> {
   const type = c.req.header('content-type') ?? '';
   // Also a CSRF guard: a cross-site form or no-cors fetch cannot send application/json without a preflight.
@@ -41,16 +77,28 @@ export async function readBodyBytes(
   const header = c.req.header('content-length');
   const declared = header === undefined || header === '' ? Number.NaN : Number(header);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const sink = new BodySink(
-    limitBytes,
-    Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined,
-  );
-  const incoming = nodeIncoming(c);
-  if (incoming) await readIncoming(incoming, sink);
-  else await readWebStream(c.req.raw.body, sink);
-  const bytes = sink.take();
-  if (bytes.length === 0) throw new StudioError(400, 'invalid_json', 'The request body is empty');
-  return bytes;
+  let release: (() => void) | undefined;
+  try {
+    release = opts.gate?.enter();
+  } catch (e) {
+    c.header('retry-after', String(BODY_GATE_RETRY_AFTER_S));
+    throw e;
+  }
+  try {
+    const sink = new BodySink(
+      limitBytes,
+      Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined,
+    );
+    const incoming = nodeIncoming(c);
+    if (incoming) await readIncoming(incoming, sink);
+    else await readWebStream(c.req.raw.body, sink);
+    const bytes = sink.take();
+    if (bytes.length === 0) throw new StudioError(400, 'invalid_json', 'The request body is empty');
+    return bytes;
+  } finally {
+    // Parsing follows synchronously, before another body's bytes can arrive.
+    release?.();
+  }
 }
 
 /** String values from this many bytes on are taken out of the text before JSON.parse (see below). */
@@ -150,13 +198,18 @@ function* longStringValues(bytes: Buffer): Generator<[number, number]> {
 }
 
 /**
- * The request's bytes, gathered in one buffer: sized by Content-Length when it was declared (the HTTP
- * parser never delivers more than that), else grown from a chunk list once at the end.
+ * The request's bytes. Chunks are kept as they come until half the declared Content-Length has arrived;
+ * only then is one buffer of the declared length allocated (the HTTP parser never delivers more), the
+ * chunks copied in and the rest written straight into it, so a full body is never concatenated. A sink
+ * thus holds at most about twice what its client really sent: a client that declares 48 MB and stalls
+ * costs what it sent, not what it announced. Without a declared length: one concat at the end.
  */
-class BodySink {
+export class BodySink {
   private buf: Buffer | undefined;
   private chunks: Uint8Array[] = [];
   private total = 0;
+  /** The declared-length buffer is made once; a body over its length goes on as chunks. */
+  private grown = false;
 
   constructor(
     readonly limit: number,
@@ -167,19 +220,32 @@ class BodySink {
   push(chunk: Uint8Array): boolean {
     const end = this.total + chunk.byteLength;
     if (end > this.limit) return false;
-    // Allocated with the first bytes, not before: a request that sends nothing holds nothing.
-    if (this.total === 0 && this.declared) this.buf = Buffer.allocUnsafeSlow(this.declared);
     if (this.buf && end <= this.buf.length) this.buf.set(chunk, this.total);
     else {
-      // More than declared (not possible over HTTP/1.1) or nothing declared: keep the chunk.
+      // More than declared (not possible over HTTP/1.1): back to a chunk list.
       if (this.buf) {
         this.chunks.push(this.buf.subarray(0, this.total));
         this.buf = undefined;
       }
       this.chunks.push(chunk);
+      if (this.declared && !this.grown && end * 2 >= this.declared && end <= this.declared) {
+        this.buf = Buffer.allocUnsafeSlow(this.declared);
+        let at = 0;
+        for (const c of this.chunks) {
+          this.buf.set(c, at);
+          at += c.byteLength;
+        }
+        this.chunks = [];
+        this.grown = true;
+      }
     }
     this.total = end;
     return true;
+  }
+
+  /** Bytes this sink holds now: what its client costs while it is being read. */
+  get heldBytes(): number {
+    return this.buf ? this.buf.length : this.chunks.reduce((n, c) => n + c.byteLength, 0);
   }
 
   /** The bytes received; the sink lets go of them. */

@@ -3,16 +3,21 @@ import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
 import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
 import { createTask } from '../create/create-task.ts';
 import { clientIdOf } from '../http/client-id.ts';
-import { readJsonBody } from '../http/read-json-body.ts';
+import { BodyGate, readJsonBody } from '../http/read-json-body.ts';
 import { notFound, validationError } from '../lib/studio-error.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { AppDeps } from './app-deps.ts';
 
 /** POST /api/tasks, GET /api/tasks, GET /api/tasks/:id. */
 export function taskRoutes(deps: AppDeps) {
+  const gate = new BodyGate(deps.config.http.maxBodiesInFlight);
   return new Hono()
     .post('/', async (c) => {
-      const body = await readJsonBody(c, deps.config.bodyLimitBytes);
+      const clientId = clientIdOf(c);
+      // Refused before a byte of the body is read: a client over its limit costs no upload. createTask
+      // asks the guard again together with the insert, which is what makes the count exact.
+      deps.guard.check(clientId);
+      const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
       const task = await createTask(
         {
           store: deps.store,
@@ -27,7 +32,7 @@ export function taskRoutes(deps: AppDeps) {
           upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
         },
         body,
-        clientIdOf(c),
+        clientId,
       );
       return c.json({ task }, 201);
     })

@@ -57,4 +57,21 @@ describe('wallet guard', () => {
     });
     for (let i = 0; i < 100; i++) guard.admit('a');
   });
+
+  it('check() refuses as admit() would, but records nothing (it runs before the body is read)', () => {
+    let running = 0;
+    const guard = createWalletGuard({
+      createsPerMinute: 2,
+      maxRunningTasks: 1,
+      countRunning: () => running,
+      clock: manualClock(0),
+    });
+    for (let i = 0; i < 10; i++) guard.check('a');
+    guard.admit('a');
+    guard.admit('a');
+    expect(refusal(() => guard.check('a'))).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(refusal(() => guard.check('b'))).toBeUndefined();
+    running = 1;
+    expect(refusal(() => guard.check('b'))).toMatchObject({ status: 429, code: 'too_many_running' });
+  });
 });
