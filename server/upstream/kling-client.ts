@@ -25,19 +25,28 @@ export interface KlingClientOptions {
   /** Base of the exponential backoff between read attempts. */
   retryBaseMs?: number;
   fetch?: typeof fetch;
+  /** Longest answer read (default MAX_ANSWER_BYTES); a longer one is malformed. */
+  maxAnswerBytes?: number;
 }
 
 const PATH = '/v1/videos/image2video';
 
+/**
+ * Kling's task answers are a few KB. A proxy or CDN page in front of KLING_BASE_URL can be any size, and
+ * every task polled at once would buffer it whole: past this, reading stops and the answer is malformed.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 export function createKlingClient(opts: KlingClientOptions): KlingClient {
   const doFetch = opts.fetch ?? fetch;
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const maxAnswerBytes = opts.maxAnswerBytes ?? MAX_ANSWER_BYTES;
 
   /** One HTTP exchange; returns the parsed success envelope's data or throws UpstreamError. */
   async function exchange(method: 'GET' | 'POST', path: string, body?: JsonBody): Promise<KlingTask> {
     const started = Date.now();
     let res: Response;
-    let text: string;
+    let text: string | undefined;
     try {
       const authorization = await opts.auth.authorization();
       const payload = body?.body();
@@ -55,11 +64,17 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
         signal: AbortSignal.timeout(opts.timeoutMs),
         ...(streamed ? { duplex: 'half' } : {}),
       } as RequestInit);
-      text = await res.text();
+      text = await readCapped(res, maxAnswerBytes);
     } catch (e) {
       throw fetchFailure(e, opts.timeoutMs);
     }
     opts.log.debug('upstream answered', { method, path, status: res.status, ms: Date.now() - started });
+    if (text === undefined)
+      throw new UpstreamError(
+        'malformed',
+        `the answer is larger than ${Math.round(maxAnswerBytes / (1024 * 1024))} MB`,
+        { httpStatus: res.status },
+      );
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -123,6 +138,27 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
       }
     },
   };
+}
+
+/** The body as text, or undefined once it passed `max` bytes (the rest is never read). */
+async function readCapped(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      // Cancelling closes the connection: the upstream stops sending.
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  // As res.text() decodes: UTF-8, a leading BOM dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks, total));
 }
 
 function codeOf(json: unknown): number | undefined {
