@@ -95,6 +95,16 @@ describe('config', () => {
     expect(c.publicUrl).toBe('https://studio.example.com');
     expect(c.urlFetch.allowHosts).toEqual(['a:1', 'b']);
   });
+
+  it('bounds connections by default: 4 bodies at once, 60 s / 15 s timeouts, 50 streams a client, 1000 in all', () => {
+    const c = loadConfig({}, '/srv/studio');
+    expect(c.http).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 15_000, maxBodiesInFlight: 4 });
+    expect(c.sseLimits).toEqual({ perClient: 50, total: 1000 });
+    // Node refuses a server whose header timeout outlasts its request timeout: said at start instead.
+    expect(problems({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toEqual([
+      'HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS',
+    ]);
+  });
 });
 
 describe('.env.example', () => {
