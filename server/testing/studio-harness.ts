@@ -3,11 +3,9 @@
  * wants real video), the real studio on another, tiny generated images, and helpers to read SSE.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createParser } from 'eventsource-parser';
 import type { Hono } from 'hono';
 import { vi } from 'vitest';
@@ -15,6 +13,7 @@ import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createApp } from '../app.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
 import { configSecrets, loadConfig } from '../config/config.ts';
+import { listenStudio } from '../http/serve-studio.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createLogger } from '../lib/logger.ts';
 import {
@@ -132,11 +131,8 @@ export async function startStudio(
     ...(opts.auth ? { auth: opts.auth } : {}),
   });
   const app = createApp(services);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    ) as Server;
-  });
+  // The same listener main.ts uses, so request/header timeouts are the ones a real studio has.
+  const server = await listenStudio(app, { port: opts.port ?? 0, hostname: '127.0.0.1', http: config.http });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   services.tracker.resumeAll();
   const doFetch = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
