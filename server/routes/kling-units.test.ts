@@ -94,10 +94,9 @@ describe('a poll answer carrying final_unit_deduction', () => {
     upstream = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
+        if (req.method !== 'POST') polls++;
         const body =
-          req.method === 'POST'
-            ? wire('submitted')
-            : (polls++, wire('processing', { final_unit_deduction: FORGED }));
+          req.method === 'POST' ? wire('submitted') : wire('processing', { final_unit_deduction: FORGED });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
     });
