@@ -24,30 +24,49 @@ for (const [net, prefix] of [
   ['240.0.0.0', 4],
 ] as const)
   blocked.addSubnet(net, prefix, 'ipv4');
+/**
+ * IPv6: only global unicast (2000::/3) is fetched, minus its special-purpose blocks. Everything outside it
+ * is refused outright, which covers loopback, `::/96` (IPv4-compatible), SIIT `::ffff:0:0:0/96`, NAT64
+ * `64:ff9b::/96` and `64:ff9b:1::/48` (a gateway reaches whatever IPv4 the address embeds, private or not),
+ * unique-local, link-local, multicast and whatever gets assigned later. IPv4-mapped `::ffff:a.b.c.d` is the
+ * one exception: a dual-stack socket connects to that IPv4 address itself, so it is judged as IPv4.
+ */
+const blockedGlobal = new BlockList();
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
+  ['2001::', 23], // IETF protocol assignments: Teredo (tunnels to any IPv4), ORCHID, benchmarking…
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: bits 16-47 are an IPv4 address, private ones included
+  ['3fff::', 20], // documentation
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blockedGlobal.addSubnet(net, prefix, 'ipv6');
 
-/** IPv4 embedded in an IPv6 address (mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, compat `::a.b.c.d`). */
-function embeddedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|64:ff9b::|::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const hi = Number.parseInt(hex[1]!, 16);
-    const lo = Number.parseInt(hex[2]!, 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/** The eight 16-bit groups of a valid IPv6 literal, in any spelling (`::`, a dotted tail, a zone). */
+function ipv6Groups(address: string): number[] {
+  let s = address.toLowerCase().replace(/%.*$/, '');
+  const tail: number[] = [];
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    tail.push((a << 8) | b, (c << 8) | d);
+    s = s.slice(0, -dotted[0].length);
+    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
   }
-  return undefined;
+  const [headPart = '', restPart] = s.split('::');
+  const parse = (part: string) => (part ? part.split(':').map((h) => Number.parseInt(h, 16)) : []);
+  const head = parse(headPart);
+  const rest = restPart === undefined ? [] : parse(restPart);
+  const zeros = 8 - head.length - rest.length - tail.length;
+  return [...head, ...Array<number>(Math.max(0, zeros)).fill(0), ...rest, ...tail];
+}
+
+function isBlockedIpv6(address: string): boolean {
+  const g = ipv6Groups(address);
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+    const [hi = 0, lo = 0] = g.slice(6);
+    return blocked.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+  }
+  if (((g[0] ?? 0) & 0xe000) !== 0x2000) return true;
+  return blockedGlobal.check(g.map((x) => x.toString(16)).join(':'), 'ipv6');
 }
 
 /** True when an IP literal is one a fetch on a creator's behalf must refuse. Non-IPs count as blocked. */
@@ -55,10 +74,6 @@ export function isBlockedAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   const family = isIP(bare);
   if (family === 4) return blocked.check(bare, 'ipv4');
-  if (family === 6) {
-    const v4 = embeddedIpv4(bare);
-    if (v4) return blocked.check(v4, 'ipv4');
-    return blocked.check(bare, 'ipv6');
-  }
+  if (family === 6) return isBlockedIpv6(bare);
   return true;
 }
