@@ -1,6 +1,15 @@
 import type { APIRequestContext } from '@playwright/test';
-import { jpegCutMidScan, pngWithGarbageIdat } from '../server/inputs/damaged-images.ts';
-import { corpusDir, PNG_SIGNATURE, paddedPng, pngBomb, solidPng } from './assets/bad-images.ts';
+import {
+  corpusDir,
+  gif1x1,
+  jpegCutMidScan,
+  paddedPng,
+  pngBomb,
+  pngCutInHeader,
+  pngWithGarbageIdat,
+  solidPng,
+  svgImage,
+} from './assets/bad-images.ts';
 import { frameImages } from './assets/frame-images.ts';
 import { expect, type Sim, type SimRequest, test } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -40,17 +49,14 @@ const BAD_FILES: BadFile[] = [
   {
     what: 'an SVG',
     name: 'logo.svg',
-    bytes: async () =>
-      Buffer.from(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720"><rect width="1280" height="720"/></svg>',
-      ),
+    bytes: async () => svgImage(1280, 720),
     rule: 'image_format',
     says: 'must be a JPG or PNG image, but this is an SVG image',
   },
   {
     what: 'a GIF named .png',
     name: 'animated.png',
-    bytes: async () => Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64'),
+    bytes: async () => gif1x1(),
     rule: 'image_format',
     says: 'must be a JPG or PNG image, but this is a GIF image',
   },
@@ -64,7 +70,7 @@ const BAD_FILES: BadFile[] = [
   {
     what: 'a PNG cut off inside its header',
     name: 'cut.png',
-    bytes: async () => Buffer.concat([PNG_SIGNATURE, Buffer.from([0, 0, 0, 13, 0x49, 0x48])]),
+    bytes: async () => pngCutInHeader(),
     rule: 'image_unreadable',
     says: 'the image header is damaged, so its dimensions cannot be read',
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jpegHeader, pngHeader } from '../testing/fake-images.ts';
+import { jpegHeader, pngHeader } from '../testing/test-images.ts';
 import { base64DecodedLength, decodeBase64Prefix, encodeBase64, isWellFormedBase64 } from './base64.ts';
 import { sniffImage } from './sniff.ts';
 

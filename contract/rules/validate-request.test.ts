@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../limits.ts';
 import type { CreateRequest } from '../schemas/create-request.ts';
-import { jpegB64, pngB64 } from '../testing/fake-images.ts';
+import { jpegHeaderBase64, pngHeaderBase64 } from '../testing/test-images.ts';
 import { formatAspect } from './image-rules.ts';
 import { ASYNC_RULES, validateRequest } from './validate-request.ts';
 
-const IMG = pngB64(1280, 720);
-const MASK = pngB64(1280, 720);
+const IMG = pngHeaderBase64(1280, 720);
+const MASK = pngHeaderBase64(1280, 720);
 const simple = (
   axes: Partial<Record<'horizontal' | 'vertical' | 'pan' | 'tilt' | 'roll' | 'zoom', number>>,
 ) => ({
@@ -262,13 +262,13 @@ const cases: Case[] = [
   ],
   [
     'mask of another aspect ratio',
-    { image: IMG, static_mask: pngB64(720, 720) },
+    { image: IMG, static_mask: pngHeaderBase64(720, 720) },
     ['mask_aspect'],
     'static_mask',
   ],
   [
     'mask of the same aspect at another size',
-    { image: IMG, static_mask: pngB64(640, 360), ...brush() },
+    { image: IMG, static_mask: pngHeaderBase64(640, 360), ...brush() },
     ['mask_resolution'],
     'dynamic_masks[0].mask',
   ],
@@ -277,17 +277,27 @@ const cases: Case[] = [
   ['data: prefix', { image: `data:image/png;base64,${IMG}` }, ['data_prefix'], 'image'],
   ['broken base64', { image: 'not base64!!' }, ['base64_invalid'], 'image'],
   ['file:// URL', { image: 'file:///etc/passwd' }, ['base64_invalid'], 'image'],
-  ['JPEG start frame', { image: jpegB64(800, 600) }, []],
+  ['JPEG start frame', { image: jpegHeaderBase64(800, 600) }, []],
   ['not an image', { image: btoa('hello, world') }, ['image_format'], 'image'],
   ['an SVG', { image: btoa('<svg xmlns="http://www.w3.org/2000/svg"/>') }, ['image_format'], 'image'],
-  ['299 px', { image: pngB64(299, 400) }, ['image_too_small'], 'image'],
-  ['300 px', { image: pngB64(300, 400) }, []],
-  ['1:2.6', { image: pngB64(300, 780) }, ['image_aspect'], 'image'],
-  ['2.6:1', { image: pngB64(780, 300) }, ['image_aspect'], 'image'],
-  ['2.5:1', { image: pngB64(750, 300) }, []],
-  ['10 MB + 1 byte', { image: pngB64(1280, 720, LIMITS.imageMaxBytes + 1) }, ['image_too_large'], 'image'],
-  ['decompression bomb', { image: pngB64(60000, 60000) }, ['image_too_big'], 'image'],
-  ['small end frame', { image: IMG, image_tail: pngB64(200, 200) }, ['image_too_small'], 'image_tail'],
+  ['299 px', { image: pngHeaderBase64(299, 400) }, ['image_too_small'], 'image'],
+  ['300 px', { image: pngHeaderBase64(300, 400) }, []],
+  ['1:2.6', { image: pngHeaderBase64(300, 780) }, ['image_aspect'], 'image'],
+  ['2.6:1', { image: pngHeaderBase64(780, 300) }, ['image_aspect'], 'image'],
+  ['2.5:1', { image: pngHeaderBase64(750, 300) }, []],
+  [
+    '10 MB + 1 byte',
+    { image: pngHeaderBase64(1280, 720, LIMITS.imageMaxBytes + 1) },
+    ['image_too_large'],
+    'image',
+  ],
+  ['decompression bomb', { image: pngHeaderBase64(60000, 60000) }, ['image_too_big'], 'image'],
+  [
+    'small end frame',
+    { image: IMG, image_tail: pngHeaderBase64(200, 200) },
+    ['image_too_small'],
+    'image_tail',
+  ],
 ];
 
 describe('validateRequest', () => {
@@ -335,7 +345,7 @@ describe('validateRequest', () => {
   });
 
   it('names the field and the actual value in image messages', () => {
-    const [v] = validateRequest({ image: pngB64(300, 840) }).violations;
+    const [v] = validateRequest({ image: pngHeaderBase64(300, 840) }).violations;
     expect(v?.message).toBe(
       'Start frame (image): 1:2.8 is narrower than 1:2.5 (aspect ratio must be 1:2.5 to 2.5:1)',
     );

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { jpegCutMidScan, pngWithGarbageIdat } from './damaged-images.ts';
+import { jpegCutMidScan, pngWithGarbageIdat } from '../../contract/testing/test-images.ts';
 import { isStructurallyIntact, pictureDataIntact } from './image-integrity.ts';
 
 const raw = { raw: { width: 320, height: 200, channels: 3 as const } };
@@ -62,7 +62,7 @@ describe('pictureDataIntact', () => {
   });
 
   it('refuses a JPEG cut mid-scan with FFD9 appended, whose framing is intact', async () => {
-    const bad = await jpegCutMidScan(640, 480);
+    const bad = jpegCutMidScan(640, 480);
     expect(isStructurallyIntact(bad, 'jpeg')).toBe(true);
     expect(await pictureDataIntact(bad, 'jpeg')).toBe(false);
   });

@@ -1,9 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
-import { jpegCutMidScan, pngWithGarbageIdat } from '../inputs/damaged-images.ts';
+import {
+  gif1x1,
+  jpegCutMidScan,
+  pngBomb,
+  pngWithGarbageIdat,
+  svgImage,
+  textFile,
+} from '../../contract/testing/test-images.ts';
 import {
   b64,
   jpeg,
@@ -26,38 +32,6 @@ const served = new Map<string, { type: string; body: Buffer }>();
 
 const img: Record<string, string> = {};
 
-/** A PNG whose header declares `w`×`h` but holds almost nothing: a decompression bomb if decoded. */
-function pngHeaderOnly(w: number, h: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 beforeAll(async () => {
   sim = await startSimForStudio();
   files = createServer((req, res) => {
@@ -79,15 +53,13 @@ beforeAll(async () => {
   img.small = b64(await png(299, 400));
   img.narrow = b64(await png(300, 780)); // 1:2.6
   img.wide = b64(await png(780, 300)); // 2.6:1
-  img.gif = b64(Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64'));
-  img.svg = b64(
-    Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect/></svg>'),
-  );
-  img.text = b64(Buffer.from('this is certainly not an image, just some words'));
-  img.bomb = b64(pngHeaderOnly(60_000, 60_000));
+  img.gif = b64(gif1x1());
+  img.svg = b64(svgImage(640, 360));
+  img.text = b64(textFile());
+  img.bomb = b64(pngBomb(60_000, 60_000));
   img.truncated = b64(start.subarray(0, start.length - 60));
   img.garbageIdat = b64(pngWithGarbageIdat(640, 480));
-  img.cutScan = b64(await jpegCutMidScan(640, 480));
+  img.cutScan = b64(jpegCutMidScan(640, 480));
   // 10 MB + 1 byte: a real PNG padded after IEND (still readable, too large).
   img.tooLarge = b64(Buffer.concat([start, Buffer.alloc(10 * 1024 * 1024 + 1 - start.length)]));
   served.set('/gif-named.png', { type: 'image/png', body: Buffer.from(img.gif, 'base64') });

@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pngImage } from '../../contract/testing/test-images.ts';
 import { ZERO_CAMERA } from '../editor/default-draft.ts';
 import { useEditorStore } from '../editor/editor-store.ts';
-import { encodePng } from '../testing/png.ts';
 import { renderWithQuery, resetEditor, stubTasksApi } from '../testing/render.tsx';
 import { Studio } from './studio.tsx';
 
@@ -26,7 +26,7 @@ const task = {
 };
 
 async function uploadStart(width = 640, height = 360) {
-  const file = new File([encodePng(width, height) as Uint8Array<ArrayBuffer>], 'start.png', {
+  const file = new File([pngImage(width, height) as Uint8Array<ArrayBuffer>], 'start.png', {
     type: 'image/png',
   });
   fireEvent.change(screen.getByLabelText('Start frame'), { target: { files: [file] } });
@@ -51,7 +51,7 @@ describe('composer', () => {
 
   it('refuses a tiny start frame with the rule and its value, keeping the draft as it was', async () => {
     renderWithQuery(<Studio />);
-    const file = new File([encodePng(120, 90) as Uint8Array<ArrayBuffer>], 'tiny.png');
+    const file = new File([pngImage(120, 90) as Uint8Array<ArrayBuffer>], 'tiny.png');
     fireEvent.change(await screen.findByLabelText('Start frame'), { target: { files: [file] } });
     const alert = await screen.findByText(/120×90 px is below the 300 px minimum/);
     expect(alert.textContent).toBe(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodePng } from '../../testing/png.ts';
+import { pngImage } from '../../../contract/testing/test-images.ts';
 import { frameFromUrl } from './ingest.ts';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -9,7 +9,7 @@ const serve = (bytes: Uint8Array, status = 200) =>
 
 describe('frames by URL', () => {
   it('keeps the URL (that is what is sent) and checks the bytes when the browser may read them', async () => {
-    serve(encodePng(640, 400));
+    serve(pngImage(640, 400));
     const r = await frameFromUrl(' https://example.com/a.png ', 'start');
     expect(r).toMatchObject({
       ok: true,
@@ -22,7 +22,7 @@ describe('frames by URL', () => {
   });
 
   it('refuses what the bytes break, in the contract words', async () => {
-    serve(encodePng(200, 200));
+    serve(pngImage(200, 200));
     const r = await frameFromUrl('https://example.com/small.png', 'end');
     expect(r).toMatchObject({
       ok: false,
