@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { encodeBase64 } from '../contract/images/base64.ts';
+import { maskPng as mask } from '../contract/testing/test-images.ts';
 import { frameImages } from './assets/frame-images.ts';
 import { expect, test } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -38,7 +39,10 @@ test('generate → Submitted at once → Succeeded live → plays → downloads 
   expect(seen.at(-1)).toBe('Succeeded');
   expect(seen).toEqual(LIFECYCLE.filter((s) => seen.includes(s)));
 
-  const [first] = await sim.requestsSince(before);
+  // Other specs share the simulator, so this test's creates are the ones carrying its prompt.
+  const mine = async (since: number) =>
+    (await sim.requestsSince(since)).filter((r) => r.body.prompt === prompt);
+  const [first] = await mine(before);
   expect(first?.body.prompt).toBe(prompt);
   await expect(tasks.detail.getByText(first!.body.external_task_id!, { exact: true })).toBeVisible();
   await tasks.expectVideoPlays();
@@ -66,8 +70,8 @@ test('generate → Submitted at once → Succeeded live → plays → downloads 
   const count = (await sim.requests()).length;
   await tasks.generateAgain.click();
   await expect(tasks.row(prompt)).toHaveCount(2);
-  await expect.poll(async () => (await sim.requestsSince(count)).length).toBe(1);
-  const sent = await sim.requestsSince(count);
+  await expect.poll(async () => (await mine(count)).length).toBe(1);
+  const sent = await mine(count);
   expect(sent).toHaveLength(1);
   const again = sent[0]!.body;
   expect(again.external_task_id).toBeTruthy();
@@ -81,15 +85,7 @@ test('generate → Submitted at once → Succeeded live → plays → downloads 
 
 /** A greyscale mask PNG at the frame's size, white inside `rect` (how the motion brush writes masks). */
 async function maskPng(rect: { x: number; y: number; w: number; h: number }): Promise<string> {
-  const [width, height] = [1280, 720];
-  const gray = Buffer.alloc(width * height);
-  for (let y = rect.y; y < rect.y + rect.h; y++)
-    gray.fill(255, y * width + rect.x, y * width + rect.x + rect.w);
-  return (
-    await sharp(gray, { raw: { width, height, channels: 1 } })
-      .png()
-      .toBuffer()
-  ).toString('base64');
+  return encodeBase64(mask(1280, 720, rect));
 }
 
 test('remix puts a motion-brush task back into the mask editor: masks and path', async ({
