@@ -47,6 +47,7 @@ const FETCH_WORDS: Record<SafeFetchError['reason'], string> = {
   http_status: 'could not be downloaded',
   too_many_redirects: 'redirects too many times',
   network: 'could not be downloaded',
+  write: 'could not be downloaded',
 };
 
 /**

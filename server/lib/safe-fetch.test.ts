@@ -1,6 +1,10 @@
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isBlockedAddress } from './address-policy.ts';
 import { checkUrl, type Resolver, SafeFetchError, safeFetchBuffer, safeFetchToFile } from './safe-fetch.ts';
 
@@ -11,9 +15,11 @@ import { checkUrl, type Resolver, SafeFetchError, safeFetchBuffer, safeFetchToFi
 let server: Server;
 let port: number;
 let connections = 0;
+const requested: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    requested.push(req.url ?? '');
     if (req.url === '/big') return res.end(Buffer.alloc(2 * 1024 * 1024));
     if (req.url === '/big-chunked') {
       res.writeHead(200, { 'transfer-encoding': 'chunked' });
@@ -24,6 +30,13 @@ beforeAll(async () => {
     if (req.url === '/to-metadata')
       return res.writeHead(302, { location: 'http://169.254.169.254/latest' }).end();
     if (req.url === '/to-small') return res.writeHead(302, { location: '/small' }).end();
+    if (req.url === '/videos/to-videos') return res.writeHead(302, { location: '/videos/ok' }).end();
+    if (req.url === '/cut') {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write(Buffer.alloc(1000));
+      setTimeout(() => res.destroy(), 20);
+      return;
+    }
     res.end('hello');
   });
   server.on('connection', () => connections++);
@@ -104,6 +117,26 @@ describe('checkUrl', () => {
     expect(target).toMatchObject({ address: '93.184.216.34', family: 4 });
   });
 
+  it('exempts the upstream only for its own path prefix, on the URL handed in', async () => {
+    const exemptFirstHop = { host: `127.0.0.1:${port}`, pathPrefix: '/videos/' };
+    await expect(checkUrl(`http://127.0.0.1:${port}/videos/ok`, { exemptFirstHop })).resolves.toBeTruthy();
+    for (const url of [
+      `http://127.0.0.1:${port}/__sim/requests`,
+      `http://127.0.0.1:${port}/videos`,
+      `http://127.0.0.1:${port}/videos/../requests`,
+      `http://127.0.0.1:${port}/videos/%2e%2e/requests`,
+      `http://127.0.0.1:${port + 1}/videos/ok`,
+    ]) {
+      const err = await checkUrl(url, { exemptFirstHop }).catch((e: unknown) => e);
+      expect((err as SafeFetchError).reason, url).toBe('blocked_address');
+    }
+    // A redirect target is a later hop: the exemption never applies there.
+    const hop = await checkUrl(`http://127.0.0.1:${port}/videos/ok`, { exemptFirstHop }, 1).catch(
+      (e: unknown) => e,
+    );
+    expect((hop as SafeFetchError).reason).toBe('blocked_address');
+  });
+
   it('trusts only the listed host:port (the configured upstream)', async () => {
     const allowHosts = new Set([`127.0.0.1:${port}`]);
     await expect(checkUrl(`http://127.0.0.1:${port}/x`, { allowHosts })).resolves.toBeTruthy();
@@ -161,6 +194,28 @@ describe('safe fetch', () => {
     expect(ok.bytes.toString()).toBe('hello');
   });
 
+  it('never follows a redirect onto the exempted upstream, even within its own prefix', async () => {
+    const exemptFirstHop = { host: `127.0.0.1:${port}`, pathPrefix: '/videos/' };
+    const before = requested.length;
+    const err = await safeFetchBuffer(`http://127.0.0.1:${port}/videos/to-videos`, {
+      maxBytes: 1000,
+      timeoutMs: 1000,
+      exemptFirstHop,
+    }).catch((e: unknown) => e);
+    expect((err as SafeFetchError).reason).toBe('blocked_address');
+    // The first hop was fetched; the redirect target was refused before it was asked for.
+    expect(requested.slice(before)).toEqual(['/videos/to-videos']);
+  });
+
+  it('a connection cut mid-body is a network failure, not a disk one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'safe-fetch-'));
+    const err = await safeFetchToFile(`http://127.0.0.1:${port}/cut`, join(dir, 'v'), trusted()).catch(
+      (e: unknown) => e,
+    );
+    expect((err as SafeFetchError).reason).toBe('network');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('streams to a file and leaves nothing behind on failure', async () => {
     const { mkdtempSync, existsSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -176,5 +231,94 @@ describe('safe fetch', () => {
     expect((err as SafeFetchError).reason).toBe('too_large');
     expect(existsSync(join(dir, 'b'))).toBe(false);
     expect(existsSync(join(dir, 'b.partial'))).toBe(false);
+  });
+});
+
+/**
+ * A full disk (security review 2026-12, finding 2): a write error used to be an unhandled 'error' event,
+ * which kills the process. Now it rejects like any other failed fetch and leaves no `.partial` behind.
+ */
+describe('safe fetch to a file on a failing disk', () => {
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  beforeAll(() => {
+    process.on('uncaughtException', onUncaught);
+  });
+  afterAll(() => {
+    process.off('uncaughtException', onUncaught);
+  });
+  afterEach(async () => {
+    // A stray 'error' event would surface on a later turn of the event loop.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(uncaught).toEqual([]);
+  });
+
+  const trusted = () => ({
+    allowHosts: new Set([`127.0.0.1:${port}`]),
+    timeoutMs: 2000,
+    maxBytes: 8 * 1024 * 1024,
+  });
+  const diskError = (code: string) =>
+    Object.assign(new Error(`${code}: simulated write failure`), { code, errno: -28, syscall: 'write' });
+
+  /** A real file that takes the first chunk and then fails every write, as a filling disk does. */
+  const fillsUpAfterOneChunk = (code: string) => (path: string) => {
+    const real = createWriteStream(path);
+    let chunks = 0;
+    return new Writable({
+      write(chunk, _enc, cb) {
+        if (chunks++ === 0) real.write(chunk, cb);
+        else cb(diskError(code));
+      },
+      final(cb) {
+        real.end(cb);
+      },
+      destroy(err, cb) {
+        real.destroy();
+        real.once('close', () => cb(err));
+      },
+    });
+  };
+
+  it.each(['ENOSPC', 'EIO', 'EDQUOT'])(
+    'a write failing with %s rejects, and no .partial is left',
+    async (code) => {
+      const dir = mkdtempSync(join(tmpdir(), 'safe-fetch-disk-'));
+      const dest = join(dir, 'v.mp4');
+      const err = await safeFetchToFile(`http://127.0.0.1:${port}/big-chunked`, dest, {
+        ...trusted(),
+        openFile: fillsUpAfterOneChunk(code),
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SafeFetchError);
+      expect(err).toMatchObject({ reason: 'write', code });
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+
+  it('a file that cannot even be opened rejects (no listener-less error event)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'safe-fetch-disk-'));
+    const dest = join(dir, 'v.mp4');
+    // A directory where the temporary file goes: open() fails with EISDIR, on the real file system.
+    mkdirSync(`${dest}.partial`);
+    const err = await safeFetchToFile(`http://127.0.0.1:${port}/small`, dest, trusted()).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ reason: 'write', code: 'EISDIR' });
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('a stream that fails on its very first write rejects too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'safe-fetch-disk-'));
+    const err = await safeFetchToFile(`http://127.0.0.1:${port}/small`, join(dir, 'v.mp4'), {
+      ...trusted(),
+      openFile: () =>
+        new Writable({
+          write(_chunk, _enc, cb) {
+            cb(diskError('ENOSPC'));
+          },
+        }),
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'write', code: 'ENOSPC' });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { isBlockedAddress } from './address-policy.ts';
 
 /**
@@ -20,12 +23,16 @@ export type SafeFetchFailure =
   | 'timeout'
   | 'http_status'
   | 'too_many_redirects'
-  | 'network';
+  | 'network'
+  /** The bytes arrived but could not be stored (ENOSPC, EIO, EDQUOT…): `code` says which. */
+  | 'write';
 
 export class SafeFetchError extends Error {
   constructor(
     readonly reason: SafeFetchFailure,
     message: string,
+    /** The file system's error code, for `write`. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'SafeFetchError';
@@ -42,6 +49,11 @@ export interface SafeFetchOptions {
    * the simulator on loopback can serve its videos. Nothing a creator controls goes in here.
    */
   allowHosts?: ReadonlySet<string>;
+  /**
+   * One host:port trusted on a private address only for paths under `pathPrefix`, and only for the URL
+   * handed in, never for a redirect target: the upstream's own video links (a simulator on loopback).
+   */
+  exemptFirstHop?: { host: string; pathPrefix: string };
   /** DNS resolution, injectable so tests can prove refusals without any traffic. */
   resolve?: Resolver;
   maxRedirects?: number;
@@ -60,8 +72,20 @@ function defaultPort(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
 
-/** Validates a URL and resolves it to one permitted address, or throws. Sends nothing. */
-export async function checkUrl(raw: string | URL, opts: Pick<SafeFetchOptions, 'allowHosts' | 'resolve'>) {
+/** Host entries as allowHosts holds them: `host:port`, IPv6 without brackets. */
+export function hostEntry(url: URL): string {
+  return `${url.hostname.replace(/^\[|\]$/g, '')}:${defaultPort(url)}`;
+}
+
+/**
+ * Validates a URL and resolves it to one permitted address, or throws. Sends nothing. `hop` 0 is the URL
+ * handed in; redirect targets are later hops, where `exemptFirstHop` does not apply.
+ */
+export async function checkUrl(
+  raw: string | URL,
+  opts: Pick<SafeFetchOptions, 'allowHosts' | 'exemptFirstHop' | 'resolve'>,
+  hop = 0,
+) {
   let url: URL;
   try {
     url = new URL(raw);
@@ -72,8 +96,12 @@ export async function checkUrl(raw: string | URL, opts: Pick<SafeFetchOptions, '
     throw new SafeFetchError('scheme', `only http and https URLs can be fetched (got ${url.protocol})`);
   if (url.username || url.password) throw new SafeFetchError('scheme', 'URLs with credentials are refused');
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  // The parsed pathname has dot segments (also %2e%2e) resolved, so a prefix cannot be climbed out of.
+  const exempt = opts.exemptFirstHop;
   const trusted =
-    opts.allowHosts?.has(`${host}:${defaultPort(url)}`) === true || opts.allowHosts?.has(host) === true;
+    opts.allowHosts?.has(hostEntry(url)) === true ||
+    opts.allowHosts?.has(host) === true ||
+    (hop === 0 && exempt?.host === hostEntry(url) && url.pathname.startsWith(exempt.pathPrefix));
   let candidates: { address: string; family: number }[];
   if (isIP(host)) candidates = [{ address: host, family: isIP(host) }];
   else {
@@ -123,7 +151,7 @@ function requestOnce(target: CheckedTarget, signal: AbortSignal): Promise<Incomi
 async function open(raw: string, opts: SafeFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
   let current = raw;
   for (let hop = 0; hop <= (opts.maxRedirects ?? 3); hop++) {
-    const target = await checkUrl(current, opts);
+    const target = await checkUrl(current, opts, hop);
     const res = await requestOnce(target, signal);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
@@ -181,33 +209,79 @@ export async function safeFetchBuffer(
   });
 }
 
-/** Streams into `dest` (via a temporary file, renamed when complete), never holding it in memory. */
-export async function safeFetchToFile(raw: string, dest: string, opts: SafeFetchOptions): Promise<number> {
+export type OpenFile = (path: string) => Writable;
+
+export interface FileFetchOptions extends SafeFetchOptions {
+  /** Where the bytes go; injectable so tests can make the disk fail. */
+  openFile?: OpenFile;
+}
+
+/** Passes bytes through until the cap, then fails the pipeline. */
+function sizeCap(maxBytes: number, counted: (total: number) => void): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      counted(total);
+      if (total > maxBytes) cb(new SafeFetchError('too_large', `the file is larger than ${maxBytes} bytes`));
+      else cb(null, chunk);
+    },
+  });
+}
+
+function writeFailure(e: unknown): SafeFetchError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+  return new SafeFetchError('write', `the file could not be written (${code})`, code);
+}
+
+/**
+ * Streams into `dest` (via a temporary file, renamed when complete), never holding it in memory. Every
+ * error ends here as a rejection: a full or failing disk is a failed fetch, never an unhandled 'error'
+ * event (which would end the process), and the temporary file is removed whatever happened.
+ */
+export async function safeFetchToFile(raw: string, dest: string, opts: FileFetchOptions): Promise<number> {
   const partial = `${dest}.partial`;
+  let sink: Writable | undefined;
   try {
     return await withDeadline(opts, async (signal) => {
       const res = await open(raw, opts, signal);
-      const out = createWriteStream(partial);
       let total = 0;
+      const out = (opts.openFile ?? ((p) => createWriteStream(p)))(partial);
+      sink = out;
+      // Whichever stream fails first is the cause (the pipeline then destroys the others with the same
+      // error), so a full disk is reported as a write failure, not as "network".
+      let origin: 'response' | 'file' | undefined;
+      res.once('error', () => {
+        origin ??= 'response';
+      });
+      out.once('error', () => {
+        origin ??= 'file';
+      });
+      const counted = sizeCap(opts.maxBytes, (t) => {
+        total = t;
+      });
       try {
-        for await (const chunk of res) {
-          total += (chunk as Buffer).length;
-          if (total > opts.maxBytes) {
-            res.destroy();
-            throw new SafeFetchError('too_large', `the file is larger than ${opts.maxBytes} bytes`);
-          }
-          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-        }
-      } finally {
-        await new Promise<void>((resolve, reject) =>
-          out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
+        await pipeline(res, counted, out);
+      } catch (e) {
+        if (origin === 'file' && !(e instanceof SafeFetchError)) throw writeFailure(e);
+        throw e;
       }
-      await rename(partial, dest);
+      try {
+        await rename(partial, dest);
+      } catch (e) {
+        throw writeFailure(e);
+      }
       return total;
     });
-  } catch (e) {
-    await rm(partial, { force: true });
-    throw e;
+  } finally {
+    // Wait for the file to be closed first: removing it while an open() is still pending would let the
+    // open recreate it afterwards.
+    if (sink && !sink.closed) {
+      if (!sink.destroyed) sink.destroy();
+      await Promise.race([once(sink, 'close'), new Promise((r) => setTimeout(r, 1000).unref())]).catch(
+        () => {},
+      );
+    }
+    await rm(partial, { force: true }).catch(() => {});
   }
 }
