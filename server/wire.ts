@@ -2,6 +2,7 @@ import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { hostEntry } from './lib/safe-fetch.ts';
 import type { AppDeps } from './routes/app-deps.ts';
 import { openDatabase } from './tasks/database.ts';
 import { createTaskStore } from './tasks/task-store.ts';
@@ -23,12 +24,11 @@ export interface Services extends AppDeps {
   close(): Promise<void>;
 }
 
-/** Host entries of a base URL as the safe fetcher compares them (`host:port`). */
-function hostEntry(baseUrl: string): string {
-  const u = new URL(baseUrl);
-  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-  return `${u.hostname.replace(/^\[|\]$/g, '')}:${port}`;
-}
+/**
+ * Where a simulator (built-in or standalone at KLING_BASE_URL) serves its results, `GET /__sim/videos/<id>.mp4`
+ * (server/simulator/routes.ts). Real Kling links point at a public CDN and need no exemption.
+ */
+export const UPSTREAM_VIDEO_PREFIX = '/__sim/videos/';
 
 /** Builds every dependency of createApp from the config; main.ts and the tests share it. */
 export function createServices(opts: {
@@ -51,8 +51,11 @@ export function createServices(opts: {
     log,
   });
   const events = createTaskEvents();
-  // The configured upstream may live on loopback (a simulator): trusted for fetches, nothing else is.
-  const allowHosts = new Set([...config.urlFetch.allowHosts, hostEntry(upstream.baseUrl)]);
+  // The operator's own list applies to every fetch. The upstream may live on loopback (a simulator), but
+  // only its video links are trusted, only for the archive, and never as a redirect target: a creator's
+  // image URL (or a redirect) aimed at it is refused like any other private address.
+  const allowHosts: ReadonlySet<string> = new Set(config.urlFetch.allowHosts);
+  const exemptFirstHop = { host: hostEntry(new URL(upstream.baseUrl)), pathPrefix: UPSTREAM_VIDEO_PREFIX };
   const tracker = createTaskTracker({
     store,
     client,
@@ -60,7 +63,12 @@ export function createServices(opts: {
     clock,
     log,
     dataDir: config.dataDir,
-    archiveFetch: { maxBytes: config.archive.maxBytes, timeoutMs: config.archive.timeoutMs, allowHosts },
+    archiveFetch: {
+      maxBytes: config.archive.maxBytes,
+      timeoutMs: config.archive.timeoutMs,
+      allowHosts,
+      exemptFirstHop,
+    },
     pollMinMs: config.tracker.pollMinMs,
     pollMaxMs: config.tracker.pollMaxMs,
     confirmWindowMs: config.tracker.confirmWindowMs,
