@@ -120,6 +120,14 @@ const BAD_FILES: BadFile[] = [
     says: 'the picture data is damaged, so Kling could not read it',
   },
   {
+    // Cut 60 bytes before its end, inside the IDAT: the header is fine, the framing and the data are not.
+    what: 'a PNG cut off inside its picture data',
+    name: 'truncated.png',
+    bytes: async () => (await solidPng(640, 480)).subarray(0, -60),
+    rule: 'image_damaged',
+    says: 'the picture data is damaged, so Kling could not read it',
+  },
+  {
     // SOI to EOI and every segment whole, but the scan stops 40 bytes in: Chromium still shows it.
     what: 'a JPEG cut mid-scan with FFD9 appended',
     name: 'trunc-scan.jpg',

@@ -1,5 +1,4 @@
 import type { ImageFacts } from '../../contract/images/sniff.ts';
-import { fieldLabel } from '../../contract/rules/field-labels.ts';
 import { imageDamaged } from '../../contract/rules/image-rules.ts';
 import { validateRequest } from '../../contract/rules/validate-request.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
@@ -31,14 +30,11 @@ export async function checkCreateRequest(
   ];
   if (violations.length || !result.request) throw validationError(violations);
 
-  const broken: Violation[] = [];
-  for (const image of images)
-    if (!isStructurallyIntact(image.bytes, image.facts.format === 'jpeg' ? 'jpeg' : 'png'))
-      broken.push({
-        field: image.field,
-        rule: 'image_undecodable',
-        message: `${fieldLabel(image.field)}: the image data is damaged and cannot be decoded`,
-      });
+  // Broken framing (a cut file, a bad CRC) is the same fault to a creator as broken picture data, and the
+  // browser (which checks the picture data) names it so: one rule and one message for both.
+  const broken = images
+    .filter((image) => !isStructurallyIntact(image.bytes, image.facts.format === 'jpeg' ? 'jpeg' : 'png'))
+    .map((image) => imageDamaged(image.field));
   if (broken.length) throw validationError(broken);
   // Last, as the costliest check: inflating or decoding the picture data of every image at once.
   const intact = await Promise.all(

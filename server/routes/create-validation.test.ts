@@ -101,7 +101,7 @@ const CASES: [string, () => Body, string, string][] = [
     'a truncated PNG (header fine, pixels broken)',
     () => ({ image: img.truncated }),
     'image',
-    'image_undecodable',
+    'image_damaged',
   ],
   [
     'a PNG with garbage IDAT (chunks and CRCs valid)',
