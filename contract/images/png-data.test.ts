@@ -1,54 +1,22 @@
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+// Hand-made chunks get valid CRCs from the shared test images, so only their data can be wrong.
+import {
+  pngChunk as chunk,
+  concatBytes as concat,
+  pngIhdr as ihdr,
+  PNG_SIGNATURE,
+  pngWithIdat as pngWith,
+} from '../testing/test-images.ts';
 import { pngDataIntact, pngScanlines } from './png-data.ts';
 
-/** PNG's CRC-32, so a hand-made chunk passes every framing check and only its data can be wrong. */
-const CRC = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (b: Uint8Array) => {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const SIGNATURE = new Uint8Array(PNG_SIGNATURE);
 async function zlib(raw: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([raw as Uint8Array<ArrayBuffer>])
     .stream()
     .pipeThrough(new CompressionStream('deflate'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
-const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-function ihdr(w: number, h: number, depth = 8, colour = 2, interlace = 0): Uint8Array {
-  const b = new Uint8Array(13);
-  const dv = new DataView(b.buffer);
-  dv.setUint32(0, w);
-  dv.setUint32(4, h);
-  b.set([depth, colour, 0, 0, interlace], 8);
-  return b;
-}
-/** A PNG with a valid signature, IHDR, CRCs and IEND around whatever IDAT data is given. */
-const pngWith = (header: Uint8Array, idat: Uint8Array) =>
-  concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 /** `rows` scanlines of `stride` bytes, filter byte `filter` on each. */
 const scanlines = (rows: number, stride: number, filter = 0) => {
   const raw = new Uint8Array(rows * stride);

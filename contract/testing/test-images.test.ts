@@ -6,9 +6,11 @@ import { sniffImage } from '../images/sniff.ts';
 import {
   gif1x1,
   gifHeader,
+  grayPng,
   jpegCutMidScan,
   jpegHeader,
   jpegImage,
+  maskPng,
   pngBomb,
   pngCutInHeader,
   pngHeader,
@@ -48,6 +50,18 @@ describe('valid test images decode', () => {
     expect(padded.length).toBe(5000);
     expect(decodePng(padded).width).toBe(10);
     expect(await pngDataIntact(padded)).toBe(true);
+  });
+
+  it('a greyscale mask: one channel, white exactly inside its rectangle', () => {
+    const decoded = decodePng(maskPng(6, 4, { x: 1, y: 2, w: 3, h: 1 }));
+    expect([decoded.width, decoded.height, decoded.channels, decoded.depth]).toEqual([6, 4, 1, 8]);
+    expect([...decoded.data]).toEqual([
+      ...[0, 0, 0, 0, 0, 0],
+      ...[0, 0, 0, 0, 0, 0],
+      ...[0, 255, 255, 255, 0, 0],
+      ...[0, 0, 0, 0, 0, 0],
+    ]);
+    expect([...decodePng(grayPng(2, 1, (x) => x * 100)).data]).toEqual([0, 100]);
   });
 
   it('a JPEG decodes with its size', () => {

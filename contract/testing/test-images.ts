@@ -83,6 +83,26 @@ export function jpegImage(
   return new Uint8Array(data);
 }
 
+/**
+ * A real 8-bit greyscale PNG, one byte a pixel: how the motion brush writes its masks. `value` gives
+ * each pixel's grey (0 black by default).
+ */
+export function grayPng(width: number, height: number, value: (x: number, y: number) => number = () => 0) {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = value(x, y);
+  return encodePng({ width, height, data, channels: 1, depth: 8 });
+}
+
+/** A mask: white inside the rectangle, black elsewhere. */
+export const maskPng = (
+  width: number,
+  height: number,
+  rect: { x: number; y: number; w: number; h: number },
+) =>
+  grayPng(width, height, (x, y) =>
+    x >= rect.x && x < rect.x + rect.w && y >= rect.y && y < rect.y + rect.h ? 255 : 0,
+  );
+
 export const pngImageBase64 = (width: number, height: number, opts?: PngOptions) =>
   encodeBase64(pngImage(width, height, opts));
 export const jpegImageBase64 = (width: number, height: number, opts?: PixelOptions) =>
@@ -217,6 +237,10 @@ export function pngIdatData(png: Uint8Array): Uint8Array {
   }
   throw new Error('no IDAT chunk');
 }
+
+/** A real PNG cut right after IHDR: its size reads, there is no picture data at all. */
+export const pngCutAfterHeader = (width: number, height: number): Uint8Array =>
+  pngImage(width, height).slice(0, 33);
 
 /** Signature and the first 6 bytes of IHDR's framing: cut off inside its header. */
 export const pngCutInHeader = (): Uint8Array => new Uint8Array([...PNG_SIGNATURE, 0, 0, 0, 13, 0x49, 0x48]);

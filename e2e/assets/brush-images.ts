@@ -1,22 +1,30 @@
 import sharp from 'sharp';
-import type { FilePayload } from './frame-images.ts';
+import { pngImage, type Rgb } from '../../contract/testing/test-images.ts';
+import { asBuffer, type FilePayload } from './frame-images.ts';
 
 /**
  * Start frames for the motion brush journeys, generated at test time. A frame with features in known
- * places (a disc lower left, a bar upper right) so a screenshot of a failed run reads at a glance.
+ * places (a disc lower left, a bar upper right, on a diagonal gradient) so a screenshot of a failed
+ * run reads at a glance.
  */
 export async function brushFrame(width: number, height: number): Promise<FilePayload> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
-      <stop offset="0" stop-color="#20304f"/><stop offset="1" stop-color="#d9b46a"/></linearGradient></defs>
-    <rect width="100%" height="100%" fill="url(#g)"/>
-    <circle cx="${width * 0.25}" cy="${height * 0.72}" r="${Math.min(width, height) * 0.1}" fill="#d94848"/>
-    <rect x="${width * 0.65}" y="${height * 0.12}" width="${width * 0.2}" height="${height * 0.08}" fill="#3d8bd9"/>
-  </svg>`;
+  const [from, to]: [Rgb, Rgb] = [
+    [0x20, 0x30, 0x4f],
+    [0xd9, 0xb4, 0x6a],
+  ];
+  const r = Math.min(width, height) * 0.1;
+  const pixel = (x: number, y: number): Rgb => {
+    if ((x - width * 0.25) ** 2 + (y - height * 0.72) ** 2 <= r * r) return [0xd9, 0x48, 0x48];
+    if (x >= width * 0.65 && x < width * 0.85 && y >= height * 0.12 && y < height * 0.2)
+      return [0x3d, 0x8b, 0xd9];
+    const t = (x / width + y / height) / 2;
+    const mix = (i: 0 | 1 | 2) => from[i] + (to[i] - from[i]) * t;
+    return [mix(0), mix(1), mix(2)];
+  };
   return {
     name: `brush-frame-${width}x${height}.png`,
     mimeType: 'image/png',
-    buffer: await sharp(Buffer.from(svg)).png().toBuffer(),
+    buffer: asBuffer(pngImage(width, height, { pixel })),
   };
 }
 

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { jpegImage, pngImage } from '../../contract/testing/test-images.ts';
 
 /** A file as Playwright's setInputFiles takes it. */
 export interface FilePayload {
@@ -7,38 +7,24 @@ export interface FilePayload {
   buffer: Buffer;
 }
 
-/** A gradient PNG (gradients make camera moves visible in the simulated video). */
-async function gradientPng(width: number, height: number, tint: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      pixels[i] = (x * 255) / width;
-      pixels[i + 1] = (y * 255) / height;
-      pixels[i + 2] = tint;
-    }
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .png()
-    .toBuffer();
-}
+/** Node's view of the shared test images (contract/testing/test-images.ts). */
+export const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * The composer's valid test images, generated at test time (nothing binary in git). The files each image
- * rule refuses are in bad-images.ts.
+ * The composer's valid test images, generated at test time (nothing binary in git): gradients, which
+ * make camera moves visible in the simulated video. The files each image rule refuses are in bad-images.ts.
  */
 export const frameImages = {
   /** 1280×720 PNG: valid. */
   valid: async (): Promise<FilePayload> => ({
     name: 'valid-start.png',
     mimeType: 'image/png',
-    buffer: await gradientPng(1280, 720, 160),
+    buffer: asBuffer(pngImage(1280, 720, { blue: 160 })),
   }),
   /** 1280×720 JPEG: a valid end frame. */
   validEnd: async (): Promise<FilePayload> => ({
     name: 'valid-end.jpg',
     mimeType: 'image/jpeg',
-    buffer: await sharp(await gradientPng(1280, 720, 40))
-      .jpeg({ quality: 80 })
-      .toBuffer(),
+    buffer: asBuffer(jpegImage(1280, 720, { blue: 40, quality: 80 })),
   }),
 };

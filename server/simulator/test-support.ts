@@ -8,23 +8,22 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { jpegImage, pngImage } from '../../contract/testing/test-images.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator, type WireTask } from './index.ts';
 import type { RenderFn, RenderJob } from './render-queue.ts';
 
+/** Node's view of the shared test images (contract/testing/test-images.ts), as Buffers. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export async function png(width = 640, height = 360, color = { r: 40, g: 120, b: 200 }): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: color } })
-    .png()
-    .toBuffer();
+  return asBuffer(pngImage(width, height, { color }));
 }
 
 export async function jpeg(width = 640, height = 360): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 9, g: 9, b: 9 } } })
-    .jpeg()
-    .toBuffer();
+  return asBuffer(jpegImage(width, height, { color: { r: 9, g: 9, b: 9 } }));
 }
 
-export const b64 = (buf: Buffer) => buf.toString('base64');
+export const b64 = (bytes: Uint8Array) => asBuffer(bytes).toString('base64');
 
 /** Deterministic bytes the fake renderer writes, so Range answers can be checked byte for byte. */
 export function fakeVideoBytes(size = 4096): Buffer {

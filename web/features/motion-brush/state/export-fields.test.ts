@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { validateRequest } from '../../../../contract/rules/validate-request.ts';
+import { jpegImageBase64 } from '../../../../contract/testing/test-images.ts';
 import {
   addDynamicMask,
   beginStroke,
@@ -66,14 +67,12 @@ describe('buildMotionBrushFields', () => {
       { x: 700, y: 500 },
     ]);
     // And the contract agrees with the whole request.
-    const img = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#345' } })
-      .jpeg()
-      .toBuffer();
+    const img = jpegImageBase64(800, 600, { color: { r: 0x33, g: 0x44, b: 0x55 } });
     const { violations } = validateRequest({
       model_name: 'kling-v1',
       mode: 'std',
       duration: '5',
-      image: img.toString('base64'),
+      image: img,
       ...fields,
     });
     expect(violations).toEqual([]);
