@@ -1,16 +1,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
 import { inputsDir } from '../inputs/input-files.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-} from '../testing/studio-harness.ts';
+import { b64, png, withStudio } from '../testing/studio-harness.ts';
 
 // Every thumbnail decode goes through this spy, so the test counts real decodes, not answers.
 const decodes = vi.hoisted(() => ({ count: 0 }));
@@ -25,29 +18,22 @@ vi.mock('../inputs/image-facts.ts', async (importOriginal) => {
   };
 });
 
-let sim: SimForStudio;
-let studio: Studio;
+const ctx = withStudio();
 let image: string;
 beforeAll(async () => {
-  sim = await startSimForStudio();
-  studio = await startStudio(sim);
   image = b64(await png(640, 360));
-});
-afterAll(async () => {
-  await studio.close();
-  await sim.close();
 });
 beforeEach(() => {
   decodes.count = 0;
 });
 
 async function newTask(prompt: string): Promise<string> {
-  const res = await studio.create({ image, prompt });
+  const res = await ctx.studio.create({ image, prompt });
   expect(res.status).toBe(201);
   return taskEnvelopeSchema.parse(await res.json()).task.id;
 }
 const thumbnails = (id: string, n: number) =>
-  Promise.all(Array.from({ length: n }, () => studio.fetch(`/api/tasks/${id}/thumbnail`)));
+  Promise.all(Array.from({ length: n }, () => ctx.studio.fetch(`/api/tasks/${id}/thumbnail`)));
 
 describe('GET /api/tasks/:id/thumbnail', () => {
   it('answers 20 parallel first requests from one decode', async () => {
@@ -64,7 +50,7 @@ describe('GET /api/tasks/:id/thumbnail', () => {
   it('remembers a failed decode: 20 parallel GETs decode once, later GETs answer 404 without decoding', async () => {
     const id = await newTask('thumb broken');
     // The stored start frame goes bad after the create (disk damage, an older studio's input).
-    const dir = inputsDir(studio.dataDir, id);
+    const dir = inputsDir(ctx.studio.dataDir, id);
     const start = readdirSync(dir).find((f) => f.startsWith('image.'))!;
     writeFileSync(join(dir, start), Buffer.from('not a picture any more'));
 

@@ -1,40 +1,24 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, taskListSchema } from '../../contract/schemas/studio-api.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  waitForTask,
-} from '../testing/studio-harness.ts';
+import { b64, png, startStudio, waitForTask, withStudio } from '../testing/studio-harness.ts';
 import { NEVER_CONFIRMED, WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 
 /**
  * Kling's bad days, through the simulator's fault switches: each ends in a documented error or a clear task
  * state, and no submission ever creates a second task upstream.
  */
-let sim: SimForStudio;
-let studio: Studio;
+const ctx = withStudio({
+  env: { UPSTREAM_TIMEOUT_MS: '500', CONFIRM_WINDOW_MS: '400' },
+  resetSimBeforeEach: true,
+});
 let image: string;
-
 beforeAll(async () => {
-  sim = await startSimForStudio();
-  studio = await startStudio(sim, { env: { UPSTREAM_TIMEOUT_MS: '500', CONFIRM_WINDOW_MS: '400' } });
   image = b64(await png(640, 360));
-});
-afterAll(async () => {
-  await studio.close();
-  await sim.close();
-});
-beforeEach(async () => {
-  await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
 });
 
 const total = async () =>
-  taskListSchema.parse(await (await studio.fetch('/api/tasks?pageSize=100')).json()).total;
+  taskListSchema.parse(await (await ctx.studio.fetch('/api/tasks?pageSize=100')).json()).total;
 
 describe('create refused by Kling: documented error, nothing kept, nothing created', () => {
   it.each([
@@ -46,13 +30,13 @@ describe('create refused by Kling: documented error, nothing kept, nothing creat
     ['5001', 502, 'upstream_unavailable'],
   ])('%s → %i %s', async (code, status, studioCode) => {
     const before = await total();
-    const res = await studio.create({ image, prompt: `[sim:${code}] a cat` });
+    const res = await ctx.studio.create({ image, prompt: `[sim:${code}] a cat` });
     expect(res.status).toBe(status);
     const { error } = apiErrorSchema.parse(await res.json());
     expect(error).toMatchObject({ code: studioCode, upstreamCode: Number(code) });
     expect(error.message).not.toMatch(/undefined|\[object/);
     expect(await total()).toBe(before);
-    const stats = await sim.stats();
+    const stats = await ctx.sim.stats();
     expect(stats.creates).toBe(1);
     expect(stats.tasksCreated).toBe(0);
   });
@@ -60,32 +44,32 @@ describe('create refused by Kling: documented error, nothing kept, nothing creat
 
 describe('answers lost on the way back', () => {
   it('a malformed create answer: the task is found by external_task_id, not sent again', async () => {
-    const res = await studio.create({ image, prompt: '[sim:malformed] a dog' });
+    const res = await ctx.studio.create({ image, prompt: '[sim:malformed] a dog' });
     expect(res.status).toBe(201);
     const { task } = await res.json();
     expect(task.klingTaskId).toMatch(/^\d{18}$/);
-    const stats = await sim.stats();
+    const stats = await ctx.sim.stats();
     expect(stats.creates).toBe(1);
     expect(stats.tasksCreated).toBe(1);
-    expect((await waitForTask(studio, task.id)).status).toBe('succeed');
+    expect((await waitForTask(ctx.studio, task.id)).status).toBe('succeed');
   });
 
   it('a hung create: 504, the task waits for confirmation, is never re-sent, and ends failed', async () => {
     const started = Date.now();
-    const res = await studio.create({ image, prompt: '[sim:hang] a bird' });
+    const res = await ctx.studio.create({ image, prompt: '[sim:hang] a bird' });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(res.status).toBe(504);
     const { error } = apiErrorSchema.parse(await res.json());
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toMatch(/never sent twice/);
-    const list = taskListSchema.parse(await (await studio.fetch('/api/tasks?pageSize=1')).json());
+    const list = taskListSchema.parse(await (await ctx.studio.fetch('/api/tasks?pageSize=1')).json());
     const waiting = list.tasks[0]!;
     expect(waiting.statusMessage).toBe(WAITING_FOR_CONFIRMATION);
     expect(waiting.klingTaskId).toBeNull();
-    const final = await waitForTask(studio, waiting.id);
+    const final = await waitForTask(ctx.studio, waiting.id);
     expect(final.status).toBe('failed');
     expect(final.statusMessage).toBe(NEVER_CONFIRMED);
-    const stats = await sim.stats();
+    const stats = await ctx.sim.stats();
     expect(stats.creates).toBe(1);
     expect(stats.tasksCreated).toBe(0);
   });
@@ -112,10 +96,10 @@ describe('answers lost on the way back', () => {
 
 describe('after the create', () => {
   it('a task Kling fails ends failed with its reason in plain words', async () => {
-    const res = await studio.create({ image, prompt: '[sim:fail] a storm' });
+    const res = await ctx.studio.create({ image, prompt: '[sim:fail] a storm' });
     expect(res.status).toBe(201);
     const { task } = await res.json();
-    const final = await waitForTask(studio, task.id);
+    const final = await waitForTask(ctx.studio, task.id);
     expect(final.status).toBe('failed');
     expect(final.statusMessage).toBe(
       'Kling could not make this video: Failure to pass the risk control system',
@@ -124,26 +108,26 @@ describe('after the create', () => {
   });
 
   it('queries failing with 5000 twice are retried; the task still finishes', async () => {
-    const res = await studio.create({ image, prompt: 'steady' });
+    const res = await ctx.studio.create({ image, prompt: 'steady' });
     const { task } = await res.json();
-    await fetch(`${sim.baseUrl}/__sim/faults`, {
+    await fetch(`${ctx.sim.baseUrl}/__sim/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ queries: { code: 5000, count: 2 } }),
     });
-    expect((await waitForTask(studio, task.id)).status).toBe('succeed');
-    expect((await sim.stats()).tasksCreated).toBe(1);
+    expect((await waitForTask(ctx.studio, task.id)).status).toBe('succeed');
+    expect((await ctx.sim.stats()).tasksCreated).toBe(1);
   });
 
   it('queries throttled with 1302 slow the tracker down; the task still finishes', async () => {
-    const res = await studio.create({ image, prompt: 'patient' });
+    const res = await ctx.studio.create({ image, prompt: 'patient' });
     const { task } = await res.json();
-    await fetch(`${sim.baseUrl}/__sim/faults`, {
+    await fetch(`${ctx.sim.baseUrl}/__sim/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ queries: { code: 1302, count: 3 } }),
     });
-    expect((await waitForTask(studio, task.id)).status).toBe('succeed');
-    expect(studio.logLines.some((l) => l.includes('poll failed'))).toBe(true);
+    expect((await waitForTask(ctx.studio, task.id)).status).toBe('succeed');
+    expect(ctx.studio.logLines.some((l) => l.includes('poll failed'))).toBe(true);
   });
 });

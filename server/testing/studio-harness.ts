@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import type { Hono } from 'hono';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createApp } from '../app.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
@@ -87,17 +87,16 @@ export interface Studio {
   close(): Promise<void>;
 }
 
+export interface StudioOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  auth?: KlingAuth;
+  dataDir?: string;
+  port?: number;
+}
+
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
-export async function startStudio(
-  sim: { baseUrl: string },
-  opts: {
-    env?: Record<string, string>;
-    clock?: Clock;
-    auth?: KlingAuth;
-    dataDir?: string;
-    port?: number;
-  } = {},
-): Promise<Studio> {
+export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions = {}): Promise<Studio> {
   const dataDir = opts.dataDir ?? tempDir('studio');
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -158,6 +157,52 @@ export async function startStudio(
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One simulator for the whole file: started in `beforeAll`, closed in `afterAll`. The returned object is
+ * empty until then, so read `ctx.sim` inside hooks and tests, never at the top level.
+ */
+export function withSim(opts: Partial<SimulatorOptions> & { resetBeforeEach?: boolean } = {}): {
+  sim: SimForStudio;
+} {
+  const { resetBeforeEach, ...simOpts } = opts;
+  const ctx = {} as { sim: SimForStudio };
+  beforeAll(async () => {
+    ctx.sim = await startSimForStudio(simOpts);
+  });
+  afterAll(async () => {
+    await ctx.sim?.close();
+  });
+  // Tests that count the simulator's creates or queries start each from zero.
+  if (resetBeforeEach)
+    beforeEach(async () => {
+      await fetch(`${ctx.sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    });
+  return ctx;
+}
+
+/**
+ * A simulator and one studio against it for the whole file (or the `describe` it is called in): both start in
+ * `beforeAll` and close in `afterAll`, the studio first. Fields are filled in by the time tests run.
+ */
+export function withStudio(
+  opts: StudioOptions & { sim?: Partial<SimulatorOptions>; resetSimBeforeEach?: boolean } = {},
+): { sim: SimForStudio; studio: Studio } {
+  const { sim: simOpts = {}, resetSimBeforeEach, ...studioOpts } = opts;
+  const ctx = withSim({ ...simOpts, ...(resetSimBeforeEach ? { resetBeforeEach: true } : {}) }) as {
+    sim: SimForStudio;
+    studio: Studio;
+  };
+  // Registered after withSim's hooks: vitest runs beforeAll in order and afterAll in reverse, so the studio
+  // starts after the simulator and closes before it.
+  beforeAll(async () => {
+    ctx.studio = await startStudio(ctx.sim, studioOpts);
+  });
+  afterAll(async () => {
+    await ctx.studio?.close();
+  });
+  return ctx;
 }
 
 /** A port that was free a moment ago (for a studio whose PUBLIC_URL must be known before it starts). */
