@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as images from '../../contract/testing/test-images.ts';
+import { asBuffer } from './frame-images.ts';
 
 /**
  * The bad-input corpus as files on disk: generated at test time into e2e/.tmp/ (git-ignored), never
@@ -8,8 +9,6 @@ import * as images from '../../contract/testing/test-images.ts';
  * the browser a real File; the bytes are what the rules judge. The bytes come from the shared test
  * images (contract/testing/test-images.ts); this file only hands them over as Buffers.
  */
-
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export const pngBomb = (width?: number, height?: number): Buffer => asBuffer(images.pngBomb(width, height));
 export const pngCutInHeader = (): Buffer => asBuffer(images.pngCutInHeader());
