@@ -103,8 +103,6 @@ export const maskPng = (
     x >= rect.x && x < rect.x + rect.w && y >= rect.y && y < rect.y + rect.h ? 255 : 0,
   );
 
-export const pngImageBase64 = (width: number, height: number, opts?: PngOptions) =>
-  encodeBase64(pngImage(width, height, opts));
 export const jpegImageBase64 = (width: number, height: number, opts?: PixelOptions) =>
   encodeBase64(jpegImage(width, height, opts));
 
@@ -237,10 +235,6 @@ export function pngIdatData(png: Uint8Array): Uint8Array {
   }
   throw new Error('no IDAT chunk');
 }
-
-/** A real PNG cut right after IHDR: its size reads, there is no picture data at all. */
-export const pngCutAfterHeader = (width: number, height: number): Uint8Array =>
-  pngImage(width, height).slice(0, 33);
 
 /** Signature and the first 6 bytes of IHDR's framing: cut off inside its header. */
 export const pngCutInHeader = (): Uint8Array => new Uint8Array([...PNG_SIGNATURE, 0, 0, 0, 13, 0x49, 0x48]);
