@@ -1,16 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { taskEnvelopeSchema } from '../contract/schemas/studio-api.ts';
-import {
-  b64,
-  png,
-  SIM_KEYS,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  waitForTask,
-  watchEvents,
-} from './testing/studio-harness.ts';
+import { b64, png, SIM_KEYS, waitForTask, watchEvents, withStudio } from './testing/studio-harness.ts';
 
 /**
  * With real-looking keys and an APP_TOKEN, a journey through every kind of answer (success, validation,
@@ -19,8 +9,7 @@ import {
  */
 const APP_TOKEN = 'app-token-secret-value-4242';
 const JWT_RE = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
-let sim: SimForStudio;
-let studio: Studio;
+const ctx = withStudio({ env: { APP_TOKEN } });
 const seen: string[] = [];
 
 async function record(res: Response): Promise<Response> {
@@ -29,20 +18,11 @@ async function record(res: Response): Promise<Response> {
   return res;
 }
 
-beforeAll(async () => {
-  sim = await startSimForStudio();
-  studio = await startStudio(sim, { env: { APP_TOKEN } });
-});
-afterAll(async () => {
-  await studio.close();
-  await sim.close();
-});
-
 describe('secrets', () => {
   it('never appear in responses or log lines', async () => {
     const auth = { authorization: `Bearer ${APP_TOKEN}` };
-    const get = async (path: string) => record(await studio.fetch(path, { headers: auth }));
-    const watcher = watchEvents(studio.url, auth);
+    const get = async (path: string) => record(await ctx.studio.fetch(path, { headers: auth }));
+    const watcher = watchEvents(ctx.studio.url, auth);
     await watcher.ready;
     const image = b64(await png(640, 360));
 
@@ -50,31 +30,31 @@ describe('secrets', () => {
     await get('/api/capabilities');
     await get('/api/tasks/nope');
     await get('/api/nope');
-    await record(await studio.fetch('/api/tasks'));
+    await record(await ctx.studio.fetch('/api/tasks'));
     await record(
-      await studio.fetch('/api/login', {
+      await ctx.studio.fetch('/api/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ token: APP_TOKEN }),
       }),
     );
-    const ok = await record(await studio.create({ image, prompt: 'secret journey' }, auth));
+    const ok = await record(await ctx.studio.create({ image, prompt: 'secret journey' }, auth));
     const { task } = taskEnvelopeSchema.parse(await ok.json());
     for (const prompt of ['[sim:5000]', '[sim:1303]', '[sim:1301]', '[sim:malformed]'])
-      await record(await studio.create({ image, prompt }, auth));
-    await record(await studio.create({ image: 'nope', cfg_scale: 7 }, auth));
-    await waitForTask({ fetch: (p) => studio.fetch(p, { headers: auth }) }, task.id);
+      await record(await ctx.studio.create({ image, prompt }, auth));
+    await record(await ctx.studio.create({ image: 'nope', cfg_scale: 7 }, auth));
+    await waitForTask({ fetch: (p) => ctx.studio.fetch(p, { headers: auth }) }, task.id);
     for (const path of ['', '/inputs', '/inputs/image', '/thumbnail', '/video', '/video?download=1'])
       await get(`/api/tasks/${task.id}${path}`);
     await get('/api/tasks?pageSize=100');
 
     // A crash inside a route: the answer is a bare 500, and the log line is redacted.
-    const realGet = studio.services.store.get;
-    studio.services.store.get = () => {
+    const realGet = ctx.studio.services.store.get;
+    ctx.studio.services.store.get = () => {
       throw new Error(`database exploded near ${SIM_KEYS.secretKey} and ${APP_TOKEN}`);
     };
     const crash = await get(`/api/tasks/${task.id}`);
-    studio.services.store.get = realGet;
+    ctx.studio.services.store.get = realGet;
     expect(crash.status).toBe(500);
     expect(await crash.json()).toEqual({
       error: {
@@ -88,9 +68,9 @@ describe('secrets', () => {
     watcher.close();
     seen.push(watcher.raw);
 
-    const everything = [...seen, ...studio.logLines].join('\n');
+    const everything = [...seen, ...ctx.studio.logLines].join('\n');
     expect(seen.length).toBeGreaterThan(15);
-    expect(studio.logLines.some((l) => l.includes('database exploded near [redacted]'))).toBe(true);
+    expect(ctx.studio.logLines.some((l) => l.includes('database exploded near [redacted]'))).toBe(true);
     expect(everything).not.toContain(SIM_KEYS.secretKey);
     expect(everything).not.toContain(APP_TOKEN);
     expect(everything).not.toMatch(JWT_RE);

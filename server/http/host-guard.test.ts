@@ -1,13 +1,6 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-} from '../testing/studio-harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { b64, png, withStudio } from '../testing/studio-harness.ts';
 import { isLoopbackHost } from './host-guard.ts';
 
 /** Names a DNS-rebinding page can live on: they start like a loopback address but are ordinary DNS names. */
@@ -54,37 +47,30 @@ function send(
 }
 
 describe('host guard on a loopback-bound studio', () => {
-  let sim: SimForStudio;
-  let studio: Studio;
+  const ctx = withStudio();
   let create: string;
   beforeAll(async () => {
-    sim = await startSimForStudio();
-    studio = await startStudio(sim);
     create = JSON.stringify({ model_name: 'kling-v1', prompt: 'x', image: b64(await png(64, 64)) });
-  });
-  afterAll(async () => {
-    await studio.close();
-    await sim.close();
   });
 
   it('refuses look-alike names, and a create through one never reaches the simulator', async () => {
-    const port = new URL(studio.url).port;
+    const port = new URL(ctx.studio.url).port;
     for (const name of LOOKALIKES.slice(0, 3)) {
       for (const host of [name, `${name}:${port}`]) {
-        const health = await send(studio.url, host);
+        const health = await send(ctx.studio.url, host);
         expect(health.status, host).toBe(400);
         expect(JSON.parse(health.body).error.code, host).toBe('host_not_allowed');
-        const created = await send(studio.url, host, 'POST', '/api/tasks', create);
+        const created = await send(ctx.studio.url, host, 'POST', '/api/tasks', create);
         expect(created.status, host).toBe(400);
       }
     }
-    expect((await sim.stats()).creates).toBe(0);
+    expect((await ctx.sim.stats()).creates).toBe(0);
   });
 
   it('still answers loopback names, with and without a port', async () => {
-    const port = new URL(studio.url).port;
+    const port = new URL(ctx.studio.url).port;
     for (const name of LOOPBACK)
       for (const host of [name, `${name}:${port}`])
-        expect((await send(studio.url, host)).status, host).toBe(200);
+        expect((await send(ctx.studio.url, host)).status, host).toBe(200);
   });
 });
