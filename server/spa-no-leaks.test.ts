@@ -6,15 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskEnvelopeSchema } from '../contract/schemas/studio-api.ts';
 import { mountSpa } from './spa/serve-spa.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  waitForTask,
-} from './testing/studio-harness.ts';
+import { b64, png, waitForTask, withStudio } from './testing/studio-harness.ts';
 
 /**
  * The SPA never carries a secret. The build runs with real-looking Kling keys and an APP_TOKEN in its
@@ -33,8 +25,10 @@ const JWT_RE = /eyJ[\w-]+\.eyJ[\w-]+/;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let outDir: string;
-let sim: SimForStudio;
-let studio: Studio;
+const ctx = withStudio({
+  sim: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
+  env: { KLING_ACCESS_KEY: ACCESS_KEY, KLING_SECRET_KEY: SECRET_KEY, APP_TOKEN },
+});
 
 function leaksIn(text: string): string[] {
   const found = Object.entries(SECRETS)
@@ -77,18 +71,11 @@ beforeAll(async () => {
     },
   );
   if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
-
-  sim = await startSimForStudio({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
-  studio = await startStudio(sim, {
-    env: { KLING_ACCESS_KEY: ACCESS_KEY, KLING_SECRET_KEY: SECRET_KEY, APP_TOKEN },
-  });
   // Mounted as server/main.ts mounts dist/: after the /api routes, before the first request.
-  mountSpa(studio.app, outDir);
+  mountSpa(ctx.studio.app, outDir);
 }, 60_000);
 
-afterAll(async () => {
-  await studio?.close();
-  await sim?.close();
+afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -115,16 +102,16 @@ describe('secrets never reach the browser', () => {
   it('served by the studio with those keys in use, no page or asset contains them', async () => {
     // The keys are live: a create is signed with them and the simulator accepts the signature.
     const auth = { authorization: `Bearer ${APP_TOKEN}` };
-    const created = await studio.create({ image: b64(await png(640, 360)), prompt: 'spa secrets' }, auth);
+    const created = await ctx.studio.create({ image: b64(await png(640, 360)), prompt: 'spa secrets' }, auth);
     expect(created.status).toBe(201);
     const { task } = taskEnvelopeSchema.parse(await created.json());
-    await waitForTask({ fetch: (p) => studio.fetch(p, { headers: auth }) }, task.id);
-    expect((await sim.requests()).length).toBe(1);
+    await waitForTask({ fetch: (p) => ctx.studio.fetch(p, { headers: auth }) }, task.id);
+    expect((await ctx.sim.requests()).length).toBe(1);
 
     const served = new Map<string, string>();
     const get = async (path: string) => {
       // As a browser that has not logged in asks for the page: no token, no cookie.
-      const res = await studio.fetch(path);
+      const res = await ctx.studio.fetch(path);
       expect(res.status, path).toBe(200);
       const body = Buffer.from(await res.arrayBuffer()).toString('latin1');
       served.set(path, `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${body}`);
