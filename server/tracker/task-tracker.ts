@@ -2,7 +2,7 @@ import { isFinalStatus, type KlingTask } from '../../contract/schemas/kling-task
 import { canMove } from '../../contract/tasks/status-order.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
+import { type FileFetchOptions, SafeFetchError } from '../lib/safe-fetch.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
@@ -13,6 +13,7 @@ import {
   klingFailure,
   NEVER_CONFIRMED,
   NO_VIDEO_URL,
+  videoNotSaved,
   WAITING_FOR_CONFIRMATION,
 } from './failure-words.ts';
 import type { TaskEvents } from './task-events.ts';
@@ -49,7 +50,7 @@ export interface TrackerOptions {
   clock: Clock;
   log: Logger;
   dataDir: string;
-  archiveFetch: SafeFetchOptions;
+  archiveFetch: FileFetchOptions;
   pollMinMs: number;
   pollMaxMs: number;
   /** How long a create without an answer is looked up by external_task_id before it counts as never made. */
@@ -205,7 +206,10 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
         return {
           ...result,
           status: 'succeed' as const,
-          statusMessage: archiveGaveUp(reason),
+          statusMessage:
+            e instanceof SafeFetchError && e.reason === 'write'
+              ? videoNotSaved(e.code)
+              : archiveGaveUp(reason),
           finishedAt: now,
         };
       }

@@ -1,6 +1,6 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type SafeFetchOptions, safeFetchToFile } from '../lib/safe-fetch.ts';
+import { type FileFetchOptions, SafeFetchError, safeFetchToFile } from '../lib/safe-fetch.ts';
 
 /**
  * Kling deletes results after 30 days, so the studio keeps its own copy: streamed (never buffered) into
@@ -14,11 +14,17 @@ export async function archiveVideo(
   url: string,
   dataDir: string,
   taskId: string,
-  opts: SafeFetchOptions,
+  opts: FileFetchOptions,
 ): Promise<{ relPath: string; bytes: number }> {
   const relPath = videoRelPath(taskId);
   const dest = join(dataDir, relPath);
-  await mkdir(dirname(dest), { recursive: true });
+  try {
+    await mkdir(dirname(dest), { recursive: true });
+  } catch (e) {
+    // A full disk can already refuse the folder: the same failure as refusing the file.
+    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new SafeFetchError('write', `the videos folder could not be created (${code})`, code);
+  }
   const bytes = await safeFetchToFile(url, dest, opts);
   if (!(await looksLikeMp4(dest))) {
     await rm(dest, { force: true });
