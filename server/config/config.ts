@@ -44,6 +44,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   urlFetch: { timeoutMs: number; allowHosts: string[] };
   archive: { maxBytes: number; timeoutMs: number };
+  /** Creates are refused while DATA_DIR has less free space (0: never). */
+  minFreeDiskBytes: number;
   bodyLimitBytes: number;
   sseHeartbeatMs: number;
   /** Open /api/events streams allowed per client address and in total. */
@@ -136,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         .filter(Boolean),
     },
     archive: { maxBytes: e.ARCHIVE_MAX_BYTES, timeoutMs: e.ARCHIVE_TIMEOUT_MS },
+    minFreeDiskBytes: e.MIN_FREE_DISK_BYTES,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sseLimits: { perClient: e.SSE_MAX_PER_CLIENT, total: e.SSE_MAX_STREAMS },

@@ -67,6 +67,8 @@ export const envSchema = z.object({
   URL_FETCH_ALLOW_HOSTS: withDefault(z.string(), ''),
   ARCHIVE_MAX_BYTES: withDefault(int(1024), 512 * 1024 * 1024),
   ARCHIVE_TIMEOUT_MS: withDefault(int(100), 120_000),
+  /** Creates are refused (507) while DATA_DIR has less free space than this (bytes; 0 = off). */
+  MIN_FREE_DISK_BYTES: withDefault(int(0), 1024 ** 3),
   /** Two 10 MB images as base64 (+33 %) plus seven masks fit comfortably. */
   BODY_LIMIT_BYTES: withDefault(int(1024), 48 * 1024 * 1024),
   SSE_HEARTBEAT_MS: withDefault(int(50), 15_000),

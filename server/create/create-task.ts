@@ -17,6 +17,7 @@ import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import type { TaskTracker } from '../tracker/task-tracker.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { studioErrorFromUpstream, UpstreamError } from '../upstream/upstream-error.ts';
+import { checkDiskFloor } from './disk-floor.ts';
 
 export interface CreateTaskDeps {
   store: TaskStore;
@@ -30,6 +31,8 @@ export interface CreateTaskDeps {
   publicUrl: string | undefined;
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
   upstreamTimeoutMs: number;
+  /** Below this much free space in dataDir a create is refused with 507 (0: off). */
+  minFreeDiskBytes: number;
 }
 
 export const hashCallbackToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -48,6 +51,8 @@ export function motionOf(r: CreateRequest): MotionKind {
  * external_task_id, never re-sent.
  */
 export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: string): Promise<StudioTask> {
+  // First, before any image is fetched or anything stored: a nearly full disk refuses the create whole.
+  await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
   const { request, images } = await checkCreateRequest(body, deps.imageFetch);
   if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
     throw duplicateExternalId();

@@ -1,7 +1,7 @@
 import type { ApiError, Violation } from '../../contract/schemas/studio-api.ts';
 
 /** HTTP statuses the studio answers errors with (design.md "Backend API"). */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 416 | 429 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 416 | 429 | 500 | 502 | 503 | 504 | 507;
 
 /**
  * An error the creator may read: `message` is shown as is, so it must be plain words and never carry a

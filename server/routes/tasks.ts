@@ -30,6 +30,7 @@ export function taskRoutes(deps: AppDeps) {
           publicUrl: deps.config.publicUrl,
           imageFetch: deps.imageFetch,
           upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
+          minFreeDiskBytes: deps.config.minFreeDiskBytes,
         },
         body,
         clientId,

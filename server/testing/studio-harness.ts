@@ -109,6 +109,8 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
     UPSTREAM_TIMEOUT_MS: '3000',
     SSE_HEARTBEAT_MS: '1000',
     LOG_LEVEL: 'debug',
+    // Tests run wherever CI puts tmpdir, often a small disk: the 1 GiB floor is for tests that ask for it.
+    MIN_FREE_DISK_BYTES: '0',
     ...opts.env,
   });
   const logLines: string[] = [];

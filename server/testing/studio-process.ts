@@ -19,7 +19,13 @@ export async function startStudioProcess(
   // PORT=0: the address is only known from the line the studio prints.
   const running = await spawnUntilReady(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      MIN_FREE_DISK_BYTES: '0',
+      ...env,
+    },
     ready: { output: /Motion Studio is running at (http:\/\/\S+)/ },
     name: 'studio',
     timeoutMs,
