@@ -1,17 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
 import { listenStudio } from '../http/serve-studio.ts';
 import { bodyOf, type RawExchange, rawConnect, stalledUpload } from '../testing/raw-http.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-} from '../testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, withSim } from '../testing/studio-harness.ts';
 
 /**
  * Finding 4 of the 2026-12 security review: 30 sockets that stop short of a 48 MB body held 1.6 GB. Bodies
@@ -22,14 +15,12 @@ import {
 const MB = 1024 * 1024;
 const DECLARED = 48 * MB - 1024;
 
-let sim: SimForStudio;
+// Tasks stay unfinished: the running-task count and the per-minute window stay what the test made them.
+const ctx = withSim({ phaseMs: 60_000 });
 let image: string;
 beforeAll(async () => {
-  // Tasks stay unfinished: the running-task count and the per-minute window stay what the test made them.
-  sim = await startSimForStudio({ phaseMs: 60_000 });
   image = b64(await png(640, 360));
 });
-afterAll(() => sim.close());
 
 const open: RawExchange[] = [];
 const stall = async (url: string, sendBytes = 64 * 1024) => {
@@ -75,7 +66,7 @@ async function servedLikeMain(
 
 describe('create bodies: bounded memory and connections', () => {
   it('reads at most 4 create bodies at once: the 5th gets 503 with Retry-After while the 4 are held', async () => {
-    const studio = await startStudio(sim, {
+    const studio = await startStudio(ctx.sim, {
       env: { RATE_LIMIT_CREATES_PER_MIN: '0', MAX_RUNNING_TASKS: '0' },
     });
     try {
@@ -112,7 +103,7 @@ describe('create bodies: bounded memory and connections', () => {
   });
 
   it('cuts a stalled body off after REQUEST_TIMEOUT_MS, and a stalled header after HEADERS_TIMEOUT_MS, freeing the slots', async () => {
-    const studio = await startStudio(sim, {
+    const studio = await startStudio(ctx.sim, {
       env: { REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '500', RATE_LIMIT_CREATES_PER_MIN: '0' },
     });
     const served = await servedLikeMain(studio);
@@ -142,8 +133,8 @@ describe('create bodies: bounded memory and connections', () => {
   });
 
   it('refuses a client over its creates-per-minute limit with 429 before reading its body', async () => {
-    await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
-    const studio = await startStudio(sim, {
+    await fetch(`${ctx.sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    const studio = await startStudio(ctx.sim, {
       env: { RATE_LIMIT_CREATES_PER_MIN: '1', MAX_RUNNING_TASKS: '0' },
     });
     try {
@@ -156,7 +147,7 @@ describe('create bodies: bounded memory and connections', () => {
       await x.until((t) => t.includes('}}'));
       const { error } = apiErrorSchema.parse(JSON.parse(bodyOf(x.text())));
       expect(error.code).toBe('rate_limited');
-      expect((await sim.stats()).creates).toBe(1);
+      expect((await ctx.sim.stats()).creates).toBe(1);
     } finally {
       closeAll();
       await studio.close();
@@ -164,7 +155,7 @@ describe('create bodies: bounded memory and connections', () => {
   });
 
   it('30 stalled sockets declaring 48 MB each hold little memory', async () => {
-    const studio = await startStudio(sim, {
+    const studio = await startStudio(ctx.sim, {
       env: { RATE_LIMIT_CREATES_PER_MIN: '0', MAX_RUNNING_TASKS: '0' },
     });
     try {

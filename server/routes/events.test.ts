@@ -1,30 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { listenStudio } from '../http/serve-studio.ts';
 import { bodyOf, type RawExchange, rawConnect } from '../testing/raw-http.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-} from '../testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, withSim } from '../testing/studio-harness.ts';
 
 /**
  * Finding 7 of the 2026-12 security review: ~20 000 open /api/events streams used up the process's file
  * descriptors and /api/health became unreachable. Streams are capped per client and in total, and a
  * stream whose client stopped reading is dropped instead of being held (and fed) for ever.
  */
-let sim: SimForStudio;
+const ctx = withSim({ phaseMs: 60_000 });
 let image: string;
 beforeAll(async () => {
-  sim = await startSimForStudio({ phaseMs: 60_000 });
   image = b64(await png(640, 360));
 });
-afterAll(() => sim.close());
 
 const open: RawExchange[] = [];
 let studio: Studio | undefined;
@@ -68,7 +59,7 @@ const connected = (x: RawExchange) => x.until((t) => t.includes(': connected'));
 
 describe('SSE streams are limited', () => {
   it('caps streams per client: the one over SSE_MAX_PER_CLIENT gets 503, Retry-After and retry:, health stays up, closing one frees a slot', async () => {
-    studio = await startStudio(sim, { env: { SSE_MAX_PER_CLIENT: '3', SSE_MAX_STREAMS: '100' } });
+    studio = await startStudio(ctx.sim, { env: { SSE_MAX_PER_CLIENT: '3', SSE_MAX_STREAMS: '100' } });
     const streams = await Promise.all([1, 2, 3].map(() => events(studio!.url)));
     await Promise.all(streams.map(connected));
 
@@ -95,7 +86,7 @@ describe('SSE streams are limited', () => {
   });
 
   it('caps streams in total (SSE_MAX_STREAMS) across clients', async () => {
-    studio = await startStudio(sim, { env: { SSE_MAX_PER_CLIENT: '3', SSE_MAX_STREAMS: '5' } });
+    studio = await startStudio(ctx.sim, { env: { SSE_MAX_PER_CLIENT: '3', SSE_MAX_STREAMS: '5' } });
     const streams = [
       ...(await Promise.all([1, 2, 3].map(() => events(studio!.url, '127.0.0.1')))),
       ...(await Promise.all([1, 2].map(() => events(studio!.url, '127.0.0.2')))),
@@ -110,7 +101,7 @@ describe('SSE streams are limited', () => {
   });
 
   it('drops a stream whose reader stopped reading once its queue is full', async () => {
-    studio = await startStudio(sim, { env: { SSE_HEARTBEAT_MS: '60000' } });
+    studio = await startStudio(ctx.sim, { env: { SSE_HEARTBEAT_MS: '60000' } });
     const task = await someTask(studio);
     const server = await serve(studio);
     const x = await events(server.url);
@@ -131,7 +122,7 @@ describe('SSE streams are limited', () => {
   });
 
   it('drops a stream whose write stays pending for four heartbeats, even with a short queue', async () => {
-    studio = await startStudio(sim, { env: { SSE_HEARTBEAT_MS: '250' } });
+    studio = await startStudio(ctx.sim, { env: { SSE_HEARTBEAT_MS: '250' } });
     const task = await someTask(studio);
     const server = await serve(studio);
     const x = await events(server.url);
@@ -148,7 +139,7 @@ describe('SSE streams are limited', () => {
   });
 
   it('keeps a stream that reads, however many events it gets', async () => {
-    studio = await startStudio(sim, { env: { SSE_HEARTBEAT_MS: '250' } });
+    studio = await startStudio(ctx.sim, { env: { SSE_HEARTBEAT_MS: '250' } });
     const task = await someTask(studio);
     const x = await events(studio.url);
     await connected(x);

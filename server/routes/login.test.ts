@@ -1,23 +1,13 @@
 import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../lib/clock.ts';
-import {
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  tempDir,
-} from '../testing/studio-harness.ts';
+import { type Studio, startStudio, tempDir, withSim } from '../testing/studio-harness.ts';
 import { LoginLimiter } from './login.ts';
 
 const TOKEN = 'app-token-for-login-tests-0123456789';
-let sim: SimForStudio;
-beforeAll(async () => {
-  sim = await startSimForStudio();
-});
-afterAll(() => sim.close());
+const ctx = withSim();
 
 const json = { 'content-type': 'application/json' };
 const login = (studio: Studio, token: string) =>
@@ -34,7 +24,7 @@ async function withStudio(
   fn: (studio: Studio) => Promise<void>,
   opts: Parameters<typeof startStudio>[1] = {},
 ) {
-  const studio = await startStudio(sim, { ...opts, env: { APP_TOKEN: TOKEN, ...env } });
+  const studio = await startStudio(ctx.sim, { ...opts, env: { APP_TOKEN: TOKEN, ...env } });
   try {
     await fn(studio);
   } finally {
@@ -236,7 +226,7 @@ describe('session cookie', () => {
   });
 
   it('without APP_TOKEN, the session answer says no sign-in is needed and logout is a no-op', async () => {
-    const studio = await startStudio(sim);
+    const studio = await startStudio(ctx.sim);
     try {
       expect(await (await studio.fetch('/api/session')).json()).toEqual({ required: false });
       expect((await studio.fetch('/api/logout', { method: 'POST' })).status).toBe(200);

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
-import { b64, png, type SimForStudio, startSimForStudio, startStudio } from '../testing/studio-harness.ts';
+import { b64, png, startStudio, withSim } from '../testing/studio-harness.ts';
 
 /** The wallet guard answers 429 with a message before anything reaches Kling. */
-let sim: SimForStudio;
+const ctx = withSim({ phaseMs: 60_000 });
 let image: string;
-
 beforeAll(async () => {
-  sim = await startSimForStudio({ phaseMs: 60_000 });
   image = b64(await png(640, 360));
 });
-afterAll(() => sim.close());
 
 describe('wallet guard', () => {
   it('limits creates per client per minute', async () => {
-    await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
-    const studio = await startStudio(sim, {
+    await fetch(`${ctx.sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    const studio = await startStudio(ctx.sim, {
       env: { RATE_LIMIT_CREATES_PER_MIN: '2', MAX_RUNNING_TASKS: '0' },
     });
     try {
@@ -26,15 +23,15 @@ describe('wallet guard', () => {
       const { error } = apiErrorSchema.parse(await third.json());
       expect(error.code).toBe('rate_limited');
       expect(error.message).toMatch(/in the last minute \(the limit is 2\)/);
-      expect((await sim.stats()).creates).toBe(2);
+      expect((await ctx.sim.stats()).creates).toBe(2);
     } finally {
       await studio.close();
     }
   });
 
   it('limits tasks running at once', async () => {
-    await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
-    const studio = await startStudio(sim, {
+    await fetch(`${ctx.sim.baseUrl}/__sim/reset`, { method: 'POST' });
+    const studio = await startStudio(ctx.sim, {
       env: { RATE_LIMIT_CREATES_PER_MIN: '0', MAX_RUNNING_TASKS: '1' },
     });
     try {
@@ -44,7 +41,7 @@ describe('wallet guard', () => {
       const { error } = apiErrorSchema.parse(await second.json());
       expect(error.code).toBe('too_many_running');
       expect(error.message).toMatch(/1 task is already running/);
-      expect((await sim.stats()).creates).toBe(1);
+      expect((await ctx.sim.stats()).creates).toBe(1);
     } finally {
       await studio.close();
     }
