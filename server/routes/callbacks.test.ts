@@ -5,46 +5,25 @@ import type { KlingTask } from '../../contract/schemas/kling-task.ts';
 import { taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
 import {
   b64,
-  freePort,
   png,
   type SimForStudio,
   type Studio,
+  startCallbackStudio,
   startSimForStudio,
-  startStudio,
   waitForTask,
+  withStudio,
 } from '../testing/studio-harness.ts';
 
 /**
  * With PUBLIC_URL set, Kling's callbacks drive the task (polling waits a minute, so any progress seen
  * here came by callback). Forged, mismatched, late and repeated callbacks change nothing.
  */
-let sim: SimForStudio;
-let slowSim: SimForStudio;
-let studio: Studio;
-let slowStudio: Studio;
+const ctx = withStudio({ callbacks: true });
+// Tasks on this one stay `submitted` for a minute: the test plays Kling's callbacks by hand.
+const slow = withStudio({ sim: { phaseMs: 60_000 }, callbacks: true });
 let image: string;
-
-async function callbackStudio(upstream: SimForStudio, env: Record<string, string> = {}): Promise<Studio> {
-  const port = await freePort();
-  return startStudio(upstream, {
-    port,
-    env: { PUBLIC_URL: `http://127.0.0.1:${port}`, POLL_MIN_MS: '60000', POLL_MAX_MS: '60000', ...env },
-  });
-}
-
 beforeAll(async () => {
-  sim = await startSimForStudio();
-  // Tasks on this one stay `submitted` for a minute: the test plays Kling's callbacks by hand.
-  slowSim = await startSimForStudio({ phaseMs: 60_000 });
-  studio = await callbackStudio(sim);
-  slowStudio = await callbackStudio(slowSim);
   image = b64(await png(640, 360));
-});
-afterAll(async () => {
-  await studio.close();
-  await slowStudio.close();
-  await sim.close();
-  await slowSim.close();
 });
 
 async function tokenPathFor(upstream: SimForStudio, externalTaskId: string): Promise<string> {
@@ -77,74 +56,80 @@ function wire(
 
 describe('Kling callbacks', () => {
   it('carry a per-task unguessable token and drive the task to an archived video without polling', async () => {
-    const res = await studio.create({ image, prompt: 'called back' });
+    const res = await ctx.studio.create({ image, prompt: 'called back' });
     const { task } = taskEnvelopeSchema.parse(await res.json());
-    const path = await tokenPathFor(sim, task.externalTaskId);
+    const path = await tokenPathFor(ctx.sim, task.externalTaskId);
     expect(path).toMatch(/^\/api\/callbacks\/kling\/[A-Za-z0-9_-]{43}$/);
-    const done = await waitForTask(studio, task.id);
+    const done = await waitForTask(ctx.studio, task.id);
     expect(done.status).toBe('succeed');
     expect(done.video?.bytes).toBeGreaterThan(0);
-    expect((await sim.stats()).queries).toBe(0);
+    expect((await ctx.sim.stats()).queries).toBe(0);
 
     // A second task gets a different token.
     const other = taskEnvelopeSchema.parse(
-      await (await studio.create({ image, prompt: 'another' })).json(),
+      await (await ctx.studio.create({ image, prompt: 'another' })).json(),
     ).task;
-    expect(await tokenPathFor(sim, other.externalTaskId)).not.toBe(path);
+    expect(await tokenPathFor(ctx.sim, other.externalTaskId)).not.toBe(path);
 
     // Late and repeated news after the end changes nothing.
     for (const status of ['processing', 'submitted', 'succeed', 'failed'] as const) {
-      const late = await post(studio, path, wire(done, status));
+      const late = await post(ctx.studio, path, wire(done, status));
       expect(late.status).toBe(200);
     }
-    const after = taskEnvelopeSchema.parse(await (await studio.fetch(`/api/tasks/${task.id}`)).json()).task;
+    const after = taskEnvelopeSchema.parse(
+      await (await ctx.studio.fetch(`/api/tasks/${task.id}`)).json(),
+    ).task;
     expect(after).toEqual(done);
   });
 
   it('a forged token gets 404 and changes nothing', async () => {
     const { task } = taskEnvelopeSchema.parse(
-      await (await slowStudio.create({ image, prompt: 'forged' })).json(),
+      await (await slow.studio.create({ image, prompt: 'forged' })).json(),
     );
     const forged = `/api/callbacks/kling/${randomBytes(32).toString('base64url')}`;
-    const res = await post(slowStudio, forged, wire(task, 'failed'));
+    const res = await post(slow.studio, forged, wire(task, 'failed'));
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
-    const now = taskEnvelopeSchema.parse(await (await slowStudio.fetch(`/api/tasks/${task.id}`)).json()).task;
+    const now = taskEnvelopeSchema.parse(
+      await (await slow.studio.fetch(`/api/tasks/${task.id}`)).json(),
+    ).task;
     expect(now).toEqual(task);
   });
 
   it('a real token with another task in the body gets 400 and changes nothing', async () => {
     const { task } = taskEnvelopeSchema.parse(
-      await (await slowStudio.create({ image, prompt: 'mismatch' })).json(),
+      await (await slow.studio.create({ image, prompt: 'mismatch' })).json(),
     );
-    const path = await tokenPathFor(slowSim, task.externalTaskId);
-    const res = await post(slowStudio, path, { ...wire(task, 'failed'), task_id: '999999999999999999' });
+    const path = await tokenPathFor(slow.sim, task.externalTaskId);
+    const res = await post(slow.studio, path, { ...wire(task, 'failed'), task_id: '999999999999999999' });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('callback_mismatch');
-    const junk = await post(slowStudio, path, { hello: 'world' });
+    const junk = await post(slow.studio, path, { hello: 'world' });
     expect(junk.status).toBe(400);
-    const now = taskEnvelopeSchema.parse(await (await slowStudio.fetch(`/api/tasks/${task.id}`)).json()).task;
+    const now = taskEnvelopeSchema.parse(
+      await (await slow.studio.fetch(`/api/tasks/${task.id}`)).json(),
+    ).task;
     expect(now).toEqual(task);
   });
 
   it('out of order: a late status never moves a task backwards', async () => {
     const { task } = taskEnvelopeSchema.parse(
-      await (await slowStudio.create({ image, prompt: 'ordered' })).json(),
+      await (await slow.studio.create({ image, prompt: 'ordered' })).json(),
     );
-    const path = await tokenPathFor(slowSim, task.externalTaskId);
+    const path = await tokenPathFor(slow.sim, task.externalTaskId);
     const statusNow = async () =>
-      taskEnvelopeSchema.parse(await (await slowStudio.fetch(`/api/tasks/${task.id}`)).json()).task;
+      taskEnvelopeSchema.parse(await (await slow.studio.fetch(`/api/tasks/${task.id}`)).json()).task;
 
-    await post(slowStudio, path, wire(task, 'processing'));
+    await post(slow.studio, path, wire(task, 'processing'));
     expect((await statusNow()).status).toBe('processing');
-    await post(slowStudio, path, wire(task, 'submitted'));
+    await post(slow.studio, path, wire(task, 'submitted'));
     expect((await statusNow()).status).toBe('processing');
-    await post(slowStudio, path, wire(task, 'failed'));
+    await post(slow.studio, path, wire(task, 'failed'));
     const failed = await statusNow();
     expect(failed.status).toBe('failed');
     expect(failed.statusMessage).toBe('Kling could not make this video: moderation');
-    await post(slowStudio, path, wire(task, 'processing'));
-    await post(slowStudio, path, {
+    await post(slow.studio, path, wire(task, 'processing'));
+    await post(slow.studio, path, {
       ...wire(task, 'succeed'),
       task_result: { videos: [{ id: '1', url: 'http://x/v.mp4', duration: '5' }] },
     });
@@ -153,10 +138,10 @@ describe('Kling callbacks', () => {
 
   it('accepts the envelope form some relays send', async () => {
     const { task } = taskEnvelopeSchema.parse(
-      await (await slowStudio.create({ image, prompt: 'enveloped' })).json(),
+      await (await slow.studio.create({ image, prompt: 'enveloped' })).json(),
     );
-    const path = await tokenPathFor(slowSim, task.externalTaskId);
-    const res = await post(slowStudio, path, {
+    const path = await tokenPathFor(slow.sim, task.externalTaskId);
+    const res = await post(slow.studio, path, {
       code: 0,
       message: 'SUCCEED',
       request_id: 'r',
@@ -164,7 +149,7 @@ describe('Kling callbacks', () => {
     });
     expect(res.status).toBe(200);
     expect(
-      taskEnvelopeSchema.parse(await (await slowStudio.fetch(`/api/tasks/${task.id}`)).json()).task.status,
+      taskEnvelopeSchema.parse(await (await slow.studio.fetch(`/api/tasks/${task.id}`)).json()).task.status,
     ).toBe('processing');
   });
 });
@@ -200,7 +185,9 @@ describe('signed callbacks (KLING_WEBHOOK_SECRET)', () => {
   let signed: Studio;
   beforeAll(async () => {
     // A rotation: both secrets valid at once.
-    signed = await callbackStudio(slowSim, { KLING_WEBHOOK_SECRET: `${currentSecret}, ${oldSecret}` });
+    signed = await startCallbackStudio(slow.sim, {
+      env: { KLING_WEBHOOK_SECRET: `${currentSecret}, ${oldSecret}` },
+    });
   });
   afterAll(async () => {
     await signed.close();
@@ -208,7 +195,7 @@ describe('signed callbacks (KLING_WEBHOOK_SECRET)', () => {
 
   async function slowTask(prompt: string) {
     const { task } = taskEnvelopeSchema.parse(await (await signed.create({ image, prompt })).json());
-    return { task, path: await tokenPathFor(slowSim, task.externalTaskId) };
+    return { task, path: await tokenPathFor(slow.sim, task.externalTaskId) };
   }
   const taskNow = async (id: string) =>
     taskEnvelopeSchema.parse(await (await signed.fetch(`/api/tasks/${id}`)).json()).task;
@@ -319,7 +306,7 @@ describe('signed callbacks, the whole path: the simulator signs, the studio veri
 
   it('same secret on both sides: the task finishes by verified callbacks alone, never polled', async () => {
     const signingSim = await startSimForStudio({ webhookSecrets: [secret] });
-    const s = await callbackStudio(signingSim, { KLING_WEBHOOK_SECRET: secret });
+    const s = await startCallbackStudio(signingSim, { env: { KLING_WEBHOOK_SECRET: secret } });
     try {
       const done = await finish(s, 'signed all the way');
       expect(done.status).toBe('succeed');
@@ -340,10 +327,8 @@ describe('signed callbacks, the whole path: the simulator signs, the studio veri
 
   it('a simulator signing with another secret is refused (401), and polling still finishes the task', async () => {
     const otherSim = await startSimForStudio({ webhookSecrets: [newSecret()], callbackRetryMs: 20 });
-    const s = await callbackStudio(otherSim, {
-      KLING_WEBHOOK_SECRET: secret,
-      POLL_MIN_MS: '60',
-      POLL_MAX_MS: '200',
+    const s = await startCallbackStudio(otherSim, {
+      env: { KLING_WEBHOOK_SECRET: secret, POLL_MIN_MS: '60', POLL_MAX_MS: '200' },
     });
     try {
       const done = await finish(s, 'wrong secret');

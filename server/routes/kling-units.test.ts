@@ -3,15 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlingTask } from '../../contract/schemas/kling-task.ts';
 import { type StudioTask, taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
-import {
-  b64,
-  freePort,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-} from '../testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, withStudio } from '../testing/studio-harness.ts';
 
 /**
  * `final_unit_deduction` is the only thing from Kling that becomes a task's `units`: it is kept when it
@@ -29,26 +21,13 @@ beforeAll(async () => {
 });
 
 describe('a callback carrying final_unit_deduction', () => {
-  let sim: SimForStudio;
-  let studio: Studio;
-  beforeAll(async () => {
-    // Tasks stay `submitted` for a minute and polling waits as long: only the test's callbacks move them.
-    sim = await startSimForStudio({ phaseMs: 60_000 });
-    const port = await freePort();
-    studio = await startStudio(sim, {
-      port,
-      env: { PUBLIC_URL: `http://127.0.0.1:${port}`, POLL_MIN_MS: '60000', POLL_MAX_MS: '60000' },
-    });
-  });
-  afterAll(async () => {
-    await studio.close();
-    await sim.close();
-  });
+  // Tasks stay `submitted` for a minute and polling waits as long: only the test's callbacks move them.
+  const ctx = withStudio({ sim: { phaseMs: 60_000 }, callbacks: true });
 
   async function callback(task: StudioTask, status: KlingTask['task_status'], units: unknown) {
-    const req = (await sim.requests()).find((r) => r.body.external_task_id === task.externalTaskId);
+    const req = (await ctx.sim.requests()).find((r) => r.body.external_task_id === task.externalTaskId);
     const path = new URL(String(req?.body.callback_url)).pathname;
-    return studio.fetch(path, {
+    return ctx.studio.fetch(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -65,16 +44,16 @@ describe('a callback carrying final_unit_deduction', () => {
 
   it('drops markup (the task moves on, its units stay unknown) and keeps a decimal', async () => {
     const { task } = taskEnvelopeSchema.parse(
-      await (await studio.create({ image, prompt: 'forged units' })).json(),
+      await (await ctx.studio.create({ image, prompt: 'forged units' })).json(),
     );
     expect((await callback(task, 'processing', FORGED)).status).toBe(200);
-    const processing = await taskOf(studio, task.id);
+    const processing = await taskOf(ctx.studio, task.id);
     expect(processing.status).toBe('processing');
     expect(processing.units).toBeNull();
-    expect(JSON.stringify(await (await studio.fetch('/api/tasks')).json())).not.toContain('onerror');
+    expect(JSON.stringify(await (await ctx.studio.fetch('/api/tasks')).json())).not.toContain('onerror');
 
     expect((await callback(task, 'processing', '2.5')).status).toBe(200);
-    expect((await taskOf(studio, task.id)).units).toBe('2.5');
+    expect((await taskOf(ctx.studio, task.id)).units).toBe('2.5');
   });
 });
 

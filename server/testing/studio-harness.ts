@@ -162,6 +162,22 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
 }
 
 /**
+ * A studio that learns of progress by callback: PUBLIC_URL is its own port (picked before it starts), and
+ * polling waits a minute, so any progress a test sees came by callback.
+ */
+export async function startCallbackStudio(
+  sim: { baseUrl: string },
+  opts: StudioOptions = {},
+): Promise<Studio> {
+  const port = await freePort();
+  return startStudio(sim, {
+    ...opts,
+    port,
+    env: { PUBLIC_URL: `http://127.0.0.1:${port}`, POLL_MIN_MS: '60000', POLL_MAX_MS: '60000', ...opts.env },
+  });
+}
+
+/**
  * One simulator for the whole file: started in `beforeAll`, closed in `afterAll`. The returned object is
  * empty until then, so read `ctx.sim` inside hooks and tests, never at the top level.
  */
@@ -189,9 +205,14 @@ export function withSim(opts: Partial<SimulatorOptions> & { resetBeforeEach?: bo
  * `beforeAll` and close in `afterAll`, the studio first. Fields are filled in by the time tests run.
  */
 export function withStudio(
-  opts: StudioOptions & { sim?: Partial<SimulatorOptions>; resetSimBeforeEach?: boolean } = {},
+  opts: StudioOptions & {
+    sim?: Partial<SimulatorOptions>;
+    resetSimBeforeEach?: boolean;
+    /** Started with startCallbackStudio. */
+    callbacks?: boolean;
+  } = {},
 ): { sim: SimForStudio; studio: Studio } {
-  const { sim: simOpts = {}, resetSimBeforeEach, ...studioOpts } = opts;
+  const { sim: simOpts = {}, resetSimBeforeEach, callbacks, ...studioOpts } = opts;
   const ctx = withSim({ ...simOpts, ...(resetSimBeforeEach ? { resetBeforeEach: true } : {}) }) as {
     sim: SimForStudio;
     studio: Studio;
@@ -199,7 +220,7 @@ export function withStudio(
   // Registered after withSim's hooks: vitest runs beforeAll in order and afterAll in reverse, so the studio
   // starts after the simulator and closes before it.
   beforeAll(async () => {
-    ctx.studio = await startStudio(ctx.sim, studioOpts);
+    ctx.studio = await (callbacks ? startCallbackStudio : startStudio)(ctx.sim, studioOpts);
   });
   afterAll(async () => {
     await ctx.studio?.close();
