@@ -1,15 +1,7 @@
 import { statfs } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  tempDir,
-} from '../testing/studio-harness.ts';
+import { b64, png, tempDir, withStudio } from '../testing/studio-harness.ts';
 import { checkDiskFloor, DEFAULT_MIN_FREE_DISK_BYTES } from './disk-floor.ts';
 
 /**
@@ -42,26 +34,17 @@ describe('the disk floor setting', () => {
 });
 
 describe('POST /api/tasks with DATA_DIR below the floor', () => {
-  let sim: SimForStudio;
-  let studio: Studio;
-  beforeAll(async () => {
-    sim = await startSimForStudio();
-    // A floor no disk meets: 1 PiB.
-    studio = await startStudio(sim, { env: { MIN_FREE_DISK_BYTES: String(1024 * 1024 * GiB) } });
-  });
-  afterAll(async () => {
-    await studio.close();
-    await sim.close();
-  });
+  // A floor no disk meets: 1 PiB.
+  const ctx = withStudio({ env: { MIN_FREE_DISK_BYTES: String(1024 * 1024 * GiB) } });
 
   it('answers 507 insufficient_storage, stores nothing and sends nothing upstream', async () => {
-    const res = await studio.create({ image: b64(await png(640, 360)), prompt: 'no room' });
+    const res = await ctx.studio.create({ image: b64(await png(640, 360)), prompt: 'no room' });
     expect(res.status).toBe(507);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('insufficient_storage');
     expect(body.error.message).toMatch(/free in DATA_DIR, below the 1048576 GiB floor/);
-    expect(await sim.requests()).toEqual([]);
-    const list = (await (await studio.fetch('/api/tasks')).json()) as { total: number };
+    expect(await ctx.sim.requests()).toEqual([]);
+    const list = (await (await ctx.studio.fetch('/api/tasks')).json()) as { total: number };
     expect(list.total).toBe(0);
   });
 });
