@@ -2,22 +2,14 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskEnvelopeSchema } from '../contract/schemas/studio-api.ts';
-import {
-  b64,
-  png,
-  type SimForStudio,
-  type Studio,
-  startSimForStudio,
-  startStudio,
-  waitForTask,
-} from './testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, waitForTask, withSim } from './testing/studio-harness.ts';
 
 /**
  * The upstream on loopback is trusted for the studio's archive of its own video links, and for nothing a
  * creator hands in (security review 2026-12, finding 8). The upstream here is a recording proxy in front of
  * the simulator, so "nothing was fetched" is read off the requests the upstream actually received.
  */
-let sim: SimForStudio;
+const ctx = withSim();
 let upstream: Server;
 let upstreamUrl: string;
 const upstreamSaw: string[] = [];
@@ -32,11 +24,10 @@ const listen = async (s: Server) => {
 };
 
 beforeAll(async () => {
-  sim = await startSimForStudio();
   upstream = createServer((req, res) => {
     upstreamSaw.push(`${req.method} ${req.url}`);
     const fwd = request(
-      { host: sim.host, port: sim.port, path: req.url, method: req.method, headers: req.headers },
+      { host: ctx.sim.host, port: ctx.sim.port, path: req.url, method: req.method, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -47,7 +38,7 @@ beforeAll(async () => {
   });
   upstreamUrl = `http://${await listen(upstream)}`;
   // The simulator's video links then name the proxy, as a real upstream's own links name itself.
-  sim.sim.baseUrl = upstreamUrl;
+  ctx.sim.sim.baseUrl = upstreamUrl;
   files = createServer((req, res) => {
     const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to') ?? '/';
     res.writeHead(302, { location: `${upstreamUrl}${to}` }).end();
@@ -61,7 +52,6 @@ afterAll(async () => {
     s.closeAllConnections();
     s.close();
   }
-  await sim.close();
 });
 
 const imageRefusal = async (image: string) => {
