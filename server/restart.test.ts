@@ -1,15 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type StudioTask, taskEnvelopeSchema, taskListSchema } from '../contract/schemas/studio-api.ts';
-import {
-  b64,
-  png,
-  SIM_KEYS,
-  type SimForStudio,
-  startSimForStudio,
-  tempDir,
-  waitForTask,
-} from './testing/studio-harness.ts';
+import { b64, png, SIM_KEYS, tempDir, waitForTask, withSim } from './testing/studio-harness.ts';
 import { type StudioProcess, startStudioProcess } from './testing/studio-process.ts';
 import { NEVER_CONFIRMED } from './tracker/failure-words.ts';
 
@@ -19,18 +11,16 @@ import { NEVER_CONFIRMED } from './tracker/failure-words.ts';
  * the same DATA_DIR. Every task is still listed and reaches its final state with an archived video, and the
  * simulator holds exactly one task per submission.
  */
-let sim: SimForStudio;
+// Slow enough that every task is still running when the studio dies.
+const ctx = withSim({ phaseMs: 1500 });
 let dataDir: string;
 let studio: StudioProcess | undefined;
 
 beforeAll(async () => {
-  // Slow enough that every task is still running when the studio dies.
-  sim = await startSimForStudio({ phaseMs: 1500 });
   dataDir = tempDir('restart');
 });
 afterAll(async () => {
   await studio?.kill();
-  await sim.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -38,7 +28,7 @@ const env = () => ({
   DATA_DIR: dataDir,
   KLING_ACCESS_KEY: SIM_KEYS.accessKey,
   KLING_SECRET_KEY: SIM_KEYS.secretKey,
-  KLING_BASE_URL: sim.baseUrl,
+  KLING_BASE_URL: ctx.sim.baseUrl,
   POLL_MIN_MS: '100',
   POLL_MAX_MS: '300',
   CONFIRM_WINDOW_MS: '1500',
@@ -73,7 +63,7 @@ describe('kill -9 and restart', () => {
     // Kill only once the create has reached Kling, so the studio dies with it unanswered, not unsent.
     await vi.waitFor(
       async () => {
-        const prompts = (await sim.requests()).map((r) => r.body.prompt);
+        const prompts = (await ctx.sim.requests()).map((r) => r.body.prompt);
         expect(prompts).toContain('[sim:slow=4000] cut off');
       },
       { timeout: 10_000, interval: 20 },
@@ -81,7 +71,7 @@ describe('kill -9 and restart', () => {
     await first.kill('SIGKILL');
     await unanswered;
     // Mid-task: Kling (the simulator) still had work in flight when the studio died.
-    const inFlight = (await sim.tasks()).filter((t) => t.task_status !== 'succeed').length;
+    const inFlight = (await ctx.sim.tasks()).filter((t) => t.task_status !== 'succeed').length;
     expect(inFlight).toBeGreaterThan(0);
 
     studio = await startStudioProcess(env());
@@ -104,7 +94,7 @@ describe('kill -9 and restart', () => {
     expect(resolved.status).toBe('failed');
     expect(resolved.statusMessage).toBe(NEVER_CONFIRMED);
 
-    const stats = await sim.stats();
+    const stats = await ctx.sim.stats();
     expect(stats.tasksCreated).toBe(20);
     expect(stats.creates).toBe(21);
     expect(second.output()).toMatch(/Resumed tracking \d+ unfinished tasks/);
