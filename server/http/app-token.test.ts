@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimForStudio, type Studio, startSimForStudio, startStudio } from '../testing/studio-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { withStudio } from '../testing/studio-harness.ts';
 import { PUBLIC_API_PATHS } from './app-token.ts';
 
 /**
@@ -7,23 +7,13 @@ import { PUBLIC_API_PATHS } from './app-token.ts';
  * /api route but Kling's callback refuses a request without APP_TOKEN.
  */
 const TOKEN = 'app-token-for-tests-0123456789';
-let sim: SimForStudio;
-let studio: Studio;
-
-beforeAll(async () => {
-  sim = await startSimForStudio();
-  studio = await startStudio(sim, { env: { APP_TOKEN: TOKEN } });
-});
-afterAll(async () => {
-  await studio.close();
-  await sim.close();
-});
+const ctx = withStudio({ env: { APP_TOKEN: TOKEN } });
 
 /** Every (method, concrete path) in the route table under /api. */
 function apiRoutes(): { method: string; path: string }[] {
   const seen = new Set<string>();
   const out: { method: string; path: string }[] = [];
-  for (const r of studio.app.routes) {
+  for (const r of ctx.studio.app.routes) {
     if (!r.path.startsWith('/api')) continue;
     const path = r.path
       .replace(':id', '00000000-0000-4000-8000-000000000000')
@@ -41,7 +31,7 @@ function apiRoutes(): { method: string; path: string }[] {
 }
 
 const call = (method: string, path: string, headers: Record<string, string> = {}) =>
-  studio.fetch(path, {
+  ctx.studio.fetch(path, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     ...(method === 'GET' || method === 'HEAD' ? {} : { body: '{}' }),
@@ -73,7 +63,7 @@ describe('APP_TOKEN', () => {
       'POST /api/callbacks/kling/some-token',
       'POST /api/login',
     ]);
-    const res = await studio.fetch('/api/login', {
+    const res = await ctx.studio.fetch('/api/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: 'guess' }),
@@ -82,11 +72,11 @@ describe('APP_TOKEN', () => {
   });
 
   it('a bearer token or the login cookie opens the API', async () => {
-    const bearer = await studio.fetch('/api/tasks', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const bearer = await ctx.studio.fetch('/api/tasks', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(bearer.status).toBe(200);
     await bearer.body?.cancel();
 
-    const login = await studio.fetch('/api/login', {
+    const login = await ctx.studio.fetch('/api/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: TOKEN }),
@@ -98,9 +88,9 @@ describe('APP_TOKEN', () => {
     // The cookie is derived from the token, never the token itself.
     expect(setCookie).not.toContain(TOKEN);
     const cookie = setCookie.split(';')[0]!;
-    const withCookie = await studio.fetch('/api/health', { headers: { cookie } });
+    const withCookie = await ctx.studio.fetch('/api/health', { headers: { cookie } });
     expect(withCookie.status).toBe(200);
-    const events = await studio.fetch('/api/events', { headers: { cookie } });
+    const events = await ctx.studio.fetch('/api/events', { headers: { cookie } });
     expect(events.status).toBe(200);
     await events.body?.cancel();
   });
