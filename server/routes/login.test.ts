@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../lib/clock.ts';
+import { rawConnect } from '../testing/raw-http.ts';
 import { type Studio, startStudio, tempDir, withSim } from '../testing/studio-harness.ts';
 import { LoginLimiter } from './login.ts';
 
@@ -32,37 +32,27 @@ async function withStudio(
   }
 }
 
-/** A login whose headers go now and whose body goes when `sendBody` is called; resolves with the status. */
-function lateLogin(url: string, token: string) {
-  const { port } = new URL(url);
+/** A login whose headers go now and whose body goes when `sendBody` is called; `status` is its answer's. */
+async function lateLogin(url: string, token: string) {
   const body = JSON.stringify({ token });
-  const socket = connect(Number(port), '127.0.0.1');
-  socket.write(
-    `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+  const x = await rawConnect(url);
+  await x.send(
+    `POST /api/login HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
   );
-  const status = new Promise<number>((resolve, reject) => {
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d) => {
-      text += d;
-      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      if (m) {
-        resolve(Number(m[1]));
-        socket.destroy();
-      }
-    });
-    // An early answer may close the socket while the body is still being sent.
-    socket.on('error', () => {});
-    socket.on('close', () => reject(new Error(`closed without an answer: ${text}`)));
+  const status = x.head.then(({ status }) => {
+    x.socket.destroy();
+    return status;
   });
-  return { status, sendBody: () => socket.writable && socket.write(body) };
+  return { status, sendBody: () => x.socket.writable && x.socket.write(body) };
 }
 
 describe('login limiter (route)', () => {
   it('counts logins whose bodies arrive late: of 15 at once, 10 are compared and the rest get 429', async () => {
     await withStudio({}, async (studio) => {
-      const logins = Array.from({ length: 15 }, (_, i) => lateLogin(studio.url, `guess-${i}-xxxxxxxx`));
+      const logins = await Promise.all(
+        Array.from({ length: 15 }, (_, i) => lateLogin(studio.url, `guess-${i}-xxxxxxxx`)),
+      );
       // Every request's headers are in before any body is.
       await new Promise((r) => setTimeout(r, 400));
       for (const l of logins) l.sendBody();
