@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeWebhookSecret } from '../http/webhook-signature.ts';
+import { decodeWebhookSecret } from './webhook-secret.ts';
 
 /**
  * Every environment variable the studio reads, with its default. Parsed once at boot (config.ts);

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { decodeWebhookSecret } from '../config/webhook-secret.ts';
 import { manualClock } from '../lib/clock.ts';
-import {
-  createSeenWebhookIds,
-  createWebhookVerifier,
-  decodeWebhookSecret,
-  WEBHOOK_TOLERANCE_MS,
-} from './webhook-signature.ts';
+import { createSeenWebhookIds, createWebhookVerifier, WEBHOOK_TOLERANCE_MS } from './webhook-signature.ts';
 
 /** Kling's published test vector (its webhook docs; shared/reference/kling-api.md §3.4). */
 const VECTOR = {

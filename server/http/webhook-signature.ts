@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeWebhookSecret } from '../config/webhook-secret.ts';
 import type { Clock } from '../lib/clock.ts';
 
 /**
@@ -21,8 +22,6 @@ import type { Clock } from '../lib/clock.ts';
 export const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
 /** Longer ids are not something Kling sends; refusing them keeps each remembered id small. */
 const MAX_ID_LENGTH = 256;
-const SECRET_PREFIX = 'whsec_';
-const MIN_SECRET_BYTES = 16;
 
 export type WebhookFailure =
   /** A header is absent or empty. */
@@ -37,21 +36,6 @@ export type WebhookFailure =
 export type WebhookCheck =
   | { ok: true; id: string; timestampMs: number }
   | { ok: false; reason: WebhookFailure };
-
-/**
- * The HMAC key of a secret as Kling and Standard Webhooks define it: base64 after an optional `whsec_`.
- * Throws (without echoing the value) when it is not one; config.ts calls this at boot.
- */
-export function decodeWebhookSecret(secret: string): Buffer {
-  const b64 = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  // Node's decoder skips characters outside the alphabet; a typo must not silently become another key.
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
-    throw new Error('must be whsec_ followed by base64, as Kling shows it');
-  const key = Buffer.from(b64, 'base64');
-  if (key.length < MIN_SECRET_BYTES)
-    throw new Error(`is too short: a webhook secret holds at least ${MIN_SECRET_BYTES} bytes`);
-  return key;
-}
 
 /** Checks a callback's headers and raw body against any of `secrets` (a rotation holds several). */
 export function createWebhookVerifier(opts: {
