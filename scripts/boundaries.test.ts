@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTree, violations } from './check-boundaries.mjs';
+import { checkTree, serverCycles, violations } from './check-boundaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const biome = join(root, 'node_modules/.bin/biome');
@@ -155,6 +155,25 @@ describe('check-boundaries (rules that depend on where the imported file is)', (
     ],
   ])('%s: allowed imports pass', (file, source) => {
     expect(violations(file, source)).toEqual([]);
+  });
+
+  it('two server folders importing each other are a breach; one direction, test files and the root are not', () => {
+    const cycle = serverCycles([
+      ['server/tasks/store.ts', "import { t } from '../tracker/tracker.ts';"],
+      ['server/tracker/tracker.ts', "import { s } from '../tasks/store.ts';"],
+    ]);
+    expect(cycle).toEqual([
+      { file: 'server/tasks/', target: 'server/tracker/', rule: 'server folders must not import each other' },
+    ]);
+    expect(
+      serverCycles([
+        ['server/create/create-task.ts', "import { t } from '../tracker/tracker.ts';"],
+        ['server/tracker/tracker.ts', "import { s } from '../tasks/store.ts';"],
+        ['server/tasks/store.test.ts', "import { c } from '../create/create-task.ts';"],
+        ['server/routes/app-deps.ts', "import type { X } from '../wire.ts';"],
+        ['server/wire.ts', "import type { AppDeps } from './routes/app-deps.ts';"],
+      ]),
+    ).toEqual([]);
   });
 
   it('the command fails on a tree with a breach and names it', () => {

@@ -6,7 +6,8 @@
 // the importing file's own folder ('../tasks/x.ts' is fine inside a feature's sub-folder and a breach at
 // its root). This script resolves each relative import to a repo path and checks:
 //   - server/simulator/ imports only server/simulator/ and contract/ (it must stay a stand-alone Kling);
-//   - a file under web/features/<a>/ never imports web/features/<b>/ (features meet only in web/app/).
+//   - a file under web/features/<a>/ never imports web/features/<b>/ (features meet only in web/app/);
+//   - no two folders of server/ import each other (production files; the layering reads one way).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
@@ -50,11 +51,47 @@ function* walk(root, dir) {
   }
 }
 
-/** Checks every file under server/simulator/ and web/features/ of the tree at `root`. */
+/** `server/<folder>` of a path, or undefined for files at server/'s root and outside server/. */
+const serverFolder = (path) => /^server\/([^/]+)\//.exec(path)?.[1];
+
+/**
+ * Pairs of server folders that import each other, from a map of file → source (test files left out:
+ * a test may reach across to set up what it tests).
+ */
+export function serverCycles(files) {
+  const edges = new Map();
+  for (const [file, source] of files) {
+    const from = serverFolder(file);
+    if (!from || /\.test\.tsx?$/.test(file)) continue;
+    for (const spec of specifiers(source)) {
+      if (!spec.startsWith('.')) continue;
+      const to = serverFolder(
+        normalize(join(dirname(file), spec))
+          .split('\\')
+          .join('/'),
+      );
+      if (to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+  }
+  const out = [];
+  for (const [a, targets] of edges)
+    for (const b of targets)
+      if (a < b && edges.get(b)?.has(a))
+        out.push({
+          file: `server/${a}/`,
+          target: `server/${b}/`,
+          rule: 'server folders must not import each other',
+        });
+  return out;
+}
+
+/** Checks every file under server/ and web/features/ of the tree at `root`. */
 export function checkTree(root) {
   const out = [];
   for (const top of ['server/simulator', 'web/features'])
     for (const file of walk(root, top)) out.push(...violations(file, readFileSync(join(root, file), 'utf8')));
+  const server = [...walk(root, 'server')].map((f) => [f, readFileSync(join(root, f), 'utf8')]);
+  out.push(...serverCycles(server));
   return out;
 }
 
