@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeWebhookSecret } from './webhook-secret.ts';
+import { decodeWebhookSecret } from './webhook-key.ts';
 
 /**
  * Every environment variable the studio reads, with its default. Parsed once at boot (config.ts);
