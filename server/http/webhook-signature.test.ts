@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { decodeWebhookSecret } from '../config/webhook-secret.ts';
+import { decodeWebhookSecret } from '../config/webhook-key.ts';
 import { manualClock } from '../lib/clock.ts';
 import { createSeenWebhookIds, createWebhookVerifier, WEBHOOK_TOLERANCE_MS } from './webhook-signature.ts';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { decodeWebhookSecret } from '../config/webhook-secret.ts';
+import { decodeWebhookSecret } from '../config/webhook-key.ts';
 import type { Clock } from '../lib/clock.ts';
 
 /**
