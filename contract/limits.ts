@@ -26,4 +26,14 @@ export const LIMITS = {
   pageNumMax: 1000,
   pageSizeMax: 500,
   pageSizeDefault: 30,
+  /** Motion control's reference video (kling-2026.md §2). */
+  videoMaxBytes: 100 * 1024 * 1024,
+  videoMinSide: 340,
+  videoMaxSide: 3850,
+  videoMinMs: 3000,
+  /** With `character_orientation: "video"` the reference may run 30 s; with `image`, 10 s. */
+  videoMaxMsOrientationVideo: 30_000,
+  videoMaxMsOrientationImage: 10_000,
+  /** Motion control takes at most one element (kling-v3, orientation `video`). */
+  motionControlElementsMax: 1,
 } as const;

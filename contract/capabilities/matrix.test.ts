@@ -10,7 +10,7 @@ import {
 } from './matrix.ts';
 
 describe('capability map (reference §5.3)', () => {
-  it('lists the seed’s eight models', () => {
+  it('lists the seed’s eight models and kling-v3 (kling-2026.md §1)', () => {
     expect(MODEL_NAMES).toEqual([
       'kling-v1',
       'kling-v1-5',
@@ -20,6 +20,7 @@ describe('capability map (reference §5.3)', () => {
       'kling-v2-1-master',
       'kling-v2-5-turbo',
       'kling-v2-6',
+      'kling-v3',
     ]);
   });
 

@@ -139,6 +139,17 @@ export const MODELS = {
       'pro:10': { endFrame: true, sound: true, voice: true },
     },
   },
+  // On image2video since 2026-02-25 (kling-2026.md §1). Its 3–15 s durations, 4k mode and multi-shot
+  // storyboard are not modelled yet; start & end frames are on the capability map for every variant.
+  'kling-v3': {
+    label: 'Kling 3.0',
+    modes: MODES,
+    durations: DURATIONS,
+    fps: 24,
+    cfgScale: false,
+    typicalSeconds: 260,
+    variants: { 'std:5': frames, 'std:10': frames, 'pro:5': frames, 'pro:10': frames },
+  },
 } as const satisfies Record<string, ModelCapabilities>;
 
 export type ModelName = keyof typeof MODELS;

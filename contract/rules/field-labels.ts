@@ -15,6 +15,13 @@ const LABELS: Record<string, string> = {
   duration: 'Duration',
   callback_url: 'callback_url',
   external_task_id: 'external_task_id',
+  // Motion control.
+  image_url: 'Character picture (image_url)',
+  video_url: 'Reference video (video_url)',
+  character_orientation: 'Character orientation (character_orientation)',
+  keep_original_sound: "Keep the video's sound (keep_original_sound)",
+  element_list: 'Elements (element_list)',
+  watermark_info: 'watermark_info',
 };
 
 export function fieldLabel(path: string): string {

@@ -9,14 +9,7 @@ import {
   setupsSupporting,
   variantOf,
 } from '../capabilities/matrix.ts';
-import {
-  base64DecodedLength,
-  decodeBase64Prefix,
-  hasDataPrefix,
-  isHttpUrl,
-  isWellFormedBase64,
-} from '../images/base64.ts';
-import { type ImageFacts, SNIFF_BYTES, sniffImage } from '../images/sniff.ts';
+import type { ImageFacts } from '../images/sniff.ts';
 import {
   CAMERA_AXES,
   type CreateRequest,
@@ -26,6 +19,7 @@ import {
 } from '../schemas/create-request.ts';
 import type { Violation } from '../schemas/studio-api.ts';
 import { fieldLabel } from './field-labels.ts';
+import { checkImageField } from './image-field.ts';
 import { imageFactRules, maskRules } from './image-rules.ts';
 import { violationsFromZod } from './schema-issues.ts';
 import { promptTextRules } from './text-rules.ts';
@@ -215,23 +209,8 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
 
   // Encodings and image facts.
   const facts: Record<string, ImageFacts | undefined> = {};
-  for (const { path, value, kind } of imageFieldPaths(r)) {
-    if (hasDataPrefix(value)) {
-      add(path, 'data_prefix', 'base64 must not start with a "data:" prefix; send the raw base64 only');
-      continue;
-    }
-    if (isHttpUrl(value)) {
-      facts[path] = givenFacts[path];
-    } else if (!isWellFormedBase64(value)) {
-      add(path, 'base64_invalid', 'must be raw base64 or an http(s) URL, and this is neither');
-      continue;
-    } else {
-      facts[path] =
-        givenFacts[path] ?? sniffImage(decodeBase64Prefix(value, SNIFF_BYTES), base64DecodedLength(value));
-    }
-    const f = facts[path];
-    if (f) out.push(...imageFactRules(path, f, kind));
-  }
+  for (const { path, value, kind } of imageFieldPaths(r))
+    facts[path] = checkImageField(path, value, kind, givenFacts[path], out);
   const maskFields = [
     ...(r.static_mask ? ['static_mask'] : []),
     ...(r.dynamic_masks ?? []).map((_, i) => `dynamic_masks[${i}].mask`),

@@ -1,11 +1,18 @@
 import { z } from 'zod';
-import { DURATIONS, MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
+import { MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
 import { createRequestSchema } from './create-request.ts';
 import { taskStatusSchema } from './kling-task.ts';
+import { motionControlRequestSchema } from './motion-control-request.ts';
 
 /** The studio backend's own API (`/api`, design.md "Backend API"). */
 
-export const MOTION_KINDS = ['camera', 'brush', 'frames', 'none'] as const;
+/** Which of Kling's endpoints a task went to: `/v1/videos/image2video` or `/v1/videos/motion-control`. */
+export const TASK_KINDS = ['image2video', 'motion-control'] as const;
+export const taskKindSchema = z.enum(TASK_KINDS);
+export type TaskKind = z.infer<typeof taskKindSchema>;
+
+/** What moves the picture: `reference` is a motion-control task's reference video. */
+export const MOTION_KINDS = ['camera', 'brush', 'frames', 'reference', 'none'] as const;
 export const motionKindSchema = z.enum(MOTION_KINDS);
 export type MotionKind = z.infer<typeof motionKindSchema>;
 
@@ -13,6 +20,7 @@ export type MotionKind = z.infer<typeof motionKindSchema>;
 export const studioTaskSchema = z.object({
   /** The studio's id (also the route id). */
   id: z.string(),
+  kind: taskKindSchema,
   /** Sent to Kling as `external_task_id`; makes a retried create idempotent. */
   externalTaskId: z.string(),
   /** Kling's `task_id`, once Kling has answered the create. */
@@ -22,7 +30,8 @@ export const studioTaskSchema = z.object({
   statusMessage: z.string().nullable(),
   model: z.enum(MODEL_NAMES),
   mode: z.enum(MODES).nullable(),
-  duration: z.enum(DURATIONS),
+  /** Seconds, as text: the requested duration ("5"), or a motion-control reference's length ("7.2"). */
+  duration: z.string(),
   motion: motionKindSchema,
   prompt: z.string(),
   units: z.string().nullable(),
@@ -90,8 +99,43 @@ export const inputImageSchema = z.object({
 });
 export type InputImage = z.infer<typeof inputImageSchema>;
 
-export const taskInputsSchema = z.object({
-  request: createRequestSchema,
-  images: z.record(z.string(), inputImageSchema),
+/** A stored reference video (an upload, or the download of the creator's URL), as the studio serves it. */
+export const referenceVideoSchema = z.object({
+  url: z.string(),
+  format: z.enum(['mp4', 'mov']),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  durationMs: z.number().int(),
+  source: z.enum(['upload', 'url']),
 });
+export type ReferenceVideo = z.infer<typeof referenceVideoSchema>;
+
+export const taskInputsSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('image2video'),
+    request: createRequestSchema,
+    images: z.record(z.string(), inputImageSchema),
+  }),
+  z.object({
+    kind: z.literal('motion-control'),
+    /** `video_url` is the reference's `ref` when it was uploaded (still usable for a remix), else the URL. */
+    request: motionControlRequestSchema,
+    images: z.record(z.string(), inputImageSchema),
+    reference: referenceVideoSchema,
+  }),
+]);
 export type TaskInputs = z.infer<typeof taskInputsSchema>;
+
+/** `POST /api/uploads`: a reference video, checked and stored; `ref` goes into `video_url`. */
+export const uploadSchema = z.object({
+  id: z.string(),
+  ref: z.string(),
+  format: z.enum(['mp4', 'mov']),
+  bytes: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+  durationMs: z.number().int(),
+});
+export type Upload = z.infer<typeof uploadSchema>;
+export const uploadEnvelopeSchema = z.object({ upload: uploadSchema });

@@ -69,6 +69,7 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
   const now = deps.clock.now();
   const record: TaskRecord = {
     id,
+    kind: 'image2video',
     externalTaskId,
     klingTaskId: null,
     status: 'submitted',

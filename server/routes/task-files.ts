@@ -100,5 +100,5 @@ async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInp
       ? { dynamic_masks: rest.dynamic_masks.map((m) => ({ ...m, mask: swap(m.mask) ?? m.mask })) }
       : {}),
   };
-  return { request, images };
+  return { kind: 'image2video', request, images };
 }

@@ -49,6 +49,12 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX tasks_status ON tasks (status, created_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'task kind',
+    // Every task before motion control went to image2video.
+    sql: `ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'image2video';`,
+  },
 ];
 
 export function migrate(db: Db): number[] {

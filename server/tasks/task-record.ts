@@ -26,6 +26,7 @@ export type TaskRecord = Omit<StudioTask, 'video' | 'thumbnailUrl'> & {
 export function toStudioTask(r: TaskRecord): StudioTask {
   return {
     id: r.id,
+    kind: r.kind,
     externalTaskId: r.externalTaskId,
     klingTaskId: r.klingTaskId,
     status: r.status,

@@ -8,6 +8,7 @@ import type { TaskRecord } from './task-record.ts';
 /** The columns behind each record field; JSON fields are (de)serialised here and nowhere else. */
 const COLUMNS = {
   id: 'id',
+  kind: 'kind',
   externalTaskId: 'external_task_id',
   klingTaskId: 'kling_task_id',
   status: 'status',

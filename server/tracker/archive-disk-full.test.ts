@@ -85,6 +85,7 @@ function record(id: string): TaskRecord {
   const now = Date.now();
   return {
     id,
+    kind: 'image2video',
     externalTaskId: `ext-${id}`,
     klingTaskId: `k-${id}`,
     status: 'processing',

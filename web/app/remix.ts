@@ -8,7 +8,9 @@ import { loadMotionBrush } from '../features/motion-brush/index.ts';
  * It lives in app/ because it joins two features: the tasks feature's Remix button calls it, and only
  * the motion brush can turn mask PNGs back into editable bitmaps in its own store.
  */
-export async function remixIntoStudio({ request, images }: TaskInputs): Promise<void> {
+export async function remixIntoStudio(inputs: TaskInputs): Promise<void> {
+  if (inputs.kind !== 'image2video') throw new Error('Remix of a motion-control task is not built yet');
+  const { request, images } = inputs;
   loadDraftFromRequest(request);
   const start = images.image;
   // The brush is reset even when this task had no masks: masks painted for another frame would not fit.

@@ -8,6 +8,7 @@ import { Studio } from './studio.tsx';
 
 const task = {
   id: 't1',
+  kind: 'image2video',
   externalTaskId: 'e1',
   klingTaskId: null,
   status: 'submitted',

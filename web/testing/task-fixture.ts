@@ -5,6 +5,7 @@ export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
   const createdAt = overrides.createdAt ?? 1_760_000_000_000;
   return {
     id: 'task-1',
+    kind: 'image2video',
     externalTaskId: 'studio-ext-1',
     klingTaskId: null,
     status: 'submitted',

@@ -7,6 +7,7 @@ export const MOTION_LABELS = {
   camera: 'Camera',
   brush: 'Motion brush',
   frames: 'Start & end frames',
+  reference: 'Reference video',
   none: 'Image only',
 } as const satisfies Record<MotionKind, string>;
 

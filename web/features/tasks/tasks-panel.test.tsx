@@ -170,6 +170,7 @@ describe('TaskActions', () => {
     finishedAt: 1_760_000_005_000,
   });
   const inputs = {
+    kind: 'image2video',
     request: { model_name: 'kling-v1', prompt: 'a done one', external_task_id: 'ms-old' },
     images: {},
   } as const;

@@ -9,8 +9,10 @@ export function useGenerateAgain() {
   const queryClient = useQueryClient();
   return useCreateTask({
     toRequest: async (taskId: string) => {
-      const { request } = await queryClient.fetchQuery(taskInputsQuery(taskId));
-      return resubmission(request, newExternalTaskId());
+      const inputs = await queryClient.fetchQuery(taskInputsQuery(taskId));
+      if (inputs.kind !== 'image2video')
+        throw new Error('Generate again of a motion-control task is not built yet');
+      return resubmission(inputs.request, newExternalTaskId());
     },
   });
 }
