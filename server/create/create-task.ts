@@ -162,7 +162,7 @@ async function settleFailedCreate(
   // No usable answer: Kling may have created the task anyway. Look it up by our external id, once.
   let found: Awaited<ReturnType<KlingClient['getTask']>>;
   try {
-    found = await deps.client.getTask(externalTaskId);
+    found = await deps.client.getTask(externalTaskId, 'image2video');
   } catch (lookupError) {
     deps.log.warn('looking up an unanswered create failed', { id, error: lookupError });
     found = undefined;

@@ -118,6 +118,7 @@ function startTracker(openFile: OpenFile) {
   const client: KlingClient = {
     baseUrl: 'http://kling.invalid',
     createTask: () => Promise.reject(new Error('not used')),
+    createMotionControl: () => Promise.reject(new Error('not used')),
     getTask: async (id) => kling(id),
   };
   tracker = createTaskTracker({

@@ -113,7 +113,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     if (!record || isFinalStatus(record.status)) return untrack(id);
     let next = Math.min(o.pollMaxMs, Math.round(entry.intervalMs * 1.5));
     try {
-      const remote = await o.client.getTask(record.klingTaskId ?? record.externalTaskId);
+      const remote = await o.client.getTask(record.klingTaskId ?? record.externalTaskId, record.kind);
       if (remote) await applyLocked(id, remote, 'poll');
       else if (record.confirmedAt === null && o.clock.now() - record.createdAt > o.confirmWindowMs) {
         o.log.warn('create never confirmed by Kling; giving up', {

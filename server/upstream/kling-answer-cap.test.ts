@@ -87,7 +87,7 @@ describe('Kling answers are read up to a cap', () => {
       if (now.heapUsed + now.arrayBuffers > peak.heapUsed + peak.arrayBuffers) peak = now;
     }, 2);
     const err = await client()
-      .getTask('huge')
+      .getTask('huge', 'image2video')
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -104,7 +104,7 @@ describe('Kling answers are read up to a cap', () => {
   });
 
   it('an answer just under the cap is read and parsed as usual', async () => {
-    const got = await client().getTask('padded');
+    const got = await client().getTask('padded', 'image2video');
     expect(got?.task_status).toBe('processing');
     expect(got?.task_status_msg?.length).toBe(MAX_ANSWER_BYTES - 1024);
   });

@@ -46,7 +46,7 @@ describe('JWT against the simulator', () => {
     const client = clientWith(auth);
     const created = await client.createTask({ image, prompt: 'first' });
     clock.set(Date.now());
-    const fetched = await client.getTask(created.task_id);
+    const fetched = await client.getTask(created.task_id, 'image2video');
     expect(fetched?.task_id).toBe(created.task_id);
     const [first, second] = auth.sent.map((h) => h.replace('Bearer ', ''));
     expect(first).not.toBe(second);
@@ -91,7 +91,7 @@ describe('static API key', () => {
   it('is accepted as the bearer value', async () => {
     const client = clientWith(createApiKeyAuth('static-api-key-for-tests'));
     const task = await client.createTask({ image, prompt: 'api key' });
-    expect((await client.getTask(task.task_id))?.task_id).toBe(task.task_id);
+    expect((await client.getTask(task.task_id, 'image2video'))?.task_id).toBe(task.task_id);
   });
 });
 
@@ -99,8 +99,8 @@ describe('reads', () => {
   it('finds a task by external_task_id and answers undefined for an unknown one', async () => {
     const client = clientWith(createJwtAuth(SIM_KEYS));
     const task = await client.createTask({ image, external_task_id: 'client-ext-1' });
-    expect((await client.getTask('client-ext-1'))?.task_id).toBe(task.task_id);
-    expect(await client.getTask('no-such-task')).toBeUndefined();
+    expect((await client.getTask('client-ext-1', 'image2video'))?.task_id).toBe(task.task_id);
+    expect(await client.getTask('no-such-task', 'image2video')).toBeUndefined();
   });
 
   it('maps a malformed answer to a malformed error', async () => {
@@ -121,5 +121,74 @@ describe('reads', () => {
     const err = await client.createTask({ image, prompt: '[sim:hang]' }).catch((e: unknown) => e);
     expect((err as UpstreamError).kind).toBe('timeout');
     expect((err as UpstreamError).answered).toBe(false);
+  });
+});
+
+describe('motion control', () => {
+  /** A fake upstream behind the client's fetch: records every call and answers from `answer`. */
+  function recording(answer: (method: string, path: string, n: number) => { status: number; body: unknown }) {
+    const calls: { method: string; path: string; body: unknown }[] = [];
+    const fake: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      const text = typeof init?.body === 'string' ? init.body : undefined;
+      calls.push({ method: init?.method ?? 'GET', path: url.pathname, body: text && JSON.parse(text) });
+      const { status, body } = answer(init?.method ?? 'GET', url.pathname, calls.length);
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    };
+    return { calls, fake };
+  }
+  const ok = (task_id: string, task_status = 'submitted') => ({
+    code: 0,
+    message: 'SUCCEED',
+    request_id: 'r',
+    data: { task_id, task_status, created_at: 1, updated_at: 1 },
+  });
+  const body = {
+    image_url: 'aGVsbG8=',
+    video_url: 'https://videos.example/ref.mp4',
+    character_orientation: 'video',
+    mode: 'std',
+  } as const;
+
+  it('creates on /v1/videos/motion-control once, even when the answer is a server error', async () => {
+    const { calls, fake } = recording(() => ({
+      status: 500,
+      body: { code: 5000, message: 'internal', request_id: 'r' },
+    }));
+    const client = createKlingClient({
+      baseUrl: 'http://kling.invalid/',
+      auth: createApiKeyAuth('k'),
+      timeoutMs: 1000,
+      log: memoryLogger(),
+      fetch: fake,
+    });
+    const err = await client.createMotionControl(body).catch((e: unknown) => e);
+    expect((err as UpstreamError).details.code).toBe(5000);
+    expect(calls).toEqual([{ method: 'POST', path: '/v1/videos/motion-control', body }]);
+  });
+
+  it('reads each kind on its own path, retrying a transient failure', async () => {
+    const { calls, fake } = recording((_m, path, n) =>
+      n === 1
+        ? { status: 500, body: { code: 5000, message: 'x', request_id: 'r' } }
+        : { status: 200, body: ok(path) },
+    );
+    const client = createKlingClient({
+      baseUrl: 'http://kling.invalid',
+      auth: createApiKeyAuth('k'),
+      timeoutMs: 1000,
+      log: memoryLogger(),
+      retryBaseMs: 1,
+      fetch: fake,
+    });
+    expect((await client.getTask('ext-1', 'motion-control'))?.task_id).toBe(
+      '/v1/videos/motion-control/ext-1',
+    );
+    expect((await client.getTask('t 2', 'image2video'))?.task_id).toBe('/v1/videos/image2video/t%202');
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/videos/motion-control/ext-1',
+      'GET /v1/videos/motion-control/ext-1',
+      'GET /v1/videos/image2video/t%202',
+    ]);
   });
 });

@@ -1,18 +1,25 @@
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { KLING_CODE, type KlingTask, klingTaskEnvelopeSchema } from '../../contract/schemas/kling-task.ts';
+import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
+import type { TaskKind } from '../../contract/schemas/studio-api.ts';
 import type { KlingAuth } from '../auth/kling-auth.ts';
 import { sleep } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type JsonBody, jsonBody } from './json-body.ts';
 import { isAuthCode, UpstreamError } from './upstream-error.ts';
 
-/** The typed Kling image2video client: the only code that speaks to Kling (or the simulator). */
+/** The typed Kling client (image2video and motion control): the only code that speaks to Kling (or the simulator). */
 export interface KlingClient {
   readonly baseUrl: string;
-  /** Sends a create exactly once (an auth refusal is renewed and retried: nothing was created then). */
+  /** Sends an image2video create exactly once (an auth refusal is renewed and retried: nothing was created then). */
   createTask(body: CreateRequest): Promise<KlingTask>;
-  /** By Kling task id or external_task_id; `undefined` when Kling does not know it. Retried when transient. */
-  getTask(id: string): Promise<KlingTask | undefined>;
+  /** Sends a motion-control create exactly once, on the same terms as createTask. */
+  createMotionControl(body: MotionControlRequest): Promise<KlingTask>;
+  /**
+   * By Kling task id or external_task_id, on the endpoint of the task's kind (each endpoint knows only its
+   * own tasks); `undefined` when Kling does not know it. Retried when transient.
+   */
+  getTask(id: string, kind: TaskKind): Promise<KlingTask | undefined>;
 }
 
 export interface KlingClientOptions {
@@ -29,7 +36,11 @@ export interface KlingClientOptions {
   maxAnswerBytes?: number;
 }
 
-const PATH = '/v1/videos/image2video';
+/** Each kind of task is created and queried on its own endpoint. */
+export const KIND_PATHS: Record<TaskKind, string> = {
+  image2video: '/v1/videos/image2video',
+  'motion-control': '/v1/videos/motion-control',
+};
 
 /**
  * Kling's task answers are a few KB. A proxy or CDN page in front of KLING_BASE_URL can be any size, and
@@ -112,19 +123,22 @@ export function createKlingClient(opts: KlingClientOptions): KlingClient {
     }
   }
 
+  /** Serialised once, on the call; a renewed-token retry sends the same bytes. */
+  function create(kind: TaskKind, body: CreateRequest | MotionControlRequest): Promise<KlingTask> {
+    const json = jsonBody(body);
+    return signed(() => exchange('POST', KIND_PATHS[kind], json));
+  }
+
   return {
     baseUrl,
-    async createTask(body) {
-      // Serialised once, on the call; a renewed-token retry sends the same bytes.
-      const json = jsonBody(body);
-      return signed(() => exchange('POST', PATH, json));
-    },
-    async getTask(id) {
+    createTask: (body) => create('image2video', body),
+    createMotionControl: (body) => create('motion-control', body),
+    async getTask(id, kind) {
       const attempts = opts.getAttempts ?? 3;
       const base = opts.retryBaseMs ?? 250;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await signed(() => exchange('GET', `${PATH}/${encodeURIComponent(id)}`));
+          return await signed(() => exchange('GET', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`));
         } catch (e) {
           if (
             e instanceof UpstreamError &&
