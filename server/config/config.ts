@@ -46,6 +46,8 @@ export interface Config {
   archive: { maxBytes: number; timeoutMs: number };
   /** Creates are refused while DATA_DIR has less free space (0: never). */
   minFreeDiskBytes: number;
+  /** Uploaded reference videos that no unfinished task uses are removed once this old. */
+  uploadTtlMs: number;
   bodyLimitBytes: number;
   sseHeartbeatMs: number;
   /** Open /api/events streams allowed per client address and in total. */
@@ -139,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     },
     archive: { maxBytes: e.ARCHIVE_MAX_BYTES, timeoutMs: e.ARCHIVE_TIMEOUT_MS },
     minFreeDiskBytes: e.MIN_FREE_DISK_BYTES,
+    uploadTtlMs: e.UPLOAD_TTL_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sseLimits: { perClient: e.SSE_MAX_PER_CLIENT, total: e.SSE_MAX_STREAMS },

@@ -69,6 +69,8 @@ export const envSchema = z.object({
   ARCHIVE_TIMEOUT_MS: withDefault(int(100), 120_000),
   /** Creates are refused (507) while DATA_DIR has less free space than this (bytes; 0 = off). */
   MIN_FREE_DISK_BYTES: withDefault(int(0), 1024 ** 3),
+  /** An uploaded reference video no unfinished task uses is removed this long after its upload (ms). */
+  UPLOAD_TTL_MS: withDefault(int(1000), 24 * 3600_000),
   /** Two 10 MB images as base64 (+33 %) plus seven masks fit comfortably. */
   BODY_LIMIT_BYTES: withDefault(int(1024), 48 * 1024 * 1024),
   SSE_HEARTBEAT_MS: withDefault(int(50), 15_000),

@@ -55,6 +55,32 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // Every task before motion control went to image2video.
     sql: `ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'image2video';`,
   },
+  {
+    version: 3,
+    name: 'uploads',
+    // Reference videos uploaded for motion control (the file is DATA_DIR/uploads/<id>.<format>), and which
+    // tasks use each: an upload is kept while a task that claims it is unfinished. task_id has no foreign
+    // key, so a claim may be written in any order with its task's row; a claim of no task holds nothing.
+    sql: `
+      CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        format TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        has_audio INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX uploads_created ON uploads (created_at);
+      CREATE TABLE upload_claims (
+        upload_id TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        PRIMARY KEY (upload_id, task_id)
+      );
+      CREATE INDEX upload_claims_task ON upload_claims (task_id);
+    `,
+  },
 ];
 
 export function migrate(db: Db): number[] {
