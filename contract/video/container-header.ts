@@ -84,7 +84,8 @@ export function sniffVideoFormat(head: Uint8Array): VideoFormat {
   if (major === QUICKTIME_BRAND) return 'mov';
   if (MP4_BRANDS.has(major)) return 'mp4';
   // A minor brand can still say what the file is (e.g. a camera's own major brand).
-  const end = Math.min(head.length, size >= 16 ? size : head.length);
+  // Only inside the box: what follows a short ftyp is another box, not more brands.
+  const end = Math.min(head.length, size === 0 ? head.length : size);
   const compatible: string[] = [];
   for (let i = 16; i + 4 <= end; i += 4) compatible.push(fourcc(head, i));
   if (compatible.includes(QUICKTIME_BRAND)) return 'mov';
@@ -147,26 +148,33 @@ function readTrack(b: Uint8Array, trak: Box): Track | undefined {
   return { handler, width, height };
 }
 
+/** A 32- or 64-bit duration field; undefined when the box ends first or the field says "unknown". */
+function durationField(b: Uint8Array, box: Box, at: number, wide: boolean): number | undefined {
+  if (at + (wide ? 8 : 4) > box.end) return undefined;
+  const d = wide ? u64(b, at) : u32(b, at);
+  // All ones is how a writer says it does not know (a live or fragmented recording).
+  const unknown = wide ? u32(b, at) === 0xffffffff && u32(b, at + 4) === 0xffffffff : d === 0xffffffff;
+  return unknown ? undefined : d;
+}
+
 function movieDurationMs(b: Uint8Array, moov: Box): number {
   const mvhd = child(b, moov, 'mvhd');
-  let ms = 0;
-  if (mvhd && mvhd.end - mvhd.start >= 20) {
-    const v1 = b[mvhd.start] === 1;
-    const timescale = v1 ? u32(b, mvhd.start + 20) : u32(b, mvhd.start + 12);
-    const duration = v1 ? u64(b, mvhd.start + 24) : u32(b, mvhd.start + 16);
-    if (timescale > 0 && duration !== 0xffffffff) ms = Math.round((duration / timescale) * 1000);
-  }
-  // A fragmented file keeps its total in mvex/mehd, on the movie's timescale.
-  if (ms === 0 && mvhd) {
-    const mehd = child(b, moov, 'mvex') && child(b, child(b, moov, 'mvex')!, 'mehd');
-    const v1 = b[mvhd.start] === 1;
-    const timescale = v1 ? u32(b, mvhd.start + 20) : u32(b, mvhd.start + 12);
-    if (mehd && timescale > 0) {
-      const duration = b[mehd.start] === 1 ? u64(b, mehd.start + 4) : u32(b, mehd.start + 4);
-      ms = Math.round((duration / timescale) * 1000);
-    }
-  }
-  return ms;
+  if (!mvhd) return 0;
+  // version/flags, creation and modification times (32 or 64 bit), timescale, duration (32 or 64 bit).
+  const v1 = b[mvhd.start] === 1;
+  const timescaleAt = mvhd.start + (v1 ? 20 : 12);
+  if (timescaleAt + 4 > mvhd.end) return 0;
+  const timescale = u32(b, timescaleAt);
+  if (timescale === 0) return 0;
+  const toMs = (duration: number | undefined) =>
+    duration === undefined ? 0 : Math.round((duration / timescale) * 1000);
+  const ms = toMs(durationField(b, mvhd, timescaleAt + 4, v1));
+  if (ms > 0) return ms;
+  // A fragmented file keeps its total in mvex/mehd (version/flags, then the duration), on the movie's timescale.
+  const mvex = child(b, moov, 'mvex');
+  const mehd = mvex && child(b, mvex, 'mehd');
+  if (!mehd || mehd.end - mehd.start < 4) return 0;
+  return toMs(durationField(b, mehd, mehd.start + 4, b[mehd.start] === 1));
 }
 
 /** Every fact the reference-video rules need, from the container's header boxes only. */
@@ -186,13 +194,15 @@ export async function readVideoFacts(source: ByteSource): Promise<VideoFacts> {
   // Walk the top-level boxes by their headers alone until `moov`: `mdat` (the frames) is skipped unread.
   let at = 0;
   for (let n = 0; n < MAX_TOP_LEVEL_BOXES && at + 8 <= source.size; n++) {
-    const head = await source.read(at, 16);
+    // Eight bytes a box (sixteen for a 64-bit size): not one byte of an mdat's payload is read.
+    const head = await source.read(at, 8);
     if (head.length < 8) break;
     let size = u32(head, 0);
     let header = 8;
     if (size === 1) {
-      if (head.length < 16) break;
-      size = u64(head, 8);
+      const large = await source.read(at + 8, 8);
+      if (large.length < 8) break;
+      size = u64(large, 0);
       header = 16;
     } else if (size === 0) size = source.size - at;
     if (size < header || at + size > source.size) break;
