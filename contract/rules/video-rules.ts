@@ -5,10 +5,19 @@ import type { Violation } from '../schemas/studio-api.ts';
 import type { VideoFacts } from '../video/container-header.ts';
 import { fieldLabel } from './field-labels.ts';
 
+/** Rounded up, as the one message that uses it is "over the limit": 100 MB + 1 byte reads 100.1 MB. */
 function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toFixed(1)} MB`;
 }
-export const seconds = (ms: number) => `${(Math.round(ms / 100) / 10).toString()} s`;
+/**
+ * "10.1 s". A limit's message rounds away from the limit (`up` for too long, `down` for too short), so
+ * 10 001 ms never reads "10 s is longer than 10 s".
+ */
+export const seconds = (ms: number, round: 'nearest' | 'up' | 'down' = 'nearest') => {
+  const tenths =
+    round === 'up' ? Math.ceil(ms / 100) : round === 'down' ? Math.floor(ms / 100) : Math.round(ms / 100);
+  return `${(tenths / 10).toString()} s`;
+};
 
 const IMAGE_WORDS: Record<string, string> = {
   png: 'a PNG image',
@@ -63,15 +72,15 @@ export function videoFactRules(
   if (f.durationMs < LIMITS.videoMinMs)
     v(
       'video_too_short',
-      `${seconds(f.durationMs)} is shorter than the ${LIMITS.videoMinMs / 1000} s minimum`,
+      `${seconds(f.durationMs, 'down')} is shorter than the ${LIMITS.videoMinMs / 1000} s minimum`,
     );
   const max = maxReferenceMs(orientation ?? 'video');
   if (f.durationMs > max)
     v(
       'video_too_long',
       orientation === 'image'
-        ? `${seconds(f.durationMs)} is longer than ${max / 1000} s, the limit when the character keeps the picture's orientation ("Match the picture"); "Match the video" allows up to ${LIMITS.videoMaxMsOrientationVideo / 1000} s`
-        : `${seconds(f.durationMs)} is longer than the ${max / 1000} s maximum`,
+        ? `${seconds(f.durationMs, 'up')} is longer than ${max / 1000} s, the limit when the character keeps the picture's orientation ("Match the picture"); "Match the video" allows up to ${LIMITS.videoMaxMsOrientationVideo / 1000} s`
+        : `${seconds(f.durationMs, 'up')} is longer than the ${max / 1000} s maximum`,
     );
   return out;
 }
