@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.ts';
 import { loginRoutes } from './routes/login.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 export type { AppDeps } from './routes/app-deps.ts';
 
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', loginRoutes(deps));
   app.route('/api/tasks', taskRoutes(deps));
   app.route('/api/tasks', taskFileRoutes(deps));
+  app.route('/api/uploads', uploadRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
   app.route('/api/callbacks', callbackRoutes(deps));
   // Unknown /api paths answer JSON, never the SPA's index.html.

@@ -9,6 +9,7 @@ import { createTaskStore } from './tasks/task-store.ts';
 import { createWalletGuard } from './tasks/wallet-guard.ts';
 import { createTaskEvents } from './tracker/task-events.ts';
 import { createTaskTracker } from './tracker/task-tracker.ts';
+import { createUploadStore } from './uploads/upload-store.ts';
 import { createKlingClient } from './upstream/kling-client.ts';
 
 /** The upstream after startup decided it: real Kling, a standalone simulator, or the built-in one. */
@@ -74,6 +75,9 @@ export function createServices(opts: {
     confirmWindowMs: config.tracker.confirmWindowMs,
     callbacks: config.publicUrl !== undefined,
   });
+  const uploads = createUploadStore({ db, dataDir: config.dataDir, clock, log, ttlMs: config.uploadTtlMs });
+  // Before the first request can arrive: leftovers of a crash go first, then old unused uploads.
+  uploads.start();
   const guard = createWalletGuard({
     createsPerMinute: config.walletGuard.createsPerMinute,
     maxRunningTasks: config.walletGuard.maxRunningTasks,
@@ -92,7 +96,9 @@ export function createServices(opts: {
     log,
     auth,
     imageFetch: { timeoutMs: config.urlFetch.timeoutMs, allowHosts },
+    uploads,
     async close() {
+      uploads.stop();
       await tracker.stop();
       db.close();
     },

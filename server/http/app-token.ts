@@ -108,8 +108,15 @@ export function sessionsOf(deps: { config: Config; clock: Clock }): Sessions | u
   return s;
 }
 
-/** Paths open without the token: Kling's callback (it carries its own per-task secret) and the login itself. */
-export const PUBLIC_API_PATHS = [/^\/api\/callbacks\/kling\//, /^\/api\/login$/];
+/**
+ * Paths open without the token: Kling's callback (it carries its own per-task secret), the login itself,
+ * and the signed link Kling downloads a reference video from (`/api/uploads/<id>/<task>/<sig>/<file>`).
+ */
+export const PUBLIC_API_PATHS = [
+  /^\/api\/callbacks\/kling\//,
+  /^\/api\/login$/,
+  /^\/api\/uploads\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/,
+];
 
 export function isAuthorized(c: Context, appToken: string, sessions: Sessions): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();

@@ -6,6 +6,7 @@ import type { TaskStore } from '../tasks/task-store.ts';
 import type { WalletGuard } from '../tasks/wallet-guard.ts';
 import type { TaskEvents } from '../tracker/task-events.ts';
 import type { TaskTracker } from '../tracker/task-tracker.ts';
+import type { UploadStore } from '../uploads/upload-store.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 
 /** Everything createApp needs, built by wire.ts (main.ts and tests alike). */
@@ -23,4 +24,6 @@ export interface AppDeps {
   log: Logger;
   /** For image URLs in create requests (the byte cap is the image limit). */
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
+  /** Uploaded reference videos (a motion-control create needs only its `Uploads` part). */
+  uploads: UploadStore;
 }
