@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_DURATION, DEFAULT_MODEL, effectiveMode } from '../../contract/capabilities/matrix.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
-import type { MotionKind, StudioTask } from '../../contract/schemas/studio-api.ts';
+import type { MotionKind, StudioTask, TaskKind } from '../../contract/schemas/studio-api.ts';
 import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
 import { checkCreateRequest } from '../inputs/check-create-request.ts';
 import { removeInputs, requestWithRefs, saveInputs } from '../inputs/input-files.ts';
@@ -94,18 +94,11 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
     // The creator's callback_url (if any) is replaced by the studio's own; it is not kept.
     request: requestWithRefs({ ...request, external_task_id: externalTaskId, callback_url: undefined }),
     inputs: {},
+    reference: null,
     hasThumbnail: false,
     clientId,
   };
-  // Admit and insert with no await in between: the running-task count cannot be raced.
-  deps.guard.admit(clientId);
-  try {
-    deps.store.insert(record);
-  } catch (e) {
-    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE')
-      throw duplicateExternalId();
-    throw e;
-  }
+  admitAndInsert(deps, record, clientId);
 
   try {
     const saved = await saveInputs(deps.dataDir, id, images);
@@ -126,11 +119,24 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
       await discard(deps, id);
       throw e;
     }
-    return settleFailedCreate(deps, id, externalTaskId, e);
+    return settleFailedCreate(deps, id, externalTaskId, 'image2video', e);
   }
 }
 
-async function confirmed(
+/** Admit and insert with no await in between: the running-task count cannot be raced. */
+export function admitAndInsert(deps: CreateTaskDeps, record: TaskRecord, clientId: string): void {
+  deps.guard.admit(clientId);
+  try {
+    deps.store.insert(record);
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE')
+      throw duplicateExternalId();
+    throw e;
+  }
+}
+
+/** The upstream's answer to a create: applied, tracked, and returned as the task. */
+export async function confirmed(
   deps: CreateTaskDeps,
   id: string,
   answer: Parameters<TaskTracker['applyUpstream']>[1],
@@ -143,10 +149,12 @@ async function confirmed(
   return toStudioTask(record);
 }
 
-async function settleFailedCreate(
+/** What an error from the one create call means for the stored record (and for money). */
+export async function settleFailedCreate(
   deps: CreateTaskDeps,
   id: string,
   externalTaskId: string,
+  kind: TaskKind,
   e: UpstreamError,
 ): Promise<StudioTask> {
   const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs);
@@ -162,7 +170,7 @@ async function settleFailedCreate(
   // No usable answer: Kling may have created the task anyway. Look it up by our external id, once.
   let found: Awaited<ReturnType<KlingClient['getTask']>>;
   try {
-    found = await deps.client.getTask(externalTaskId, 'image2video');
+    found = await deps.client.getTask(externalTaskId, kind);
   } catch (lookupError) {
     deps.log.warn('looking up an unanswered create failed', { id, error: lookupError });
     found = undefined;
@@ -200,12 +208,12 @@ function keepUnconfirmed(deps: CreateTaskDeps, id: string, cause: StudioError): 
   );
 }
 
-async function discard(deps: CreateTaskDeps, id: string): Promise<void> {
+export async function discard(deps: CreateTaskDeps, id: string): Promise<void> {
   deps.store.delete(id);
   await removeInputs(deps.dataDir, id);
 }
 
-function duplicateExternalId(): StudioError {
+export function duplicateExternalId(): StudioError {
   return new StudioError(
     409,
     'duplicate_external_task_id',

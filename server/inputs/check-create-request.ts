@@ -30,8 +30,15 @@ export async function checkCreateRequest(
   ];
   if (violations.length || !result.request) throw validationError(violations);
 
-  // Broken framing (a cut file, a bad CRC) is the same fault to a creator as broken picture data, and the
-  // browser (which checks the picture data) names it so: one rule and one message for both.
+  await assertImagesIntact(images);
+  return { request: result.request, images };
+}
+
+/**
+ * Broken framing (a cut file, a bad CRC) is the same fault to a creator as broken picture data, and the
+ * browser (which checks the picture data) names it so: one rule and one message for both. Throws a 400.
+ */
+export async function assertImagesIntact(images: CollectedImage[]): Promise<void> {
   const broken = images
     .filter((image) => !isStructurallyIntact(image.bytes, image.facts.format === 'jpeg' ? 'jpeg' : 'png'))
     .map((image) => imageDamaged(image.field));
@@ -42,5 +49,4 @@ export async function checkCreateRequest(
   );
   const damaged = images.filter((_, i) => !intact[i]).map((image) => imageDamaged(image.field));
   if (damaged.length) throw validationError(damaged);
-  return { request: result.request, images };
 }

@@ -20,7 +20,9 @@ export interface CollectedImage {
  * Image fields of an unparsed body. Read defensively (the body is not validated yet) so that even a
  * request with other problems gets its images checked, and the creator sees every problem at once.
  */
-export function imageFieldsOf(body: unknown): { field: string; value: string; kind: 'frame' | 'mask' }[] {
+export type ImageField = { field: string; value: string; kind: 'frame' | 'mask' };
+
+export function imageFieldsOf(body: unknown): ImageField[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
   const b = body as Record<string, unknown>;
   const out: { field: string; value: string; kind: 'frame' | 'mask' }[] = [];
@@ -38,7 +40,15 @@ export function imageFieldsOf(body: unknown): { field: string; value: string; ki
   return out;
 }
 
-const FETCH_WORDS: Record<SafeFetchError['reason'], string> = {
+/** A motion-control body's one image: the character picture, checked as image2video's start frame. */
+export function motionControlImageFieldsOf(body: unknown): ImageField[] {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
+  const value = (body as Record<string, unknown>).image_url;
+  return typeof value === 'string' && value ? [{ field: 'image_url', value, kind: 'frame' }] : [];
+}
+
+/** Why a URL could not be fetched, in words that follow "the URL". */
+export const FETCH_WORDS: Record<SafeFetchError['reason'], string> = {
   scheme: 'is not an http(s) URL the studio can fetch',
   blocked_address: 'points at a private, loopback or link-local address, which the studio does not fetch',
   dns: 'names a host that could not be found',
@@ -57,10 +67,11 @@ const FETCH_WORDS: Record<SafeFetchError['reason'], string> = {
 export async function collectImages(
   body: unknown,
   fetchOpts: Omit<SafeFetchOptions, 'maxBytes'>,
+  fieldsOf: (body: unknown) => ImageField[] = imageFieldsOf,
 ): Promise<{ images: CollectedImage[]; violations: Violation[] }> {
   const violations: Violation[] = [];
   const results = await Promise.all(
-    imageFieldsOf(body).map(async ({ field, value, kind }): Promise<CollectedImage | undefined> => {
+    fieldsOf(body).map(async ({ field, value, kind }): Promise<CollectedImage | undefined> => {
       if (hasDataPrefix(value)) return undefined;
       let bytes: Buffer;
       let source: CollectedImage['source'] = 'base64';

@@ -101,7 +101,8 @@ export async function saveInputs(
   }
   // The thumbnail is made on its first request (routes/task-files.ts), not here: decoding the start
   // frame's pixels would put the costliest step of a create on every create's critical path.
-  return { inputs, hasThumbnail: images.some((i) => i.field === 'image') };
+  // A motion-control task's thumbnail is its character picture.
+  return { inputs, hasThumbnail: images.some((i) => i.field === 'image' || i.field === 'image_url') };
 }
 
 export async function removeInputs(dataDir: string, taskId: string): Promise<void> {

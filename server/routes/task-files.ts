@@ -2,16 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import { uploadRef } from '../../contract/schemas/motion-control-request.ts';
 import type { InputImage, TaskInputs } from '../../contract/schemas/studio-api.ts';
 import { fileResponse } from '../http/file-response.ts';
 import { ensureThumbnail, inputName, inputRef, inputsDir } from '../inputs/input-files.ts';
+import type { StoredReference } from '../inputs/stored-inputs.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
+import type { Uploads } from '../uploads/upload-store.ts';
 import type { AppDeps } from './app-deps.ts';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
+const VIDEO_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime' } as const;
 
-/** GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, video}: files the studio keeps for a task. */
+/** GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, reference, video}: files the studio keeps for a task. */
 export function taskFileRoutes(deps: AppDeps) {
   const recordOf = (id: string): TaskRecord => {
     const record = deps.store.get(id);
@@ -23,7 +27,7 @@ export function taskFileRoutes(deps: AppDeps) {
     .get('/:id/inputs', async (c) => {
       const record = recordOf(c.req.param('id'));
       c.header('cache-control', 'no-store');
-      return c.json(await remixInputs(deps.config.dataDir, record));
+      return c.json(await remixInputs(deps.config.dataDir, record, deps.uploads));
     })
     .get('/:id/inputs/:name', async (c) => {
       const record = recordOf(c.req.param('id'));
@@ -38,7 +42,7 @@ export function taskFileRoutes(deps: AppDeps) {
     })
     .get('/:id/thumbnail', async (c) => {
       const record = recordOf(c.req.param('id'));
-      const start = record.inputs.image;
+      const start = record.inputs.image ?? record.inputs.image_url;
       const path =
         record.hasThumbnail && start
           ? await ensureThumbnail(deps.config.dataDir, record.id, start.file)
@@ -47,6 +51,17 @@ export function taskFileRoutes(deps: AppDeps) {
       return fileResponse(path, {
         contentType: 'image/jpeg',
         cacheControl: 'private, max-age=31536000, immutable',
+      });
+    })
+    .get('/:id/reference', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      const reference = record.reference;
+      if (!reference) throw notFound('reference video');
+      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), reference.file), {
+        contentType: VIDEO_TYPES[reference.format],
+        rangeHeader: c.req.header('range'),
+        cacheControl: 'private, max-age=31536000, immutable',
+        headers: { 'content-disposition': 'inline' },
       });
     })
     .get('/:id/video', async (c) => {
@@ -78,8 +93,8 @@ async function readStoredBase64(path: string): Promise<string> {
   }
 }
 
-/** The stored request with every `input:<field>` reference replaced by the image again. */
-async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInputs> {
+/** The stored images as served (`images`) and the values that replace their `input:<field>` references. */
+async function storedImages(dataDir: string, record: TaskRecord) {
   const dir = inputsDir(dataDir, record.id);
   const images: Record<string, InputImage> = {};
   const values: Record<string, string> = {};
@@ -90,6 +105,34 @@ async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInp
       stored.source === 'url' && sourceUrl ? sourceUrl : await readStoredBase64(join(dir, file));
   }
   const swap = (v: string | undefined) => (v !== undefined ? (values[v] ?? v) : undefined);
+  return { images, swap };
+}
+
+/** The stored request with every `input:<field>` reference replaced by the image again. */
+async function remixInputs(
+  dataDir: string,
+  record: TaskRecord,
+  uploads: Pick<Uploads, 'get'>,
+): Promise<TaskInputs> {
+  const { images, swap } = await storedImages(dataDir, record);
+  if (record.kind === 'motion-control') {
+    const reference = record.reference;
+    if (!reference)
+      throw new StudioError(404, 'inputs_missing', 'The reference video of this task is no longer stored');
+    const { external_task_id: _ext, callback_url: _cb, ...rest } = record.request;
+    const { file: _file, hasAudio: _audio, uploadId, sourceUrl, ...facts } = reference;
+    const url = `/api/tasks/${record.id}/reference`;
+    return {
+      kind: 'motion-control',
+      request: {
+        ...rest,
+        image_url: swap(rest.image_url) ?? rest.image_url,
+        video_url: remixVideoUrl(reference, url, uploads),
+      },
+      images,
+      reference: { ...facts, url },
+    };
+  }
   const { external_task_id: _ext, callback_url: _cb, ...rest } = record.request;
   const request: CreateRequest = {
     ...rest,
@@ -101,4 +144,16 @@ async function remixInputs(dataDir: string, record: TaskRecord): Promise<TaskInp
       : {}),
   };
   return { kind: 'image2video', request, images };
+}
+
+/**
+ * What a remix puts in `video_url`: the upload's `ref` while the upload is still stored (resubmitted as is),
+ * the creator's https URL for a URL reference, else the task's own copy (`/api/tasks/:id/reference`),
+ * which is no URL Kling can fetch: the studio uploads that file again (POST /api/uploads) for a new `ref`.
+ */
+function remixVideoUrl(reference: StoredReference, ownUrl: string, uploads: Pick<Uploads, 'get'>): string {
+  if (reference.source === 'upload' && reference.uploadId && uploads.get(reference.uploadId))
+    return uploadRef(reference.uploadId);
+  if (reference.source === 'url' && reference.sourceUrl) return reference.sourceUrl;
+  return ownUrl;
 }

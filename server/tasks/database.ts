@@ -81,6 +81,12 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX upload_claims_task ON upload_claims (task_id);
     `,
   },
+  {
+    version: 4,
+    name: 'task reference video',
+    // A motion-control task's reference video (file and facts, JSON); NULL for image2video.
+    sql: 'ALTER TABLE tasks ADD COLUMN reference_json TEXT;',
+  },
 ];
 
 export function migrate(db: Db): number[] {

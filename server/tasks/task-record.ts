@@ -1,9 +1,23 @@
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
-import type { StoredInputs } from '../inputs/stored-inputs.ts';
+import type { StoredInputs, StoredReference } from '../inputs/stored-inputs.ts';
 
-/** What the store knows about a task: the public StudioTask fields plus what only the server needs. */
-export type TaskRecord = Omit<StudioTask, 'video' | 'thumbnailUrl'> & {
+/**
+ * What the store knows about a task: the public StudioTask fields plus what only the server needs. The
+ * stored request is the body of the task's own endpoint, so `kind` tells which shape it has.
+ */
+export type TaskRecord = TaskRecordFields &
+  (
+    | { kind: 'image2video'; request: CreateRequest }
+    | {
+        kind: 'motion-control';
+        /** As sent, except that `image_url` holds `input:image_url` and `video_url` the reference (see create). */
+        request: MotionControlRequest;
+      }
+  );
+
+type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'kind'> & {
   /** Set once Kling acknowledged the create (or the task was found by external id). */
   confirmedAt: number | null;
   /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
@@ -16,8 +30,10 @@ export type TaskRecord = Omit<StudioTask, 'video' | 'thumbnailUrl'> & {
   archivedAt: number | null;
   callbackTokenHash: string | null;
   /** The create request as sent, except that image fields hold `input:<field>` references. */
-  request: CreateRequest;
+  request: CreateRequest | MotionControlRequest;
   inputs: StoredInputs;
+  /** A motion-control task's reference video (null for image2video). */
+  reference: StoredReference | null;
   hasThumbnail: boolean;
   clientId: string | null;
 };

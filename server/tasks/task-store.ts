@@ -1,7 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
-import { type StoredInputs, storedInputsSchema } from '../inputs/stored-inputs.ts';
+import {
+  type StoredInputs,
+  type StoredReference,
+  storedInputsSchema,
+  storedReferenceSchema,
+} from '../inputs/stored-inputs.ts';
 import type { Db } from './database.ts';
 import type { TaskRecord } from './task-record.ts';
 
@@ -32,6 +36,7 @@ const COLUMNS = {
   callbackTokenHash: 'callback_token_hash',
   request: 'request_json',
   inputs: 'inputs_json',
+  reference: 'reference_json',
   hasThumbnail: 'has_thumbnail',
   clientId: 'client_id',
 } as const satisfies Record<keyof TaskRecord, string>;
@@ -42,6 +47,7 @@ const FIELDS = Object.keys(COLUMNS) as Field[];
 
 function toColumn(field: Field, value: unknown): unknown {
   if (field === 'request' || field === 'inputs') return JSON.stringify(value);
+  if (field === 'reference') return value ? JSON.stringify(value) : null;
   if (field === 'hasThumbnail') return value ? 1 : 0;
   return value;
 }
@@ -49,8 +55,13 @@ function toColumn(field: Field, value: unknown): unknown {
 function fromRow(row: Row): TaskRecord {
   const out: Record<string, unknown> = {};
   for (const f of FIELDS) out[f] = row[COLUMNS[f]];
-  out.request = JSON.parse(row.request_json as string) as CreateRequest;
+  // The request is the body of the task kind's endpoint; the kind column says which (TaskRecord's union).
+  out.request = JSON.parse(row.request_json as string) as TaskRecord['request'];
   out.inputs = storedInputsSchema.parse(JSON.parse(row.inputs_json as string)) satisfies StoredInputs;
+  out.reference =
+    typeof row.reference_json === 'string'
+      ? (storedReferenceSchema.parse(JSON.parse(row.reference_json)) satisfies StoredReference)
+      : null;
   out.hasThumbnail = row.has_thumbnail === 1;
   return out as TaskRecord;
 }

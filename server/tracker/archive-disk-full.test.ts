@@ -109,6 +109,7 @@ function record(id: string): TaskRecord {
     callbackTokenHash: null,
     request: { model_name: 'kling-v1', prompt: 'disk full', image: 'input:image' },
     inputs: {},
+    reference: null,
     hasThumbnail: false,
     clientId: null,
   };
