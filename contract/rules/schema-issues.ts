@@ -96,6 +96,11 @@ export function violationsFromZod(error: z.ZodError, input: unknown): Violation[
         break;
       }
       case 'invalid_value':
+        // zod reports a missing enum as a wrong value; for the creator it is a missing field.
+        if (value === undefined) {
+          push(issue.path, 'required', 'is required');
+          break;
+        }
         push(
           issue.path,
           'enum',
