@@ -20,6 +20,7 @@ import { capabilitiesRoutes } from './routes/capabilities.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { loginRoutes } from './routes/login.ts';
+import { motionControlRoutes } from './routes/motion-control.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { uploadRoutes } from './routes/uploads.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/tasks', taskRoutes(deps));
   app.route('/api/tasks', taskFileRoutes(deps));
   app.route('/api/uploads', uploadRoutes(deps));
+  app.route('/api/motion-control', motionControlRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
   app.route('/api/callbacks', callbackRoutes(deps));
   // Unknown /api paths answer JSON, never the SPA's index.html.

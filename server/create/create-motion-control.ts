@@ -1,0 +1,153 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DEFAULT_MOTION_CONTROL_MODEL } from '../../contract/capabilities/motion-control.ts';
+import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
+import { checkMotionControlRequest } from '../inputs/check-motion-control.ts';
+import { inputRef, saveInputs } from '../inputs/input-files.ts';
+import { keepReference, uploadMissing } from '../inputs/reference-video.ts';
+import type { FileFetchOptions } from '../lib/safe-fetch.ts';
+import { StudioError, validationError } from '../lib/studio-error.ts';
+import type { TaskRecord } from '../tasks/task-record.ts';
+import type { Uploads } from '../uploads/upload-store.ts';
+import { UpstreamError } from '../upstream/upstream-error.ts';
+import {
+  admitAndInsert,
+  type CreateTaskDeps,
+  confirmed,
+  discard,
+  duplicateExternalId,
+  hashCallbackToken,
+  settleFailedCreate,
+} from './create-task.ts';
+import { checkDiskFloor } from './disk-floor.ts';
+
+export interface CreateMotionControlDeps extends CreateTaskDeps {
+  uploads: Uploads;
+  /**
+   * The address Kling fetches an upload from: PUBLIC_URL, or the studio's own loopback address when the
+   * upstream is a simulator on this machine. Undefined: an upload cannot reach Kling and is refused.
+   */
+  uploadBase: string | undefined;
+  /** For a reference given as an https URL (the byte cap is the video limit). */
+  videoFetch: Omit<FileFetchOptions, 'maxBytes'>;
+}
+
+/** A reference's length as a task's duration: seconds with one decimal, as text ("7.2", "5"). */
+export const referenceSeconds = (durationMs: number) => String(Math.round(durationMs / 100) / 10);
+
+/**
+ * POST /api/motion-control, with POST /api/tasks' guarantees (create-task.ts): the disk floor first; every
+ * check (the picture's bytes, the reference's facts from its upload or its download, the shared rules)
+ * before anything is stored or sent; the record and its inputs (the reference included) stored BEFORE the
+ * one send; a refusal deletes the record; a lost answer is looked up by external_task_id, never re-sent.
+ * An upload goes to Kling as a signed link of the studio's that works while the task is unfinished.
+ */
+export async function createMotionControl(
+  deps: CreateMotionControlDeps,
+  body: unknown,
+  clientId: string,
+): Promise<StudioTask> {
+  await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
+  const { request, images, reference } = await checkMotionControlRequest(body, {
+    imageFetch: deps.imageFetch,
+    videoFetch: deps.videoFetch,
+    uploads: deps.uploads,
+    uploadsReachable: deps.uploadBase !== undefined,
+    dataDir: deps.dataDir,
+  });
+
+  const id = randomUUID();
+  const externalTaskId = request.external_task_id ?? newExternalTaskId(id);
+  const token = deps.publicUrl ? randomBytes(32).toString('base64url') : undefined;
+  try {
+    if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
+      throw duplicateExternalId();
+    const now = deps.clock.now();
+    const record: TaskRecord = {
+      id,
+      kind: 'motion-control',
+      externalTaskId,
+      klingTaskId: null,
+      status: 'submitted',
+      statusMessage: null,
+      model: request.model_name ?? DEFAULT_MOTION_CONTROL_MODEL,
+      mode: request.mode,
+      duration: referenceSeconds(reference.facts.durationMs),
+      motion: 'reference',
+      prompt: request.prompt ?? '',
+      units: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      confirmedAt: null,
+      resultUrl: null,
+      resultDuration: null,
+      videoPath: null,
+      videoBytes: null,
+      videoDuration: null,
+      archivedAt: null,
+      callbackTokenHash: token ? hashCallbackToken(token) : null,
+      // The picture becomes a reference to its file; video_url stays the creator's (the upload's ref or
+      // their URL), never the signed link, which is Kling's alone. The creator's callback_url is not kept.
+      request: {
+        ...request,
+        image_url: inputRef('image_url'),
+        external_task_id: externalTaskId,
+        callback_url: undefined,
+      },
+      inputs: {},
+      reference: null,
+      hasThumbnail: false,
+      clientId,
+    };
+    admitAndInsert(deps, record, clientId);
+  } catch (e) {
+    await reference.release();
+    throw e;
+  }
+
+  try {
+    // First, before any await: from here on the upload is kept while this task is unfinished (and its
+    // signed link served), so the sweeper cannot remove it while it is linked below.
+    if (reference.uploadId !== undefined) claimUpload(deps.uploads, reference.uploadId, id);
+    const saved = await saveInputs(deps.dataDir, id, images);
+    images.length = 0;
+    const kept = await keepReference(deps.dataDir, id, reference);
+    deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail, reference: kept });
+  } catch (e) {
+    await reference.release();
+    await discard(deps, id);
+    throw e;
+  }
+
+  const outgoing: MotionControlRequest = {
+    ...request,
+    video_url:
+      reference.uploadId !== undefined && deps.uploadBase !== undefined
+        ? deps.uploads.signedUrl(deps.uploadBase, reference.uploadId, id)
+        : request.video_url,
+    external_task_id: externalTaskId,
+    ...(token ? { callback_url: `${deps.publicUrl}/api/callbacks/kling/${token}` } : {}),
+  };
+  try {
+    const answer = await deps.client.createMotionControl(outgoing);
+    return await confirmed(deps, id, answer);
+  } catch (e) {
+    if (!(e instanceof UpstreamError)) {
+      await discard(deps, id);
+      throw e;
+    }
+    return settleFailedCreate(deps, id, externalTaskId, 'motion-control', e);
+  }
+}
+
+/** An upload removed since it was checked (the sweeper) is the creator's "add it again", not a 404. */
+function claimUpload(uploads: Uploads, uploadId: string, taskId: string): void {
+  try {
+    uploads.claim(uploadId, taskId);
+  } catch (e) {
+    if (e instanceof StudioError && e.status === 404) throw validationError([uploadMissing()]);
+    throw e;
+  }
+}
