@@ -66,14 +66,22 @@ export function validateMotionControl(
     .partial({ image_url: true, video_url: true, character_orientation: true, mode: true })
     .safeParse(rest);
   const cross = lenient.success
-    ? crossFieldRules(lenient.data as MotionControlRequest, opts).filter(
+    ? crossFieldRules(lenient.data as MotionControlRequest, opts, broken.has('model_name')).filter(
         (v) => !broken.has(v.field.split(/[.[]/)[0]!),
       )
     : [];
   return { request: undefined, violations: [...structural, ...cross] };
 }
 
-function crossFieldRules(r: MotionControlRequest, opts: MotionControlValidateOptions): Violation[] {
+/**
+ * `modelBroken`: the request names a model that does not exist. Its rules are then unknown, so the rules
+ * that depend on the model wait; judging them by the default model would blame the wrong one.
+ */
+function crossFieldRules(
+  r: MotionControlRequest,
+  opts: MotionControlValidateOptions,
+  modelBroken = false,
+): Violation[] {
   const out: Violation[] = [];
   const add = (field: string, rule: string, msg: string) =>
     out.push({ field, rule, message: `${fieldLabel(field)}: ${msg}` });
@@ -81,7 +89,7 @@ function crossFieldRules(r: MotionControlRequest, opts: MotionControlValidateOpt
   const caps: MotionControlCapabilities = MOTION_CONTROL_MODELS[model];
   const facts = opts.facts ?? {};
 
-  if (r.mode !== undefined && !caps.modes.includes(r.mode))
+  if (!modelBroken && r.mode !== undefined && !caps.modes.includes(r.mode))
     add(
       'mode',
       'mode_unsupported',
@@ -89,7 +97,7 @@ function crossFieldRules(r: MotionControlRequest, opts: MotionControlValidateOpt
     );
 
   const elements = r.element_list?.length ?? 0;
-  if (elements > 0) {
+  if (elements > 0 && !modelBroken) {
     const takers = Object.entries(MOTION_CONTROL_MODELS as Record<string, MotionControlCapabilities>)
       .filter(([, c]) => c.elementsMax > 0)
       .map(([name]) => name);
