@@ -93,6 +93,11 @@ export interface StudioOptions {
   auth?: KlingAuth;
   dataDir?: string;
   port?: number;
+  /**
+   * What /api/health reports and the studio believes: 'simulator' as with the built-in one (uploads then
+   * reach it on the studio's loopback address without PUBLIC_URL). Default 'kling', as for KLING_BASE_URL.
+   */
+  upstreamKind?: 'kling' | 'simulator';
 }
 
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
@@ -122,7 +127,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
   const services = createServices({
     config,
     upstream: {
-      kind: 'kling',
+      kind: opts.upstreamKind ?? 'kling',
       baseUrl: sim.baseUrl,
       credentials:
         config.upstream.kind === 'kling' ? config.upstream.credentials : { type: 'apiKey', apiKey: 'x' },
