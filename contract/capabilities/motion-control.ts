@@ -21,7 +21,13 @@ export interface MotionControlCapabilities {
 
 export const MOTION_CONTROL_MODELS = {
   'kling-v2-6': { label: 'Kling 2.6', modes: ['std', 'pro'], elementsMax: 0, fps: 24, typicalSeconds: 240 },
-  'kling-v3': { label: 'Kling 3.0', modes: ['std', 'pro'], elementsMax: 1, fps: 24, typicalSeconds: 260 },
+  'kling-v3': {
+    label: 'Kling 3.0',
+    modes: ['std', 'pro'],
+    elementsMax: LIMITS.motionControlElementsMax,
+    fps: 24,
+    typicalSeconds: 260,
+  },
 } as const satisfies Record<string, MotionControlCapabilities>;
 
 export type MotionControlModel = keyof typeof MOTION_CONTROL_MODELS;
