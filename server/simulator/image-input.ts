@@ -87,7 +87,8 @@ export async function factsOf(bytes: Buffer): Promise<ImageFacts> {
   }
 }
 
-function describeError(err: unknown, timeoutMs: number): string {
+/** A download failure in a few words: `HTTP 404`, `timed out after 10 s`, `connect ECONNREFUSED …`. */
+export function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError') return `timed out after ${Math.round(timeoutMs / 100) / 10} s`;
     const cause = (err as Error & { cause?: unknown }).cause;
@@ -97,27 +98,42 @@ function describeError(err: unknown, timeoutMs: number): string {
   return String(err);
 }
 
+/**
+ * One image field's value as bytes and facts: a URL is downloaded, raw base64 decoded. Undefined for a
+ * value that is neither (validateRequest / validateMotionControl name those).
+ */
+export async function loadImage(
+  path: string,
+  value: string,
+  opts: ImageFetchOptions,
+): Promise<{ image: LoadedImage } | { violation: Violation } | undefined> {
+  let bytes: Buffer;
+  if (isHttpUrl(value)) {
+    try {
+      bytes = await download(value, opts);
+    } catch (err) {
+      return {
+        violation: {
+          field: path,
+          rule: 'image_unreachable',
+          message: `${fieldLabel(path)}: the URL could not be downloaded (${describeError(err, opts.timeoutMs)})`,
+        },
+      };
+    }
+  } else if (!hasDataPrefix(value) && isWellFormedBase64(value)) {
+    bytes = Buffer.from(value, 'base64');
+  } else return undefined;
+  return { image: { bytes, facts: await factsOf(bytes) } };
+}
+
 export async function loadImages(req: CreateRequest, opts: ImageFetchOptions): Promise<LoadedImages> {
   const images = new Map<string, LoadedImage>();
   const violations: Violation[] = [];
   await Promise.all(
     imageFieldPaths(req).map(async ({ path, value }) => {
-      let bytes: Buffer;
-      if (isHttpUrl(value)) {
-        try {
-          bytes = await download(value, opts);
-        } catch (err) {
-          violations.push({
-            field: path,
-            rule: 'image_unreachable',
-            message: `${fieldLabel(path)}: the URL could not be downloaded (${describeError(err, opts.timeoutMs)})`,
-          });
-          return;
-        }
-      } else if (!hasDataPrefix(value) && isWellFormedBase64(value)) {
-        bytes = Buffer.from(value, 'base64');
-      } else return;
-      images.set(path, { bytes, facts: await factsOf(bytes) });
+      const loaded = await loadImage(path, value, opts);
+      if (loaded && 'violation' in loaded) violations.push(loaded.violation);
+      else if (loaded) images.set(path, loaded.image);
     }),
   );
   return { images, violations };

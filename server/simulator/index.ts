@@ -1,8 +1,8 @@
 /**
  * # Kling simulator
  *
- * A local stand-in for Kling's legacy image-to-video API (shared/reference/kling-api.md), faithful on the
- * wire so that a client which works against it works against Kling. It imports only contract/ and its own
+ * A local stand-in for Kling's legacy image-to-video API (shared/reference/kling-api.md) and its motion
+ * control (kling-2026.md §2), faithful on the wire so that a client which works against it works against Kling. It imports only contract/ and its own
  * files — never other server/ code — so it stays an independent third party.
  *
  * ## Kling's API (Bearer JWT: HS256, iss = access key, signed with the secret key; or the static apiKey)
@@ -13,6 +13,16 @@
  * - `GET /v1/videos/image2video?external_task_id=X` — the same, the form some clients use.
  * - `GET /v1/videos/image2video?pageNum=1&pageSize=30` — newest first; pageNum ∈ [1,1000],
  *   pageSize ∈ [1,500], otherwise 400/1201.
+ * - `POST /v1/videos/motion-control` — animate `image_url` (base64 or URL) with the motion of `video_url`
+ *   (an http(s) URL, loopback included, downloaded to `<dataDir>/references/` — at most 100 MB + 1 byte —
+ *   and judged from its MP4/MOV header). Every rule of the contract's validateMotionControl answers
+ *   400/1201 naming the field (a clip too long for the orientation, too small or short, not a video, an
+ *   unreachable URL, elements on kling-v2-6…). No `duration`: the video lasts as long as the reference
+ *   (`task_result.videos[].duration` "7.2"), `final_unit_deduction` = motionControlUnits(model, mode,
+ *   reference ms). The reference is deleted when the task ends, on reset and on shutdown.
+ * - `GET /v1/videos/motion-control/{task_id | external_task_id}`, `?external_task_id=X`, and the list
+ *   `?pageNum&pageSize`: as for image2video. Each endpoint's reads see only its own tasks; external ids
+ *   are unique across both (UNCERTAIN upstream), and both count against the one concurrency limit.
  * - Auth failures: 401 with 1001 (no header), 1002 (malformed, bad signature, wrong iss, no exp),
  *   1003 (nbf in the future), 1004 (expired); 5 s clock skew allowed; extra claims (iat) accepted,
  *   a missing nbf tolerated.
@@ -44,11 +54,11 @@ import { Simulator, type SimulatorOptions } from './simulator.ts';
 export { signKlingToken, verifyAuthorization } from './auth.ts';
 export type { FaultConfig, FaultRuleInput } from './faults.ts';
 export { parseFaultEnv } from './faults.ts';
-export type { RenderFn, RenderJob, RenderResult } from './render-queue.ts';
+export type { RenderFn, RenderJob, RenderResult, SimRenderJob, TransferJob } from './render-queue.ts';
 export { createSimulatorApp } from './routes.ts';
 export type { RecordedRequest, SimulatorOptions, SimulatorStats } from './simulator.ts';
 export { Simulator } from './simulator.ts';
-export type { WireTask } from './task-store.ts';
+export type { TaskKind, WireTask } from './task-store.ts';
 
 export interface RunningSimulator {
   /** e.g. `http://127.0.0.1:8686` — use as a Kling base URL. */

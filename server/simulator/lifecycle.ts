@@ -1,16 +1,24 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DURATION, DEFAULT_MODEL, MODELS, unitsFor } from '../../contract/capabilities/matrix.ts';
+import {
+  DEFAULT_KEEP_ORIGINAL_SOUND,
+  DEFAULT_MOTION_CONTROL_MODEL,
+  MOTION_CONTROL_MODELS,
+} from '../../contract/capabilities/motion-control.ts';
+import { motionControlUnits } from '../../contract/pricing/prices.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import type { CallbackSender } from './callbacks.ts';
 import { newKlingId } from './ids.ts';
-import type { RenderQueue } from './render-queue.ts';
+import type { RenderQueue, SimRenderJob } from './render-queue.ts';
 import { type SimTask, snapshot, type TaskStore, type WireTask } from './task-store.ts';
 
 /**
  * A task's life, as the real service lives it (reference §3): `submitted` for `phaseMs`, `processing`
  * for another `phaseMs` (Kling's queueing and thinking time, scaled down), then the render, then
  * `succeed` with the video — or `failed` with a `task_status_msg` when the request carried a problem Kling
- * only finds late (mask size/aspect), a `fail` fault, or the render itself broke.
+ * only finds late (mask size/aspect), a `fail` fault, or the render itself broke. The same life for both
+ * endpoints; only what is rendered, how long it lasts and what it costs differ (renderPlan).
  */
 export interface LifecycleDeps {
   store: TaskStore;
@@ -68,33 +76,23 @@ export class Lifecycle {
   }
 
   private async finish(t: SimTask, baseUrl: string): Promise<void> {
-    if (t.failWith !== undefined) return this.fail(t, t.failWith);
-    const inputs = t.inputs;
-    t.inputs = undefined; // the queue holds what it needs; let the task record drop the buffers
-    if (!inputs?.image) return this.fail(t, RENDER_FAILED_MESSAGE);
+    try {
+      await this.render(t, baseUrl);
+    } finally {
+      releaseReference(t);
+    }
+  }
 
-    const req = t.request;
-    const model = req.model_name ?? DEFAULT_MODEL;
-    const caps = MODELS[model];
-    const duration = req.duration ?? DEFAULT_DURATION;
-    // Masters take no mode and render at their (high) fixed quality.
-    const quality = caps.modes.length === 0 || req.mode === 'pro' ? 'pro' : 'std';
+  private async render(t: SimTask, baseUrl: string): Promise<void> {
+    if (t.failWith !== undefined) return this.fail(t, t.failWith);
     const videoId = newKlingId();
     const outFile = join(this.d.dataDir, `${videoId}.mp4`);
+    const plan = renderPlan(t, outFile);
+    t.inputs = undefined; // the queue holds what it needs; let the task record drop the buffers
+    if (!plan) return this.fail(t, RENDER_FAILED_MESSAGE);
     const started = Date.now();
     try {
-      await this.d.renders.run({
-        image: inputs.image,
-        imageTail: inputs.imageTail,
-        cameraControl: req.camera_control,
-        staticMask: inputs.staticMask,
-        dynamicMasks: inputs.dynamicMasks,
-        fps: caps.fps,
-        durationSeconds: Number(duration),
-        quality,
-        outFile,
-        signal: t.abort.signal,
-      });
+      await this.d.renders.run(plan.job);
     } catch (err) {
       if (t.abort.signal.aborted) return;
       this.d.log(`task ${t.wire.task_id} render failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -106,16 +104,75 @@ export class Lifecycle {
     this.d.store.registerVideo(videoId, t);
     this.transition(t, 'succeed', {
       task_result: {
-        videos: [
-          {
-            id: videoId,
-            url: `${baseUrl}/__sim/videos/${videoId}.mp4`,
-            // Kling reports a little more than asked ("5.1" for 5 s, REAL); a string, always.
-            duration: (Number(duration) + 0.1).toFixed(1),
-          },
-        ],
+        videos: [{ id: videoId, url: `${baseUrl}/__sim/videos/${videoId}.mp4`, duration: plan.duration }],
       },
-      final_unit_deduction: String(unitsFor(model, req.mode, duration)),
+      final_unit_deduction: plan.units,
     });
   }
+}
+
+/** What to render for a task, and what its result will say: the video's duration and the units billed. */
+interface RenderPlan {
+  job: SimRenderJob;
+  /** Seconds, as Kling writes them: a string with one decimal. */
+  duration: string;
+  units: string;
+}
+
+function renderPlan(t: SimTask, outFile: string): RenderPlan | undefined {
+  const signal = t.abort.signal;
+  if (t.kind === 'motion-control') {
+    const inputs = t.inputs;
+    if (!inputs) return undefined;
+    const req = t.request;
+    const model = req.model_name ?? DEFAULT_MOTION_CONTROL_MODEL;
+    return {
+      job: {
+        kind: 'motion-control',
+        image: inputs.image,
+        referenceFile: inputs.referenceFile,
+        durationSeconds: inputs.durationMs / 1000,
+        fps: MOTION_CONTROL_MODELS[model].fps,
+        quality: req.mode === 'pro' ? 'pro' : 'std',
+        keepSound: (req.keep_original_sound ?? DEFAULT_KEEP_ORIGINAL_SOUND) === 'yes',
+        outFile,
+        signal,
+      },
+      // No duration is asked for: the output lasts as long as the reference, and is billed for that.
+      duration: (inputs.durationMs / 1000).toFixed(1),
+      units: String(motionControlUnits(model, req.mode, inputs.durationMs)),
+    };
+  }
+  const inputs = t.inputs;
+  if (!inputs?.image) return undefined;
+  const req = t.request;
+  const model = req.model_name ?? DEFAULT_MODEL;
+  const caps = MODELS[model];
+  const duration = req.duration ?? DEFAULT_DURATION;
+  return {
+    job: {
+      kind: 'image2video',
+      image: inputs.image,
+      imageTail: inputs.imageTail,
+      cameraControl: req.camera_control,
+      staticMask: inputs.staticMask,
+      dynamicMasks: inputs.dynamicMasks,
+      fps: caps.fps,
+      durationSeconds: Number(duration),
+      // Masters take no mode and render at their (high) fixed quality.
+      quality: caps.modes.length === 0 || req.mode === 'pro' ? 'pro' : 'std',
+      outFile,
+      signal,
+    },
+    // Kling reports a little more than asked ("5.1" for 5 s, REAL); a string, always.
+    duration: (Number(duration) + 0.1).toFixed(1),
+    units: String(unitsFor(model, req.mode, duration)),
+  };
+}
+
+/** A downloaded reference lives only as long as its task: deleted once the task is final (or cancelled). */
+export function releaseReference(t: SimTask): void {
+  const file = t.referenceFile;
+  t.referenceFile = undefined;
+  if (file) rmSync(file, { force: true });
 }

@@ -9,7 +9,7 @@
  * | `SIM_PHASE_MS` | 1500 | time in `submitted`, and again in `processing`, before the render |
  * | `SIM_CONCURRENCY` | 5 | the account's concurrency limit (1303 beyond) |
  * | `SIM_STRICT` | off | reject mask size/aspect mismatches at create instead of failing the task |
- * | `SIM_DATA_DIR` | a temp dir | where rendered videos go |
+ * | `SIM_DATA_DIR` | a temp dir | where rendered videos go (and, while their task lives, motion-control references) |
  * | `SIM_FAULT` | — | a default fault: `1303`, `creates:fail`, `queries:5000`, `creates:slow=2000,queries:1302` |
  * | `SIM_BASE_URL` | its own address | public origin for video URLs (e.g. behind a tunnel) |
  * | `SIM_WEBHOOK_SECRET` | — | sign callbacks (Standard Webhooks) with these `whsec_…` secrets, comma-separated |
@@ -80,6 +80,11 @@ or use this one, valid for 30 minutes:
   curl -s ${base}/v1/videos/image2video -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d "{\\"model_name\\":\\"kling-v1\\",\\"prompt\\":\\"a gentle push-in\\",\\"image\\":\\"$(base64 -w0 picture.png)\\"}"
   curl -s ${base}/v1/videos/image2video/<task_id> -H "Authorization: Bearer $TOKEN"
+
+Motion control (the picture moves like the clip; the clip is fetched from its URL, loopback included):
+  curl -s ${base}/v1/videos/motion-control -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d "{\\"image_url\\":\\"$(base64 -w0 picture.png)\\",\\"video_url\\":\\"http://127.0.0.1:8000/clip.mp4\\",\\"character_orientation\\":\\"video\\",\\"mode\\":\\"std\\"}"
+  curl -s ${base}/v1/videos/motion-control/<task_id> -H "Authorization: Bearer $TOKEN"
 
 Test extras: GET ${base}/__sim/requests · /__sim/stats · /__sim/tasks · POST /__sim/faults · POST /__sim/reset`);
 

@@ -4,14 +4,20 @@
  * blocks the event loop, so the API keeps answering meanwhile.
  */
 // The types are the renderer's own (type-only import: loading this file never loads sharp or ffmpeg).
-import type { RenderJob, RenderResult } from './render/index.ts';
+import type { RenderJob, RenderResult, TransferJob } from './render/index.ts';
 
-export type { RenderJob, RenderResult };
+export type { RenderJob, RenderResult, TransferJob };
 
-export type RenderFn = (job: RenderJob) => Promise<RenderResult>;
+/**
+ * What the queue runs, tagged by the endpoint that asked: an image2video render or a motion transfer.
+ * One queue for both, so `renderParallel` bounds ffmpeg whatever the mix.
+ */
+export type SimRenderJob = ({ kind: 'image2video' } & RenderJob) | ({ kind: 'motion-control' } & TransferJob);
+
+export type RenderFn = (job: SimRenderJob) => Promise<RenderResult>;
 
 interface Waiting {
-  job: RenderJob;
+  job: SimRenderJob;
   resolve: (r: RenderResult) => void;
   reject: (e: unknown) => void;
 }
@@ -30,7 +36,7 @@ export class RenderQueue {
     return { running: this.running, queued: this.waiting.length };
   }
 
-  run(job: RenderJob): Promise<RenderResult> {
+  run(job: SimRenderJob): Promise<RenderResult> {
     return new Promise<RenderResult>((resolve, reject) => {
       const entry: Waiting = { job, resolve, reject };
       job.signal?.addEventListener(

@@ -1,11 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AuthResult, verifyAuthorization } from './auth.ts';
 import { CallbackSender, type DeliveryRecord } from './callbacks.ts';
 import { defaultRender } from './default-render.ts';
 import { FaultBook, type FaultConfig } from './faults.ts';
-import { Lifecycle } from './lifecycle.ts';
+import { Lifecycle, releaseReference } from './lifecycle.ts';
 import { type RenderFn, RenderQueue } from './render-queue.ts';
 import { type SimTask, TaskStore } from './task-store.ts';
+import { clearReferences, REFERENCES_DIR } from './video-input.ts';
 
 export interface SimulatorOptions {
   /** Where startSimulator listens (default 127.0.0.1). */
@@ -16,7 +18,10 @@ export interface SimulatorOptions {
   secretKey: string;
   /** Optional static key (Kling's 2026 "API key"), accepted as the bearer value too. */
   apiKey?: string;
-  /** Where rendered videos go (created if missing). */
+  /**
+   * Where rendered videos go (created if missing); motion-control references are downloaded to its
+   * `references/` folder while their task lives.
+   */
   dataDir: string;
   /** Time spent in `submitted` and again in `processing` before the render starts (default 1500). */
   phaseMs?: number;
@@ -29,11 +34,14 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Public origin for video URLs; by default startSimulator's own base URL or the create request's origin. */
   baseUrl?: string;
-  /** The renderer (default: server/simulator/render's renderVideo). Tests may pass a fake. */
+  /**
+   * The renderer of both endpoints' jobs (default: server/simulator/render's renderVideo for image2video,
+   * renderMotionTransfer for motion control). Tests may pass a fake.
+   */
   render?: RenderFn;
   /** Renders run at once; more wait in a queue (default 2). */
   renderParallel?: number;
-  /** Per-image download timeout for URL inputs (default 10 000 ms). */
+  /** Per-file download timeout for URL inputs, images and reference videos alike (default 10 000 ms). */
   fetchTimeoutMs?: number;
   /** Also send a callback for the initial `submitted` (default false: it is not a status *change*). */
   callbackOnSubmit?: boolean;
@@ -101,6 +109,8 @@ export class Simulator {
   readonly concurrency: number;
   readonly strict: boolean;
   readonly fetchTimeoutMs: number;
+  /** Where motion-control references are downloaded to. */
+  readonly referencesDir: string;
   /** Set by startSimulator once listening; otherwise video URLs use the create request's origin. */
   baseUrl: string | undefined;
   requests: RecordedRequest[] = [];
@@ -120,6 +130,9 @@ export class Simulator {
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
     this.baseUrl = opts.baseUrl?.replace(/\/+$/, '');
     mkdirSync(opts.dataDir, { recursive: true });
+    this.referencesDir = join(opts.dataDir, REFERENCES_DIR);
+    // Left by a process that was killed: their tasks are gone with it.
+    clearReferences(this.referencesDir);
     this.faults = new FaultBook(opts.faults);
     this.callbacks = new CallbackSender({
       tries: opts.callbackTries,
@@ -202,6 +215,7 @@ export class Simulator {
   reset(): void {
     for (const t of this.store.clear()) {
       t.abort.abort();
+      releaseReference(t);
       if (t.videoFile) rmSync(t.videoFile, { force: true });
     }
     this.requests = [];
@@ -212,13 +226,18 @@ export class Simulator {
     this.callbacks.reset();
   }
 
-  /** Stops timers, renders (their ffmpeg processes), pending callbacks and held requests. */
+  /**
+   * Stops timers, renders (their ffmpeg processes), pending callbacks and held requests, and deletes the
+   * downloaded references (rendered videos stay: they are the data dir's results).
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
     for (const t of this.store.all()) t.abort.abort();
     for (const release of [...this.hangs]) release();
     this.callbacks.close();
     await this.renders.drain();
+    for (const t of this.store.all()) releaseReference(t);
+    clearReferences(this.referencesDir);
   }
 
   get isClosed(): boolean {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jpegImage, pngImage } from '../../contract/testing/test-images.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator, type WireTask } from './index.ts';
-import type { RenderFn, RenderJob } from './render-queue.ts';
+import type { RenderFn, RenderJob, TransferJob } from './render-queue.ts';
 
 /** Node's view of the shared test images (contract/testing/test-images.ts), as Buffers. */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -37,13 +37,19 @@ export function fakeVideoBytes(size = 4096): Buffer {
 
 export interface FakeRenderer {
   render: RenderFn;
+  /** image2video renders, in the order asked. */
   jobs: RenderJob[];
+  /** Motion transfers, in the order asked. */
+  transfers: TransferJob[];
 }
 
+/** Writes `bytes` as the result of either endpoint's job, after `delayMs`; or throws, with `fail`. */
 export function fakeRenderer(opts: { delayMs?: number; fail?: boolean; bytes?: Buffer } = {}): FakeRenderer {
   const jobs: RenderJob[] = [];
+  const transfers: TransferJob[] = [];
   const render: RenderFn = async (job) => {
-    jobs.push(job);
+    if (job.kind === 'motion-control') transfers.push(job);
+    else jobs.push(job);
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     if (opts.fail) throw new Error('ffmpeg exploded');
     await writeFile(job.outFile, opts.bytes ?? fakeVideoBytes());
@@ -55,7 +61,7 @@ export function fakeRenderer(opts: { delayMs?: number; fail?: boolean; bytes?: B
       fps: job.fps,
     };
   };
-  return { render, jobs };
+  return { render, jobs, transfers };
 }
 
 export interface TestSim extends RunningSimulator {
@@ -63,6 +69,11 @@ export interface TestSim extends RunningSimulator {
   /** fetch with a fresh valid token. */
   call(path: string, init?: RequestInit): Promise<Response>;
   create(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: KlingAnswer }>;
+  /** A `POST /v1/videos/motion-control`. */
+  createMotion(
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: KlingAnswer }>;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; json: KlingAnswer }>;
   waitFor(taskId: string, done?: (t: WireTask) => boolean, timeoutMs?: number): Promise<WireTask>;
   stop(): Promise<void>;
@@ -92,18 +103,20 @@ export async function startTestSim(opts: Partial<SimulatorOptions> = {}): Promis
     return fetch(`${sim.baseUrl}${path}`, { ...init, headers });
   };
   const json = async (res: Response) => ({ status: res.status, json: (await res.json()) as KlingAnswer });
+  const post = async (path: string, body: unknown, headers: Record<string, string>) =>
+    json(
+      await call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
   const t: TestSim = {
     ...sim,
     dataDir,
     call,
-    create: async (body, headers = {}) =>
-      json(
-        await call('/v1/videos/image2video', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
-        }),
-      ),
+    create: (body, headers = {}) => post('/v1/videos/image2video', body, headers),
+    createMotion: (body, headers = {}) => post('/v1/videos/motion-control', body, headers),
     get: async (path, headers = {}) => json(await call(path, { headers })),
     async waitFor(
       taskId,
