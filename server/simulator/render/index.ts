@@ -4,6 +4,7 @@ export type { CameraConfig, CameraControl, CameraType } from './camera.ts';
 export { ffmpegPath } from './ffmpeg-binary.ts';
 export { FfmpegError } from './ffmpeg-process.ts';
 export type { RenderQuality } from './frame-geometry.ts';
+export { renderMotionTransfer, type TransferJob } from './motion-transfer.ts';
 export { probeVideo, type VideoProbe } from './probe-video.ts';
 export {
   type DynamicMask,
