@@ -13,6 +13,7 @@ import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
 import { renderRtRow } from './rows/render-rt.ts';
 import { trackerFanInRow } from './rows/tracker-fan-in.ts';
+import { transferRenderRow } from './rows/transfer-render.ts';
 import { uploadMemoryRow } from './rows/upload-memory.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
@@ -22,6 +23,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   tracker_fan_in: trackerFanInRow,
   upload_memory: uploadMemoryRow,
   render_rt: renderRtRow,
+  transfer_render: transferRenderRow,
   brush: brushRows,
   mask_codec: maskCodecRows,
 };
