@@ -1,15 +1,21 @@
 import type { TaskInputs } from '../../contract/schemas/studio-api.ts';
-import { loadDraftFromRequest } from '../editor/load-draft.ts';
+import { useEditorStore } from '../editor/editor-store.ts';
+import { loadDraftFromMotionControl, loadDraftFromRequest } from '../editor/load-draft.ts';
 import { loadMotionBrush } from '../features/motion-brush/index.ts';
+import { ingestClip, removeClip } from '../features/reference-video/index.ts';
+
+type MotionControlInputs = Extract<TaskInputs, { kind: 'motion-control' }>;
 
 /**
  * Puts a task's inputs back where they were made: frames, model, mode, duration, prompt, camera, voices
- * into the composer's draft; masks and trajectories into the motion brush, at the start frame's size.
- * It lives in app/ because it joins two features: the tasks feature's Remix button calls it, and only
- * the motion brush can turn mask PNGs back into editable bitmaps in its own store.
+ * into the composer's draft; masks and trajectories into the motion brush, at the start frame's size; a
+ * motion-control task's picture, settings and reference clip into the Reference video tab.
+ * It lives in app/ because it joins features: the tasks feature's Remix button calls it, and only the
+ * motion brush can turn mask PNGs back into editable bitmaps in its own store, only the Reference video
+ * tab can take a clip in.
  */
 export async function remixIntoStudio(inputs: TaskInputs): Promise<void> {
-  if (inputs.kind !== 'image2video') throw new Error('Remix of a motion-control task is not built yet');
+  if (inputs.kind === 'motion-control') return remixMotionControl(inputs);
   const { request, images } = inputs;
   loadDraftFromRequest(request);
   const start = images.image;
@@ -20,4 +26,22 @@ export async function remixIntoStudio(inputs: TaskInputs): Promise<void> {
       { width: start.width, height: start.height },
     );
   }
+}
+
+/**
+ * The picture and settings at once; then the stored reference, fetched and uploaded again through the
+ * tab (the same checks and progress as a picked file), so it gets a fresh ref: the task's own may have
+ * expired.
+ */
+async function remixMotionControl({ request, reference }: MotionControlInputs): Promise<void> {
+  await removeClip();
+  loadDraftFromMotionControl(request);
+  const facts = useEditorStore.getState().frames.start?.facts;
+  if (facts && facts.width > 0) await loadMotionBrush({}, { width: facts.width, height: facts.height });
+  const res = await fetch(reference.url);
+  if (!res.ok)
+    throw new Error(`The task's reference video could not be read (the studio answered ${res.status})`);
+  const outcome = await ingestClip(await res.blob(), 'Reference video (remix)');
+  if (outcome === 'refused' || outcome === 'failed')
+    throw new Error('The reference video could not be uploaded again; the Reference video tab says why.');
 }

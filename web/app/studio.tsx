@@ -14,6 +14,12 @@ import { EndFramePanel } from '../features/frames/end-frame-panel.tsx';
 import { FramePicker } from '../features/frames/frame-picker.tsx';
 import { frameFromBytes } from '../features/frames/ingest.ts';
 import { useFrameSrc } from '../features/frames/use-frame-src.ts';
+import {
+  clipExpired,
+  ReferencePanel,
+  useClipDurationMs,
+  useReferenceViolations,
+} from '../features/reference-video/index.ts';
 import { type PickedSample, SampleMenu } from '../features/samples/sample-menu.tsx';
 import { SettingsPanel } from '../features/settings/settings-panel.tsx';
 import { type BrushImage, MotionBrushSlot, useMotionBrushPort } from './motion-brush-slot.tsx';
@@ -59,8 +65,17 @@ function Workspace() {
   );
 
   const brush = useMotionBrushPort(startImage);
-  const check = useMemo(() => checkDraft(draft, brush.violations), [draft, brush.violations]);
-  const generate = useGenerate({ buildBrushFields: brush.build, onCreated: (t) => setLastCreatedId(t.id) });
+  const referenceViolations = useReferenceViolations();
+  const referenceMs = useClipDurationMs();
+  const check = useMemo(
+    () => checkDraft(draft, brush.violations, referenceViolations),
+    [draft, brush.violations, referenceViolations],
+  );
+  const generate = useGenerate({
+    buildBrushFields: brush.build,
+    onCreated: (t) => setLastCreatedId(t.id),
+    onUploadMissing: clipExpired,
+  });
 
   function onSample(s: PickedSample) {
     const r = frameFromBytes(s.bytes, s.fileName, 'start');
@@ -74,6 +89,7 @@ function Workspace() {
     frames: !!draft.frames.end,
     brush: false,
     camera: draft.camera.type !== 'simple' || nonZeroAxes(draft.camera.config).length > 0,
+    reference: !!draft.reference.clip,
   };
 
   return (
@@ -97,7 +113,7 @@ function Workspace() {
           <section className="card motion" aria-label="Motion">
             <div className="card__header">
               <h2 className="card__title">Motion</h2>
-              <span className="muted">one of three — Kling can't combine them</span>
+              <span className="muted">one of four — Kling can't combine them</span>
             </div>
             <Tabs<MotionTab>
               label="Motion"
@@ -127,8 +143,10 @@ function Workspace() {
                     <EndFramePanel />
                   ) : key === 'brush' ? (
                     <MotionBrushSlot image={startImage} />
-                  ) : (
+                  ) : key === 'camera' ? (
                     <CameraPanel image={startImage} />
+                  ) : (
+                    <ReferencePanel />
                   ),
               }))}
             />
@@ -140,7 +158,13 @@ function Workspace() {
             <h2 className="card__title">Settings</h2>
             <SettingsPanel />
           </section>
-          <SubmitPanel draft={draft} check={check} generate={generate} motionSummary={motionSummary(draft)} />
+          <SubmitPanel
+            draft={draft}
+            check={check}
+            generate={generate}
+            motionSummary={motionSummary(draft)}
+            referenceMs={referenceMs}
+          />
           <RequestPreview draft={draft} buildBrushFields={brush.build} />
         </div>
 

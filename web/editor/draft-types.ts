@@ -1,6 +1,9 @@
 import type { CameraType, Duration, Mode, ModelName } from '../../contract/capabilities/matrix.ts';
+import type { CharacterOrientation, MotionControlModel } from '../../contract/capabilities/motion-control.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import type { CameraConfig } from '../../contract/schemas/create-request.ts';
+import type { KEEP_ORIGINAL_SOUND } from '../../contract/schemas/motion-control-request.ts';
+import type { Upload } from '../../contract/schemas/studio-api.ts';
 
 /** A frame read from a file (or a sample): its bytes travel as raw base64, as the API wants them. */
 export interface FileFrame {
@@ -25,15 +28,40 @@ export interface UrlFrame {
 export type Frame = FileFrame | UrlFrame;
 export type FrameSlot = 'start' | 'end';
 
-/** The three mutually exclusive motion kinds; only the active tab's work is submitted. */
-export const MOTION_TABS = ['frames', 'brush', 'camera'] as const;
+/**
+ * The mutually exclusive motion kinds; only the active tab's work is submitted. `reference` (motion
+ * control) goes to another endpoint altogether: the start frame is its character picture.
+ */
+export const MOTION_TABS = ['frames', 'brush', 'camera', 'reference'] as const;
 export type MotionTab = (typeof MOTION_TABS)[number];
 
 export const MOTION_TAB_LABELS: Record<MotionTab, string> = {
   frames: 'Start & end frames',
   brush: 'Motion brush',
   camera: 'Camera',
+  reference: 'Reference video',
 };
+
+/**
+ * A reference video the studio holds: the upload's `ref` (what `video_url` carries) and its facts as the
+ * backend measured them. The File itself is not kept: after a reload the clip is known by its facts.
+ */
+export interface ReferenceClip {
+  upload: Upload;
+  /** The file's name, for the creator's eyes only. */
+  name: string;
+  /** Read by the browser from the file's tracks (the upload's record does not say). */
+  hasAudio: boolean;
+}
+
+/** The Reference video tab's own setup: motion control has its own models and fields. */
+export interface ReferenceDraft {
+  model: MotionControlModel;
+  mode: Mode;
+  orientation: CharacterOrientation;
+  keepSound: (typeof KEEP_ORIGINAL_SOUND)[number];
+  clip: ReferenceClip | null;
+}
 
 /** Everything the creator is composing, as persisted (no actions). */
 export interface Draft {
@@ -49,5 +77,6 @@ export interface Draft {
   /** voice_id values, at most LIMITS.voicesMax; `<<<voice_N>>>` in the prompt refers to voices[N-1]. */
   voices: string[];
   camera: { type: CameraType; config: CameraConfig };
+  reference: ReferenceDraft;
   motionTab: MotionTab;
 }

@@ -2,11 +2,12 @@ import { useEffect, useState } from 'react';
 import { create, type StateCreator } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { CameraType, Duration, Mode, ModelName, Setup } from '../../contract/capabilities/matrix.ts';
+import type { CharacterOrientation, MotionControlModel } from '../../contract/capabilities/motion-control.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import type { CameraAxis } from '../../contract/schemas/create-request.ts';
 import { defaultDraft, ZERO_CAMERA } from './default-draft.ts';
 import { createDraftStorage } from './draft-storage.ts';
-import type { Draft, Frame, FrameSlot, MotionTab } from './draft-types.ts';
+import type { Draft, Frame, FrameSlot, MotionTab, ReferenceClip, ReferenceDraft } from './draft-types.ts';
 import { requiredFeatures, settleMode, settleModel } from './gating.ts';
 import { restoreDraft } from './restore-draft.ts';
 
@@ -49,6 +50,17 @@ export interface CameraSlice {
   resetCamera(): void;
 }
 
+/** The Reference video tab (motion control): its own model and mode, orientation, sound, and the clip. */
+export interface ReferenceSlice {
+  reference: ReferenceDraft;
+  setReferenceModel(model: MotionControlModel): void;
+  setReferenceMode(mode: Mode): void;
+  setOrientation(orientation: CharacterOrientation): void;
+  setKeepSound(keep: boolean): void;
+  /** The uploaded clip, or null while a new one uploads (or after it expired). */
+  setReferenceClip(clip: ReferenceClip | null): void;
+}
+
 export interface MotionSlice {
   motionTab: MotionTab;
   setMotionTab(tab: MotionTab): void;
@@ -60,7 +72,12 @@ export interface DraftActions {
   resetDraft(): void;
 }
 
-export type EditorState = FramesSlice & SettingsSlice & CameraSlice & MotionSlice & DraftActions;
+export type EditorState = FramesSlice &
+  SettingsSlice &
+  CameraSlice &
+  ReferenceSlice &
+  MotionSlice &
+  DraftActions;
 type Slice<T> = StateCreator<EditorState, [], [], T>;
 
 const framesSlice: Slice<FramesSlice> = (set) => ({
@@ -110,6 +127,19 @@ const cameraSlice: Slice<CameraSlice> = (set) => ({
   resetCamera: () => set((s) => ({ camera: { ...s.camera, config: { ...ZERO_CAMERA } } })),
 });
 
+const referenceSlice: Slice<ReferenceSlice> = (set) => {
+  const patch = (p: Partial<ReferenceDraft>) => set((s) => ({ reference: { ...s.reference, ...p } }));
+  return {
+    reference: defaultDraft().reference,
+    // Both motion-control models take std and pro, so a model change never strands the mode.
+    setReferenceModel: (model) => patch({ model }),
+    setReferenceMode: (mode) => patch({ mode }),
+    setOrientation: (orientation) => patch({ orientation }),
+    setKeepSound: (keep) => patch({ keepSound: keep ? 'yes' : 'no' }),
+    setReferenceClip: (clip) => patch({ clip }),
+  };
+};
+
 const motionSlice: Slice<MotionSlice> = (set) => ({
   motionTab: defaultDraft().motionTab,
   setMotionTab: (motionTab) => set({ motionTab }),
@@ -133,6 +163,7 @@ export function draftOf(s: EditorState | Draft): Draft {
     sound: s.sound,
     voices: s.voices,
     camera: s.camera,
+    reference: s.reference,
     motionTab: s.motionTab,
   };
 }
@@ -145,6 +176,7 @@ export const useEditorStore = create<EditorState>()(
       ...framesSlice(...a),
       ...settingsSlice(...a),
       ...cameraSlice(...a),
+      ...referenceSlice(...a),
       ...motionSlice(...a),
       ...draftActions(...a),
     }),

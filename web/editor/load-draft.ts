@@ -1,4 +1,8 @@
 import {
+  DEFAULT_KEEP_ORIGINAL_SOUND,
+  DEFAULT_MOTION_CONTROL_MODEL,
+} from '../../contract/capabilities/motion-control.ts';
+import {
   base64DecodedLength,
   decodeBase64Prefix,
   isHttpUrl,
@@ -7,6 +11,7 @@ import {
 import { SNIFF_BYTES, sniffImage } from '../../contract/images/sniff.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
+import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
 import { defaultDraft } from './default-draft.ts';
 import type { Draft, Frame, MotionTab } from './draft-types.ts';
 import { useEditorStore } from './editor-store.ts';
@@ -57,4 +62,31 @@ export function draftFromRequest(req: CreateRequest): Draft {
 /** Replaces the composer's draft with a request (the tasks feature's "Remix"). */
 export function loadDraftFromRequest(req: CreateRequest): void {
   useEditorStore.getState().replaceDraft(draftFromRequest(req));
+}
+
+/**
+ * A motion-control request (a task's inputs, for "Remix") as a draft on the Reference video tab: the
+ * character picture becomes the start frame, and the settings come back. The clip is not part of it: its
+ * ref may have expired, so the caller uploads the stored reference again.
+ */
+export function draftFromMotionControl(req: MotionControlRequest): Draft {
+  const d = defaultDraft();
+  return {
+    ...d,
+    frames: { start: frameFromValue(req.image_url, 'Character picture (remix)'), end: null },
+    prompt: req.prompt ?? '',
+    reference: {
+      model: req.model_name ?? DEFAULT_MOTION_CONTROL_MODEL,
+      mode: req.mode,
+      orientation: req.character_orientation,
+      keepSound: req.keep_original_sound ?? DEFAULT_KEEP_ORIGINAL_SOUND,
+      clip: null,
+    },
+    motionTab: 'reference',
+  };
+}
+
+/** Replaces the composer's draft with a motion-control request (Remix of a motion-control task). */
+export function loadDraftFromMotionControl(req: MotionControlRequest): void {
+  useEditorStore.getState().replaceDraft(draftFromMotionControl(req));
 }

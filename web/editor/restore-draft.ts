@@ -7,11 +7,25 @@ import {
   MODES,
   type Mode,
 } from '../../contract/capabilities/matrix.ts';
+import {
+  CHARACTER_ORIENTATIONS,
+  isMotionControlModel,
+  MOTION_CONTROL_MODELS,
+} from '../../contract/capabilities/motion-control.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import { CAMERA_AXES, type CameraConfig } from '../../contract/schemas/create-request.ts';
-import { defaultDraft } from './default-draft.ts';
-import { type Draft, type Frame, MOTION_TABS, type MotionTab } from './draft-types.ts';
+import { KEEP_ORIGINAL_SOUND } from '../../contract/schemas/motion-control-request.ts';
+import { uploadSchema } from '../../contract/schemas/studio-api.ts';
+import { defaultDraft, defaultReference } from './default-draft.ts';
+import {
+  type Draft,
+  type Frame,
+  MOTION_TABS,
+  type MotionTab,
+  type ReferenceClip,
+  type ReferenceDraft,
+} from './draft-types.ts';
 
 /**
  * Repairs a draft read from storage (an older version, a hand-edited IndexedDB, a half-written record)
@@ -56,6 +70,26 @@ function camera(v: unknown): { type: CameraType; config: CameraConfig } {
   return { type: oneOf(v.type, CAMERA_TYPES, d.type), config };
 }
 
+function referenceClip(v: unknown): ReferenceClip | null {
+  if (!isObj(v)) return null;
+  const upload = uploadSchema.safeParse(v.upload);
+  if (!upload.success) return null;
+  return { upload: upload.data, name: str(v.name, 'reference video'), hasAudio: v.hasAudio === true };
+}
+
+export function restoreReference(v: unknown): ReferenceDraft {
+  const d = defaultReference();
+  if (!isObj(v)) return d;
+  const model = typeof v.model === 'string' && isMotionControlModel(v.model) ? v.model : d.model;
+  return {
+    model,
+    mode: oneOf<Mode>(v.mode, MOTION_CONTROL_MODELS[model].modes, d.mode),
+    orientation: oneOf(v.orientation, CHARACTER_ORIENTATIONS, d.orientation),
+    keepSound: oneOf(v.keepSound, KEEP_ORIGINAL_SOUND, d.keepSound),
+    clip: referenceClip(v.clip),
+  };
+}
+
 export function restoreDraft(v: unknown): Draft {
   const d = defaultDraft();
   if (!isObj(v)) return d;
@@ -74,6 +108,7 @@ export function restoreDraft(v: unknown): Draft {
       ? v.voices.filter((x): x is string => typeof x === 'string').slice(0, LIMITS.voicesMax)
       : [],
     camera: camera(v.camera),
+    reference: restoreReference(v.reference),
     motionTab: oneOf<MotionTab>(v.motionTab, MOTION_TABS, d.motionTab),
   };
 }

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { MotionBrushFields } from '../../../contract/schemas/create-request.ts';
 import type { Draft } from '../../editor/draft-types.ts';
 import { toCreateRequest } from '../../editor/to-create-request.ts';
-import { curlFor, elideImages } from './request-text.ts';
+import { toMotionControlRequest } from '../../editor/to-motion-control-request.ts';
+import { curlFor, elideImages, elideMotionControlImage } from './request-text.ts';
 
 interface RequestPreviewProps {
   draft: Draft;
@@ -24,6 +25,8 @@ export function RequestPreview({ draft, buildBrushFields }: RequestPreviewProps)
   const [brush, setBrush] = useState<MotionBrushFields | undefined>();
   const [copied, setCopied] = useState<string | null>(null);
   const needsBrush = draft.motionTab === 'brush' && !!buildBrushFields;
+  const motionControl = draft.motionTab === 'reference';
+  const path = motionControl ? '/api/motion-control' : '/api/tasks';
 
   // Masks are rendered only when someone looks: building PNGs on every keystroke would be wasteful.
   useEffect(() => {
@@ -38,13 +41,21 @@ export function RequestPreview({ draft, buildBrushFields }: RequestPreviewProps)
   }, [open, needsBrush, buildBrushFields]);
 
   // Built only while the view is open: nobody reads it otherwise.
-  const text = open
-    ? JSON.stringify(elideImages(toCreateRequest(draft, needsBrush ? brush : undefined)), null, 2)
-    : '';
+  const text = !open
+    ? ''
+    : JSON.stringify(
+        motionControl
+          ? elideMotionControlImage(toMotionControlRequest(draft))
+          : elideImages(toCreateRequest(draft, needsBrush ? brush : undefined)),
+        null,
+        2,
+      );
 
   async function onCopyCurl() {
-    const full = toCreateRequest(draft, needsBrush ? await buildBrushFields!() : undefined);
-    const ok = await copyText(curlFor(full, window.location.origin));
+    const full = motionControl
+      ? toMotionControlRequest(draft)
+      : toCreateRequest(draft, needsBrush ? await buildBrushFields!() : undefined);
+    const ok = await copyText(curlFor(full, window.location.origin, path));
     setCopied(ok ? 'curl command copied (images included in full)' : 'The browser refused the clipboard.');
   }
 
@@ -52,8 +63,9 @@ export function RequestPreview({ draft, buildBrushFields }: RequestPreviewProps)
     <details className="card request-preview" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary className="request-preview__summary">Request JSON</summary>
       <p className="field__hint">
-        The body of <code>POST /api/tasks</code>, which the studio forwards to Kling unchanged. Images are
-        elided here.
+        The body of <code>POST {path}</code>, which the studio forwards to Kling
+        {motionControl ? ' (the upload becomes a signed URL of its own)' : ' unchanged'}. Images are elided
+        here.
       </p>
       <pre className="code" data-testid="request-json">
         {text}

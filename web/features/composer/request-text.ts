@@ -6,6 +6,7 @@ import {
 } from '../../../contract/images/base64.ts';
 import { sniffImage } from '../../../contract/images/sniff.ts';
 import type { CreateRequest } from '../../../contract/schemas/create-request.ts';
+import type { MotionControlRequest } from '../../../contract/schemas/motion-control-request.ts';
 import { formatBytes } from '../../components/format.ts';
 
 // A few dozen bytes are enough for a PNG header; JPEG's SOF may sit further in.
@@ -34,14 +35,23 @@ export function elideImages(req: CreateRequest): CreateRequest {
   return out;
 }
 
+/** A motion-control body with its character picture elided; the clip is a ref or a URL already. */
+export function elideMotionControlImage(req: MotionControlRequest): MotionControlRequest {
+  return req.image_url ? { ...req, image_url: describeImageValue(req.image_url) } : req;
+}
+
 /**
  * A runnable curl for the studio's own API. The token is never copied: the header reads $APP_TOKEN
  * from the shell (needed only when the studio runs with APP_TOKEN).
  */
-export function curlFor(req: CreateRequest, origin: string): string {
+export function curlFor(
+  req: CreateRequest | MotionControlRequest,
+  origin: string,
+  path: '/api/tasks' | '/api/motion-control' = '/api/tasks',
+): string {
   const body = JSON.stringify(req, null, 2);
   return [
-    `curl -X POST '${origin}/api/tasks' \\`,
+    `curl -X POST '${origin}${path}' \\`,
     `  -H 'Content-Type: application/json' \\`,
     `  -H "Authorization: Bearer $APP_TOKEN" \\`,
     `  --data-binary @- <<'JSON'`,

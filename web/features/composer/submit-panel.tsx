@@ -1,9 +1,12 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { describeSetup, MODELS, unitsFor } from '../../../contract/capabilities/matrix.ts';
+import { MOTION_CONTROL_MODELS } from '../../../contract/capabilities/motion-control.ts';
+import { seconds } from '../../../contract/rules/video-rules.ts';
 import { formatBytes } from '../../components/format.ts';
 import type { DraftCheck } from '../../editor/check-draft.ts';
 import type { Draft, Frame } from '../../editor/draft-types.ts';
 import { currentSetup } from '../../editor/gating.ts';
+import { motionControlCostLine, motionControlRateLine } from './motion-control-cost.ts';
 import type { Generate } from './use-generate.ts';
 
 interface SubmitPanelProps {
@@ -12,7 +15,27 @@ interface SubmitPanelProps {
   generate: Generate;
   /** One line about the active motion ("Camera — Pan +5: the camera turns right"). */
   motionSummary: string;
+  /**
+   * The reference video's length as the browser read it, while its upload has not given the backend's
+   * own facts yet (the Reference video tab's cost follows it).
+   */
+  referenceMs?: number;
 }
+
+/** Fields the composer shows beside their inputs; anything else the backend names is listed here. */
+const SHOWN_FIELDS = new Set([
+  'image',
+  'image_tail',
+  'model_name',
+  'mode',
+  'duration',
+  'prompt',
+  'negative_prompt',
+  'image_url',
+  'video_url',
+  'character_orientation',
+  'keep_original_sound',
+]);
 
 function frameText(f: Frame | null): string {
   if (!f) return 'none';
@@ -23,28 +46,97 @@ function frameText(f: Frame | null): string {
   }`;
 }
 
-/** What will be sent and what it costs, why it cannot be sent yet, and the Generate button. */
-export function SubmitPanel({ draft, check, generate, motionSummary }: SubmitPanelProps) {
-  const reasonsId = useId();
+/** The image-to-video summary: setup, motion, frames, prompt, sound, and the price list's cost. */
+function ImageToVideoRows({ draft, check, motionSummary }: Omit<SubmitPanelProps, 'generate'>) {
   const setup = currentSetup(draft);
   const units = unitsFor(setup.model, setup.mode, setup.duration);
+  const voices = draft.voices.length;
+  const sound = check.kind === 'image2video' ? check.request.sound : undefined;
+  const soundText = sound === 'on' ? `on${voices ? `, ${voices} voice${voices > 1 ? 's' : ''}` : ''}` : 'off';
+  return (
+    <>
+      <dt>Model</dt>
+      <dd>
+        {MODELS[setup.model].label} · <code>{describeSetup(setup)}</code>
+      </dd>
+      <dt>Motion</dt>
+      <dd>{motionSummary}</dd>
+      <dt>Start frame</dt>
+      <dd>{frameText(draft.frames.start)}</dd>
+      {draft.motionTab === 'frames' && (
+        <>
+          <dt>End frame</dt>
+          <dd>{frameText(draft.frames.end)}</dd>
+        </>
+      )}
+      <dt>Prompt</dt>
+      <dd>{draft.prompt.trim() ? `${draft.prompt.length} characters` : 'none (Kling decides the motion)'}</dd>
+      <dt>Sound</dt>
+      <dd>{soundText}</dd>
+      <dt>Cost</dt>
+      <dd>
+        <strong>{units} units</strong>
+        <span className="muted">
+          {' '}
+          (Kling's price list{voices ? '; voices bill at the with-voice rate' : ''})
+        </span>
+      </dd>
+    </>
+  );
+}
+
+/** The motion-control summary: the clip decides the length, and so the cost. */
+function MotionControlRows({
+  draft,
+  motionSummary,
+  referenceMs,
+}: Omit<SubmitPanelProps, 'generate' | 'check'>) {
+  const { model, mode, keepSound, clip } = draft.reference;
+  const ms = clip?.upload.durationMs ?? referenceMs;
+  const clipText = clip
+    ? `${seconds(clip.upload.durationMs)}, ${clip.upload.width}×${clip.upload.height} ${clip.upload.format.toUpperCase()}, ${formatBytes(clip.upload.bytes)} (uploaded)`
+    : ms !== undefined
+      ? `${seconds(ms)} (uploading)`
+      : 'none';
+  let cost: ReactNode;
+  if (ms !== undefined) cost = <strong>{motionControlCostLine(model, mode, ms)}</strong>;
+  else
+    cost = (
+      <>
+        <strong>known once the reference video is added</strong>
+        <span className="muted"> ({motionControlRateLine(model, mode)})</span>
+      </>
+    );
+  return (
+    <>
+      <dt>Model</dt>
+      <dd>
+        {MOTION_CONTROL_MODELS[model].label} · <code>{`${model} ${mode}`}</code> · motion control
+      </dd>
+      <dt>Motion</dt>
+      <dd>{motionSummary}</dd>
+      <dt>Character</dt>
+      <dd>{frameText(draft.frames.start)}</dd>
+      <dt>Reference</dt>
+      <dd>{clipText}</dd>
+      <dt>Prompt</dt>
+      <dd>{draft.prompt.trim() ? `${draft.prompt.length} characters` : 'none (the clip sets the motion)'}</dd>
+      <dt>Sound</dt>
+      <dd>{keepSound === 'yes' ? "the video's own" : 'none'}</dd>
+      <dt>Cost</dt>
+      <dd>{cost}</dd>
+    </>
+  );
+}
+
+/** What will be sent and what it costs, why it cannot be sent yet, and the Generate button. */
+export function SubmitPanel({ draft, check, generate, motionSummary, referenceMs }: SubmitPanelProps) {
+  const reasonsId = useId();
   const blocked = check.violations.length > 0;
   const disabled = blocked || generate.pending;
-  const voices = draft.voices.length;
-  const soundText =
-    check.request.sound === 'on' ? `on${voices ? `, ${voices} voice${voices > 1 ? 's' : ''}` : ''}` : 'off';
   // Issues the backend named but no field on screen shows (e.g. an upstream refusal).
-  const shown = new Set([
-    'image',
-    'image_tail',
-    'model_name',
-    'mode',
-    'duration',
-    'prompt',
-    'negative_prompt',
-  ]);
   const loose = generate.issues.filter(
-    (i) => !shown.has(i.field) && !/^(camera_control|voice_list|sound|cfg_scale)/.test(i.field),
+    (i) => !SHOWN_FIELDS.has(i.field) && !/^(camera_control|voice_list|sound|cfg_scale)/.test(i.field),
   );
 
   return (
@@ -53,34 +145,11 @@ export function SubmitPanel({ draft, check, generate, motionSummary }: SubmitPan
         Summary
       </h2>
       <dl className="summary">
-        <dt>Model</dt>
-        <dd>
-          {MODELS[setup.model].label} · <code>{describeSetup(setup)}</code>
-        </dd>
-        <dt>Motion</dt>
-        <dd>{motionSummary}</dd>
-        <dt>Start frame</dt>
-        <dd>{frameText(draft.frames.start)}</dd>
-        {draft.motionTab === 'frames' && (
-          <>
-            <dt>End frame</dt>
-            <dd>{frameText(draft.frames.end)}</dd>
-          </>
+        {check.kind === 'motion-control' ? (
+          <MotionControlRows draft={draft} motionSummary={motionSummary} referenceMs={referenceMs} />
+        ) : (
+          <ImageToVideoRows draft={draft} check={check} motionSummary={motionSummary} />
         )}
-        <dt>Prompt</dt>
-        <dd>
-          {draft.prompt.trim() ? `${draft.prompt.length} characters` : 'none (Kling decides the motion)'}
-        </dd>
-        <dt>Sound</dt>
-        <dd>{soundText}</dd>
-        <dt>Cost</dt>
-        <dd>
-          <strong>{units} units</strong>
-          <span className="muted">
-            {' '}
-            (Kling's price list{voices ? '; voices bill at the with-voice rate' : ''})
-          </span>
-        </dd>
       </dl>
 
       {blocked && (

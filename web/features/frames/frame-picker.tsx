@@ -208,7 +208,8 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
         </div>
       )}
       {state.note && <p className="note">{state.note}</p>}
-      <FieldIssues fields={[FRAME_FIELD[slot]]} />
+      {/* The start frame is also motion control's character picture (image_url). */}
+      <FieldIssues fields={slot === 'start' ? [FRAME_FIELD.start, 'image_url'] : [FRAME_FIELD[slot]]} />
     </div>
   );
 }

@@ -13,8 +13,14 @@ function Counter({ id, length }: { id: string; length: number }) {
   );
 }
 
+interface PromptFieldsProps {
+  promptRef: RefObject<HTMLTextAreaElement | null>;
+  /** Motion control: the motion comes from the clip, the prompt sets the scene; no negative prompt. */
+  motionControl?: boolean;
+}
+
 /** Prompt and negative prompt; the prompt's ref lets "Insert voice" write at the caret. */
-export function PromptFields({ promptRef }: { promptRef: RefObject<HTMLTextAreaElement | null> }) {
+export function PromptFields({ promptRef, motionControl = false }: PromptFieldsProps) {
   const prompt = useEditorStore((s) => s.prompt);
   const negative = useEditorStore((s) => s.negativePrompt);
   const setPrompt = useEditorStore((s) => s.setPrompt);
@@ -35,30 +41,36 @@ export function PromptFields({ promptRef }: { promptRef: RefObject<HTMLTextAreaE
           className="textarea"
           rows={4}
           value={prompt}
-          placeholder="Describe the motion: “The boat drifts slowly to the right as the water ripples”"
+          placeholder={
+            motionControl
+              ? 'Describe the scene and background: “On a windy beach at sunset”. The motion comes from the video.'
+              : 'Describe the motion: “The boat drifts slowly to the right as the water ripples”'
+          }
           aria-describedby={`${id}-pc`}
           onChange={(e) => setPrompt(e.target.value)}
         />
         <FieldIssues fields={['prompt']} showClient />
       </div>
-      <div className="field">
-        <div className="field__row">
-          <label htmlFor={`${id}-n`} className="field__label">
-            Negative prompt
-          </label>
-          <Counter id={`${id}-nc`} length={negative.length} />
+      {!motionControl && (
+        <div className="field">
+          <div className="field__row">
+            <label htmlFor={`${id}-n`} className="field__label">
+              Negative prompt
+            </label>
+            <Counter id={`${id}-nc`} length={negative.length} />
+          </div>
+          <textarea
+            id={`${id}-n`}
+            className="textarea"
+            rows={2}
+            value={negative}
+            placeholder="What to avoid: “blur, distortion, text”"
+            aria-describedby={`${id}-nc`}
+            onChange={(e) => setNegative(e.target.value)}
+          />
+          <FieldIssues fields={['negative_prompt']} showClient />
         </div>
-        <textarea
-          id={`${id}-n`}
-          className="textarea"
-          rows={2}
-          value={negative}
-          placeholder="What to avoid: “blur, distortion, text”"
-          aria-describedby={`${id}-nc`}
-          onChange={(e) => setNegative(e.target.value)}
-        />
-        <FieldIssues fields={['negative_prompt']} showClient />
-      </div>
+      )}
     </>
   );
 }

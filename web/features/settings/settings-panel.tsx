@@ -1,11 +1,25 @@
 import { useRef } from 'react';
+import { useEditorStore } from '../../editor/editor-store.ts';
 import { PromptFields } from './prompt-fields.tsx';
+import { ReferenceSetupFields } from './reference-setup-fields.tsx';
 import { SetupFields } from './setup-fields.tsx';
 import { SoundVoices } from './sound-voices.tsx';
 
-/** Everything about the generation that is not a frame or a motion. */
+/**
+ * Everything about the generation that is not a frame or a motion. The Reference video tab (motion
+ * control) has fields of its own: its models and modes, a prompt, and no duration, negative prompt,
+ * cfg_scale or voices (the clip's sound is a switch in the tab).
+ */
 export function SettingsPanel() {
   const promptRef = useRef<HTMLTextAreaElement | null>(null);
+  const reference = useEditorStore((s) => s.motionTab === 'reference');
+  if (reference)
+    return (
+      <div className="settings">
+        <ReferenceSetupFields />
+        <PromptFields promptRef={promptRef} motionControl />
+      </div>
+    );
   return (
     <div className="settings">
       <SetupFields />

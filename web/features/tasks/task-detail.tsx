@@ -8,6 +8,7 @@ import { TaskActions } from './task-actions.tsx';
 import { TaskFacts } from './task-facts.tsx';
 import { statusLabel } from './task-labels.ts';
 import { TaskMedia } from './task-media.tsx';
+import { TaskReference } from './task-reference.tsx';
 import type { RemixInto } from './use-remix.ts';
 
 interface TaskDetailProps {
@@ -48,7 +49,15 @@ export function TaskDetail({ id, placeholder, pollMs, onClose, onOpenTask, remix
       </DialogHeader>
       {task ? (
         <>
-          <TaskMedia task={task} />
+          {task.kind === 'motion-control' ? (
+            // The result beside the clip whose motion it copied.
+            <div className="tasks-media-pair">
+              <TaskMedia task={task} />
+              <TaskReference task={task} />
+            </div>
+          ) : (
+            <TaskMedia task={task} />
+          )}
           <TaskActions task={task} onOpenTask={onOpenTask} remixInto={remixInto} />
           <TaskFacts task={task} />
         </>
