@@ -7,12 +7,12 @@ import { fieldLabel } from '../../contract/rules/field-labels.ts';
 import { uploadIdOf } from '../../contract/schemas/motion-control-request.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
 import {
-  type ByteSource,
   FORMAT_SNIFF_BYTES,
   readVideoFacts,
   type VideoFacts,
 } from '../../contract/video/container-header.ts';
 import { type FileFetchOptions, SafeFetchError, safeFetchToFile } from '../lib/safe-fetch.ts';
+import { fileByteSource } from '../uploads/judge-video.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 import { FETCH_WORDS } from './collect-images.ts';
 import { inputsDir } from './input-files.ts';
@@ -150,16 +150,7 @@ export async function collectReference(
 export async function readFileFacts(path: string): Promise<{ facts: VideoFacts; head: Uint8Array }> {
   const fh = await open(path, 'r');
   try {
-    const { size } = await fh.stat();
-    const source: ByteSource = {
-      size,
-      async read(offset, length) {
-        const n = Math.max(0, Math.min(length, size - offset));
-        const buf = Buffer.alloc(n);
-        const { bytesRead } = n ? await fh.read(buf, 0, n, offset) : { bytesRead: 0 };
-        return buf.subarray(0, bytesRead);
-      },
-    };
+    const source = fileByteSource(fh, (await fh.stat()).size);
     const head = await source.read(0, FORMAT_SNIFF_BYTES);
     return { facts: await readVideoFacts(source), head };
   } finally {
