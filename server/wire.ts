@@ -1,5 +1,6 @@
 import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
+import { removeStaleDownloads } from './inputs/reference-video.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { hostEntry } from './lib/safe-fetch.ts';
@@ -78,6 +79,7 @@ export function createServices(opts: {
   const uploads = createUploadStore({ db, dataDir: config.dataDir, clock, log, ttlMs: config.uploadTtlMs });
   // Before the first request can arrive: leftovers of a crash go first, then old unused uploads.
   uploads.start();
+  removeStaleDownloads(config.dataDir);
   const guard = createWalletGuard({
     createsPerMinute: config.walletGuard.createsPerMinute,
     maxRunningTasks: config.walletGuard.maxRunningTasks,

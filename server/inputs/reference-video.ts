@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isHttpUrl } from '../../contract/images/base64.ts';
@@ -54,6 +55,11 @@ export const uploadMissing = (): Violation =>
  * a refused request's download is removed before the answer.
  */
 export const downloadsDir = (dataDir: string) => join(dataDir, 'downloads');
+
+/** At startup, before the first request: a download still there is a crash's leftover (up to 100 MB). */
+export function removeStaleDownloads(dataDir: string): void {
+  rmSync(downloadsDir(dataDir), { recursive: true, force: true });
+}
 
 /**
  * The reference of an unparsed body: an upload's record (`upload:<id>`), or an https URL downloaded

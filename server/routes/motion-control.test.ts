@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -60,6 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await studio?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function upload(s: Studio, bytes: Uint8Array = clip): Promise<string> {
@@ -327,6 +328,21 @@ describe('nothing is sent upstream on a bad request', () => {
       ['extra', 'unknown_field'],
     );
     expect(err.issues!.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('a crash mid-download', () => {
+  it('leaves nothing behind once the studio starts again', async () => {
+    const dataDir = tempDir('mc-restart');
+    mkdirSync(join(dataDir, 'downloads'), { recursive: true });
+    writeFileSync(join(dataDir, 'downloads', 'cut-short.video'), clip.subarray(0, 1000));
+    const again = await startStudio(ctx.sim, { dataDir });
+    try {
+      expect(existsSync(join(dataDir, 'downloads'))).toBe(false);
+    } finally {
+      await again.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
