@@ -20,6 +20,8 @@ const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+/g;
 const BEARER_RE = /(Bearer\s+)[^\s"',}]+/gi;
 /** Callback tokens are per-task secrets; their URLs must not reach the log either. */
 const CALLBACK_RE = /(\/api\/callbacks\/kling\/)[A-Za-z0-9_-]+/g;
+/** So are the signatures in the links Kling downloads a reference video from (`/api/uploads/<id>/<task>/<sig>/…`). */
+const UPLOAD_LINK_RE = /(\/api\/uploads\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/)[A-Za-z0-9_-]+/g;
 const MAX_STRING = 300;
 const MAX_DEPTH = 4;
 
@@ -32,7 +34,7 @@ export function createRedactor(initial: readonly (string | undefined)[] = []) {
   initial.forEach(add);
   const redact = (text: string): string => {
     let out = text.replace(JWT_RE, '[redacted-jwt]').replace(BEARER_RE, '$1[redacted]');
-    out = out.replace(CALLBACK_RE, '$1[redacted]');
+    out = out.replace(CALLBACK_RE, '$1[redacted]').replace(UPLOAD_LINK_RE, '$1[redacted]');
     for (const s of secrets) out = out.split(s).join('[redacted]');
     return out;
   };
