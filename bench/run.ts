@@ -15,6 +15,7 @@ import { renderRtRow } from './rows/render-rt.ts';
 import { trackerFanInRow } from './rows/tracker-fan-in.ts';
 import { transferRenderRow } from './rows/transfer-render.ts';
 import { uploadMemoryRow } from './rows/upload-memory.ts';
+import { uploadVideoRows } from './rows/upload-video.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
@@ -22,6 +23,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   proxy: proxyRows,
   tracker_fan_in: trackerFanInRow,
   upload_memory: uploadMemoryRow,
+  upload_video: uploadVideoRows,
   render_rt: renderRtRow,
   transfer_render: transferRenderRow,
   brush: brushRows,
