@@ -19,6 +19,9 @@ function apiRoutes(): { method: string; path: string }[] {
       .replace(':id', '00000000-0000-4000-8000-000000000000')
       .replace(':name', 'image')
       .replace(':token', 'some-token')
+      .replace(':taskId', '00000000-0000-4000-8000-000000000001')
+      .replace(':sig', 'A'.repeat(43))
+      .replace(':file', 'reference.mp4')
       .replace('*', 'anything');
     const method = r.method === 'ALL' ? 'GET' : r.method;
     const key = `${method} ${path}`;
@@ -57,9 +60,11 @@ describe('APP_TOKEN', () => {
     }
   });
 
-  it('the only public routes are the callback and the login, and the login refuses a wrong token', async () => {
+  it('the only public routes are the callback, the login and the signed upload link, and the login refuses a wrong token', async () => {
     const publicOnes = apiRoutes().filter(({ path }) => PUBLIC_API_PATHS.some((re) => re.test(path)));
     expect(publicOnes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      // Kling downloads a reference video by a link that carries its own signature (routes/uploads.ts).
+      'GET /api/uploads/00000000-0000-4000-8000-000000000000/00000000-0000-4000-8000-000000000001/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/reference.mp4',
       'POST /api/callbacks/kling/some-token',
       'POST /api/login',
     ]);
