@@ -10,12 +10,16 @@ import {
 /**
  * What a motion-control task will cost, worked out where the creator can check it: the result lasts as
  * long as the reference, billed by the whole second (contract billedSeconds), at the model's and mode's
- * rate: "4 s × 0.5 units/s = 2 units (≈ $0.28)".
+ * rate: "4 s × 0.5 units/s = 2 units (≈ $0.28)". A clip a little over a whole second (a camera's 4.02 s)
+ * says so, or "5 s" would seem to come from nowhere: "4.023 s, billed as 5 s × 0.5 units/s = …".
  */
 export function motionControlCostLine(model: MotionControlModel, mode: Mode, durationMs: number): string {
   const rate = MOTION_CONTROL_UNITS_PER_SECOND[model][mode];
   const units = motionControlUnits(model, mode, durationMs);
-  return `${billedSeconds(durationMs)} s × ${rate} units/s = ${units} units (≈ $${unitsToUsd(units).toFixed(2)})`;
+  const billed = billedSeconds(durationMs);
+  const exact = Number((durationMs / 1000).toFixed(3));
+  const length = exact === billed ? `${billed} s` : `${exact} s, billed as ${billed} s`;
+  return `${length} × ${rate} units/s = ${units} units (≈ $${unitsToUsd(units).toFixed(2)})`;
 }
 
 /** Before a clip is added: the rate alone. */

@@ -145,7 +145,7 @@ export function ReferencePanel() {
             <span>
               {facts.width} × {facts.height} px
             </span>
-            <span>{(facts.bytes / (1024 * 1024)).toFixed(1)} MB</span>
+            <span>{formatBytes(facts.bytes)}</span>
             <span>{facts.format.toUpperCase()}</span>
             <span>{facts.hasAudio ? 'with sound' : 'no sound'}</span>
             {reference.clip && <span>uploaded</span>}
