@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { motionControlUnits, unitsToUsd } from '../contract/pricing/prices.ts';
 import { pngImage } from '../contract/testing/test-images.ts';
 import { bytesSource, readVideoFacts, type VideoFacts } from '../contract/video/container-header.ts';
@@ -36,6 +37,33 @@ test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * The Reference video tab's part of the draft as IndexedDB holds it now (writes are coalesced, so a
+ * reload right after a click could otherwise race the write).
+ */
+function storedReference(page: Page) {
+  return page.evaluate(async () => {
+    // Opening a database that does not exist would create it empty, under the app's feet.
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    if (!names.includes('motion-studio-draft')) return { hasClip: false };
+    return new Promise<{ orientation?: string; hasClip: boolean }>((resolve, reject) => {
+      const open = indexedDB.open('motion-studio-draft');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('kv')) return resolve({ hasClip: false });
+        const get = db.transaction('kv').objectStore('kv').get('motion-studio:draft');
+        get.onerror = () => reject(get.error);
+        get.onsuccess = () => {
+          const reference = get.result?.state?.reference;
+          db.close();
+          resolve({ orientation: reference?.orientation, hasClip: !!reference?.clip });
+        };
+      };
+    });
+  });
+}
+
 /** What the simulator recorded, with the path it was sent to (/__sim/requests keeps it). */
 type Recorded = SimRequest & { path?: string; method?: string };
 
@@ -62,6 +90,15 @@ test('picture + clip → Generate → Succeeded → the result plays as long as 
   ).toBeVisible();
   await expect(reference.keepSound).toBeChecked();
   await reference.matchVideo.check();
+
+  // A reload keeps the upload (ref and facts) and the settings; only the preview of the file is gone.
+  await expect.poll(() => storedReference(page)).toMatchObject({ orientation: 'video', hasClip: true });
+  await page.reload();
+  await expect(reference.tab).toHaveAttribute('aria-selected', 'true');
+  await expect(reference.uploaded).toBeVisible();
+  await expect(reference.facts(CLIP.width, CLIP.height)).toBeVisible();
+  await expect(reference.matchVideo).toBeChecked();
+  await expect(reference.preview).toHaveCount(0);
 
   const prompt = uniquePrompt('motion control');
   await studio.prompt.fill(prompt);
