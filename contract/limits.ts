@@ -26,6 +26,12 @@ export const LIMITS = {
   pageNumMax: 1000,
   pageSizeMax: 500,
   pageSizeDefault: 30,
+  /** kling-v3 multi-shot (kling-api.md §2). */
+  shotsMax: 6,
+  shotPromptMaxChars: 512,
+  shotMinSeconds: 1,
+  /** kling-v3 image2video elements. */
+  elementsMax: 3,
   /** Motion control's reference video (kling-2026.md §2). */
   videoMaxBytes: 100 * 1024 * 1024,
   videoMinSide: 340,

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeSetup,
+  describeSetups,
+  isRetired,
   MODEL_NAMES,
   MODELS,
+  STUDIO_DEFAULT_MODEL,
   setupsSupporting,
   supports,
-  unitsFor,
   variantOf,
+  withRetiredModels,
 } from './matrix.ts';
 
 describe('capability map (reference §5.3)', () => {
@@ -28,9 +31,85 @@ describe('capability map (reference §5.3)', () => {
     ['motionBrush', ['kling-v1 std 5s', 'kling-v1 pro 5s', 'kling-v1-5 pro 5s']],
     ['camera', ['kling-v1-5 pro 5s']],
     ['voice', ['kling-v2-6 pro 5s', 'kling-v2-6 pro 10s']],
-    ['sound', ['kling-v2-6 pro 5s', 'kling-v2-6 pro 10s']],
   ] as const)('%s is available on exactly %j', (feature, setups) => {
     expect(setupsSupporting(feature).map(describeSetup)).toEqual(setups);
+  });
+
+  it.each([
+    ['sound', ['kling-v2-6 pro 5s', 'kling-v2-6 pro 10s', 'kling-v3 std/pro/4k 3–15s']],
+    ['multiShot', ['kling-v3 std/pro 3–15s']],
+    ['elements', ['kling-v3 std/pro 3–15s']],
+    [
+      'endFrame',
+      [
+        'kling-v1 std 5s',
+        'kling-v1 pro 5s',
+        'kling-v1-5 pro 5s',
+        'kling-v1-5 pro 10s',
+        'kling-v1-6 pro 5s',
+        'kling-v1-6 pro 10s',
+        'kling-v2-1 pro 5s',
+        'kling-v2-1 pro 10s',
+        'kling-v2-5-turbo pro 5s',
+        'kling-v2-5-turbo pro 10s',
+        'kling-v2-6 pro 5s',
+        'kling-v2-6 pro 10s',
+        'kling-v3 std/pro/4k 3–15s',
+      ],
+    ],
+  ] as const)('%s, folded per model, is available on %j', (feature, setups) => {
+    expect(describeSetups(setupsSupporting(feature))).toEqual(setups);
+  });
+
+  it('kling-v3: 3–15 s, std/pro/4k, multi-shot and elements but not in 4k, no brush, no camera', () => {
+    expect(MODELS['kling-v3'].durations).toEqual([
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+      '13',
+      '14',
+      '15',
+    ]);
+    expect(MODELS['kling-v3'].modes).toEqual(['std', 'pro', '4k']);
+    expect(variantOf('kling-v3', '4k', '7')).toMatchObject({ endFrame: true, sound: true, multiShot: false });
+    expect(variantOf('kling-v3', 'std', '15')).toMatchObject({
+      multiShot: true,
+      elements: true,
+      motionBrush: false,
+    });
+    expect(variantOf('kling-v3', 'std', '15').camera).toEqual([]);
+    // A duration the model does not offer has no features, whatever a wildcard says.
+    expect(variantOf('kling-v2-6', 'pro', '7')).toMatchObject({ endFrame: false, sound: false });
+  });
+
+  it('lifecycles: the reported-retired models are legacy with the note and date; the rest active', () => {
+    const legacy = MODEL_NAMES.filter((m) => MODELS[m].lifecycle.status === 'legacy');
+    expect(legacy).toEqual(['kling-v1', 'kling-v1-5', 'kling-v1-6', 'kling-v2-1', 'kling-v2-1-master']);
+    for (const m of legacy)
+      expect(MODELS[m].lifecycle).toEqual({
+        status: 'legacy',
+        note: 'reported retired on 2026-09-15; may fail on your account',
+        date: '2026-09-15',
+      });
+    expect(MODELS[STUDIO_DEFAULT_MODEL].lifecycle.status).toBe('active');
+  });
+
+  it('an operator retires models by name; unknown names are ignored; MODELS itself is untouched', () => {
+    const map = withRetiredModels(MODELS, ['kling-v2-5-turbo', 'kling-v9']);
+    expect(map['kling-v2-5-turbo'].lifecycle).toEqual({
+      status: 'retired',
+      note: 'Kling no longer offers kling-v2-5-turbo; pick another',
+    });
+    expect(isRetired(map, 'kling-v2-5-turbo')).toBe(true);
+    expect(isRetired(MODELS, 'kling-v2-5-turbo')).toBe(false);
+    expect(Object.keys(map)).toEqual(MODEL_NAMES);
   });
 
   it.each([
@@ -57,13 +136,5 @@ describe('capability map (reference §5.3)', () => {
       expect(MODELS[m].cfgScale).toBe(v1);
       expect(MODELS[m].fps).toBe(v1 ? 30 : 24);
     }
-  });
-
-  it.each([
-    ['kling-v1', 'std', '5', 1],
-    ['kling-v1', 'pro', '10', 7],
-    ['kling-v2-master', undefined, '10', 20],
-  ] as const)('units for %s %s %ss = %d', (model, mode, duration, units) => {
-    expect(unitsFor(model, mode, duration)).toBe(units);
   });
 });

@@ -10,13 +10,41 @@
  * - kling-v2-master and kling-v2-1-master take no `mode` (update log 05/13/2025).
  * - kling-v2-6: audio only in pro; start+end frames in pro without audio; voice control in pro.
  *
- * Adding a model (kling-v3, say) is a change to MODELS below and nothing else.
+ * - kling-v3 (kling-2026.md §1): 3–15 s, std/pro/4k, multi-shot and elements in std and pro (the map does
+ *   not list 4k for them: UNCERTAIN, so they are off in 4k), native audio, no brush, no camera, voices not
+ *   listed (UNCERTAIN: off).
+ * - Lifecycles: third parties announced the end of v1.5, v1.6, v2.1 and v2.1-master on 2026-09-15, while
+ *   Kling's own log says the legacy API stays; kling-v1 rides with them. They are `legacy`, not `retired`:
+ *   an operator retires a model with RETIRED_MODELS (see withRetiredModels).
+ *
+ * Adding a model is a change to MODELS below and nothing else.
  */
 
-export const MODES = ['std', 'pro'] as const;
+export const MODES = ['std', 'pro', '4k'] as const;
 export type Mode = (typeof MODES)[number];
-export const DURATIONS = ['5', '10'] as const;
+/** Every duration any model offers, in seconds, as Kling's strings. */
+export const DURATIONS = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'] as const;
 export type Duration = (typeof DURATIONS)[number];
+const CLASSIC_DURATIONS = ['5', '10'] as const satisfies readonly Duration[];
+const V3_DURATIONS = DURATIONS;
+
+/** The picture's short side per mode (std 720p, pro 1080p, 4k 2160p); the long side follows the frame. */
+export const SHORT_SIDE: Record<Mode, number> = { std: 720, pro: 1080, '4k': 2160 };
+
+export type LifecycleStatus = 'active' | 'legacy' | 'retired';
+export interface Lifecycle {
+  status: LifecycleStatus;
+  /** Why, in a line a creator reads next to the model. */
+  note?: string;
+  /** When the status began or was announced (ISO date). */
+  date?: string;
+}
+const REPORTED_RETIRED: Lifecycle = {
+  status: 'legacy',
+  note: 'reported retired on 2026-09-15; may fail on your account',
+  date: '2026-09-15',
+};
+const ACTIVE: Lifecycle = { status: 'active' };
 export const CAMERA_TYPES = [
   'simple',
   'down_back',
@@ -38,6 +66,10 @@ export interface Variant {
   sound: boolean;
   /** `voice_list` (implies sound). */
   voice: boolean;
+  /** `multi_shot` storyboards (kling-v3). */
+  multiShot: boolean;
+  /** `element_list` (kling-v3). */
+  elements: boolean;
 }
 
 export interface ModelCapabilities {
@@ -49,19 +81,24 @@ export interface ModelCapabilities {
   fps: number;
   /** `cfg_scale` is documented as unsupported for every kling-v2.x model. */
   cfgScale: boolean;
-  /** Keyed by `${mode}:${duration}`, or `-:${duration}` for models without modes. Missing = generation only. */
+  /**
+   * Keyed by `${mode}:${duration}`, or `-:${duration}` for models without modes; `${mode}:*` covers every
+   * duration of a mode. Missing = generation only.
+   */
   variants: Readonly<Record<string, Partial<Variant>>>;
   /** Typical seconds from submit to result on Kling, for an honest progress indicator. */
   typicalSeconds: number;
+  lifecycle: Lifecycle;
 }
 
 const frames: Partial<Variant> = { endFrame: true };
 
 export const MODELS = {
   'kling-v1': {
+    lifecycle: REPORTED_RETIRED,
     label: 'Kling 1.0',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 30,
     cfgScale: true,
     typicalSeconds: 180,
@@ -71,9 +108,10 @@ export const MODELS = {
     },
   },
   'kling-v1-5': {
+    lifecycle: REPORTED_RETIRED,
     label: 'Kling 1.5',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 30,
     cfgScale: true,
     typicalSeconds: 200,
@@ -83,54 +121,60 @@ export const MODELS = {
     },
   },
   'kling-v1-6': {
+    lifecycle: REPORTED_RETIRED,
     label: 'Kling 1.6',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 30,
     cfgScale: true,
     typicalSeconds: 200,
     variants: { 'pro:5': frames, 'pro:10': frames },
   },
   'kling-v2-master': {
+    lifecycle: ACTIVE,
     label: 'Kling 2.0 Master',
     modes: [],
-    durations: DURATIONS,
+    durations: CLASSIC_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 300,
     variants: {},
   },
   'kling-v2-1': {
+    lifecycle: REPORTED_RETIRED,
     label: 'Kling 2.1',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 240,
     variants: { 'pro:5': frames, 'pro:10': frames },
   },
   'kling-v2-1-master': {
+    lifecycle: REPORTED_RETIRED,
     label: 'Kling 2.1 Master',
     modes: [],
-    durations: DURATIONS,
+    durations: CLASSIC_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 300,
     variants: {},
   },
   'kling-v2-5-turbo': {
+    lifecycle: ACTIVE,
     label: 'Kling 2.5 Turbo',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 150,
     variants: { 'pro:5': frames, 'pro:10': frames },
   },
   'kling-v2-6': {
+    lifecycle: ACTIVE,
     label: 'Kling 2.6',
-    modes: MODES,
-    durations: DURATIONS,
+    modes: ['std', 'pro'],
+    durations: CLASSIC_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 230,
@@ -139,22 +183,29 @@ export const MODELS = {
       'pro:10': { endFrame: true, sound: true, voice: true },
     },
   },
-  // On image2video since 2026-02-25 (kling-2026.md §1). Its 3–15 s durations, 4k mode and multi-shot
-  // storyboard are not modelled yet; start & end frames are on the capability map for every variant.
+  // On image2video since 2026-02-25 (kling-2026.md §1).
   'kling-v3': {
+    lifecycle: ACTIVE,
     label: 'Kling 3.0',
     modes: MODES,
-    durations: DURATIONS,
+    durations: V3_DURATIONS,
     fps: 24,
     cfgScale: false,
     typicalSeconds: 260,
-    variants: { 'std:5': frames, 'std:10': frames, 'pro:5': frames, 'pro:10': frames },
+    variants: {
+      'std:*': { endFrame: true, sound: true, multiShot: true, elements: true },
+      'pro:*': { endFrame: true, sound: true, multiShot: true, elements: true },
+      '4k:*': { endFrame: true, sound: true },
+    },
   },
 } as const satisfies Record<string, ModelCapabilities>;
 
 export type ModelName = keyof typeof MODELS;
 export const MODEL_NAMES = Object.keys(MODELS) as [ModelName, ...ModelName[]];
+/** Kling's default when a request leaves `model_name` out. */
 export const DEFAULT_MODEL: ModelName = 'kling-v1';
+/** What the studio starts a new draft on: a current model, not Kling's (legacy) default. */
+export const STUDIO_DEFAULT_MODEL: ModelName = 'kling-v2-6';
 export const DEFAULT_MODE: Mode = 'std';
 export const DEFAULT_DURATION: Duration = '5';
 
@@ -174,18 +225,22 @@ export function effectiveMode(model: ModelName, mode: Mode | undefined): Mode | 
 /** Everything allowed for a model at a mode and duration (mode is ignored for models without modes). */
 export function variantOf(model: ModelName, mode: Mode | undefined, duration: Duration): Variant {
   const caps: ModelCapabilities = MODELS[model];
-  const key = `${effectiveMode(model, mode) ?? '-'}:${duration}`;
-  const v = caps.variants[key] ?? {};
+  const m = effectiveMode(model, mode) ?? '-';
+  const v = (caps.durations as readonly string[]).includes(duration)
+    ? (caps.variants[`${m}:${duration}`] ?? caps.variants[`${m}:*`] ?? {})
+    : {};
   return {
     endFrame: v.endFrame ?? false,
     motionBrush: v.motionBrush ?? false,
     camera: v.camera ?? [],
     sound: v.sound ?? false,
     voice: v.voice ?? false,
+    multiShot: v.multiShot ?? false,
+    elements: v.elements ?? false,
   };
 }
 
-export type Feature = 'endFrame' | 'motionBrush' | 'camera' | 'sound' | 'voice';
+export type Feature = 'endFrame' | 'motionBrush' | 'camera' | 'sound' | 'voice' | 'multiShot' | 'elements';
 
 export const FEATURE_LABELS: Record<Feature, string> = {
   endFrame: 'start & end frames',
@@ -193,6 +248,8 @@ export const FEATURE_LABELS: Record<Feature, string> = {
   camera: 'camera control',
   sound: 'sound',
   voice: 'voices',
+  multiShot: 'multi-shot storyboards',
+  elements: 'elements',
 };
 
 function hasFeature(v: Variant, feature: Feature): boolean {
@@ -227,11 +284,37 @@ export function describeSetup(s: Setup): string {
 }
 
 /**
- * Units Kling deducts per task (its published price list, where known). Masters ignore mode.
- * Used for the composer's cost summary and by the simulator's `final_unit_deduction`.
+ * A list of setups in few words: each model's setups one by one when it has two or fewer, else folded
+ * ("kling-v3 std/pro 3–15s"), so a hint never lists 26 durations.
  */
-export function unitsFor(model: ModelName, mode: Mode | undefined, duration: Duration): number {
-  const long = duration === '10' ? 2 : 1;
-  if (MODELS[model].modes.length === 0) return 10 * long;
-  return (effectiveMode(model, mode) === 'pro' ? 3.5 : 1) * long;
+export function describeSetups(setups: readonly Setup[]): string[] {
+  const byModel = new Map<ModelName, Setup[]>();
+  for (const s of setups) byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
+  return [...byModel].flatMap(([model, list]) => {
+    if (list.length <= 2) return list.map(describeSetup);
+    const modes = [...new Set(list.map((s) => s.mode).filter(Boolean))];
+    const seconds = list.map((s) => Number(s.duration));
+    const lo = Math.min(...seconds);
+    const hi = Math.max(...seconds);
+    return [[model, modes.join('/'), lo === hi ? `${lo}s` : `${lo}–${hi}s`].filter(Boolean).join(' ')];
+  });
+}
+
+/** The whole map with the operator's RETIRED_MODELS marked `retired` (what GET /api/capabilities serves). */
+export function withRetiredModels(
+  models: Readonly<Record<ModelName, ModelCapabilities>>,
+  retired: readonly string[],
+): Record<ModelName, ModelCapabilities> {
+  const out = { ...models } as Record<ModelName, ModelCapabilities>;
+  for (const name of retired)
+    if (isModelName(name))
+      out[name] = {
+        ...out[name],
+        lifecycle: { status: 'retired', note: `Kling no longer offers ${name}; pick another` },
+      };
+  return out;
+}
+
+export function isRetired(models: Readonly<Record<ModelName, ModelCapabilities>>, model: ModelName): boolean {
+  return models[model].lifecycle.status === 'retired';
 }

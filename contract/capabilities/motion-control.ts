@@ -4,14 +4,17 @@
  * image2video's MODELS knows nothing of it.
  */
 import { LIMITS } from '../limits.ts';
-import type { Mode } from './matrix.ts';
+
+/** Motion control renders 720p (std) or 1080p (pro); there is no 4k for it. */
+export const MOTION_CONTROL_MODES = ['std', 'pro'] as const;
+export type MotionControlMode = (typeof MOTION_CONTROL_MODES)[number];
 
 export const CHARACTER_ORIENTATIONS = ['image', 'video'] as const;
 export type CharacterOrientation = (typeof CHARACTER_ORIENTATIONS)[number];
 
 export interface MotionControlCapabilities {
   label: string;
-  modes: readonly Mode[];
+  modes: readonly MotionControlMode[];
   /** `element_list` entries allowed, and only with orientation `video` (0: none). */
   elementsMax: number;
   /** Output frame rate. */

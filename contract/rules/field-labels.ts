@@ -15,6 +15,9 @@ const LABELS: Record<string, string> = {
   duration: 'Duration',
   callback_url: 'callback_url',
   external_task_id: 'external_task_id',
+  multi_shot: 'Multi-shot (multi_shot)',
+  shot_type: 'Shot type (shot_type)',
+  multi_prompt: 'Storyboard (multi_prompt)',
   // Motion control.
   image_url: 'Character picture (image_url)',
   video_url: 'Reference video (video_url)',
@@ -34,6 +37,13 @@ export function fieldLabel(path: string): string {
     if (dm[2] === 'trajectories') return `Dynamic mask ${n} trajectory (${path})`;
     return `Dynamic mask ${n} (${path})`;
   }
+  const shot = /^multi_prompt\[(\d+)\](?:\.(prompt|duration|index))?/.exec(path);
+  if (shot) {
+    const n = Number(shot[1]) + 1;
+    const part = { prompt: ' prompt', duration: ' length', index: ' index' }[shot[2] ?? ''] ?? '';
+    return `Shot ${n}${part} (${path})`;
+  }
+  if (path.startsWith('element_list')) return `Elements (${path})`;
   if (path.startsWith('camera_control')) return `Camera (${path})`;
   if (path.startsWith('voice_list')) return `Voices (${path})`;
   return path;

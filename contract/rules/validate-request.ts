@@ -2,14 +2,17 @@ import {
   DEFAULT_DURATION,
   DEFAULT_MODEL,
   describeSetup,
+  describeSetups,
   FEATURE_LABELS,
   type Feature,
+  MODEL_NAMES,
   MODELS,
   type ModelCapabilities,
   setupsSupporting,
   variantOf,
 } from '../capabilities/matrix.ts';
 import type { ImageFacts } from '../images/sniff.ts';
+import { LIMITS } from '../limits.ts';
 import {
   CAMERA_AXES,
   type CreateRequest,
@@ -22,6 +25,7 @@ import { fieldLabel } from './field-labels.ts';
 import { checkImageField } from './image-field.ts';
 import { imageFactRules, maskRules } from './image-rules.ts';
 import { violationsFromZod } from './schema-issues.ts';
+import { storyboardRules } from './storyboard-rules.ts';
 import { promptTextRules } from './text-rules.ts';
 
 export interface ValidateOptions {
@@ -85,8 +89,15 @@ function featureField(r: CreateRequest, f: keyof typeof FEATURE_FIELDS): string 
   return FEATURE_FIELDS[f];
 }
 
+/** "5 or 10 s", "3–15 s". */
+function durationsText(ds: readonly string[]): string {
+  const n = ds.map(Number);
+  const contiguous = n.every((v, i) => i === 0 || v === n[i - 1]! + 1);
+  return contiguous && n.length > 2 ? `${n[0]}–${n[n.length - 1]} s` : `${ds.join(' or ')} s`;
+}
+
 function unsupported(field: string, feature: Feature, setupText: string): Violation {
-  const where = setupsSupporting(feature).map(describeSetup);
+  const where = describeSetups(setupsSupporting(feature));
   const hint = where.length ? `; it is available on ${where.join(', ')}` : '';
   return {
     field,
@@ -108,8 +119,20 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
   const duration = r.duration ?? DEFAULT_DURATION;
   if (caps.modes.length === 0 && r.mode !== undefined)
     add('mode', 'mode_unsupported', `${model} takes no mode; leave mode out`);
+  else if (r.mode !== undefined && !caps.modes.includes(r.mode)) {
+    const takers = MODEL_NAMES.filter((m) => (MODELS[m] as ModelCapabilities).modes.includes(r.mode!));
+    add(
+      'mode',
+      'mode_unsupported',
+      `${model} offers ${caps.modes.join(' and ')}, not ${r.mode}; ${r.mode} is available on ${takers.join(', ')}`,
+    );
+  }
   if (!caps.durations.includes(duration))
-    add('duration', 'duration_unsupported', `${model} does not offer ${duration}s`);
+    add(
+      'duration',
+      'duration_unsupported',
+      `${model} does not offer ${duration}s (it offers ${durationsText(caps.durations)})`,
+    );
   const variant = variantOf(model, r.mode, duration);
   const setupText = describeSetup({
     model,
@@ -204,6 +227,24 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
         'prompt',
         'voice_reference_missing',
         `${m[0]} refers to voice ${n}, but ${voices === 0 ? 'no voice is' : `only ${voices} voice${voices > 1 ? 's are' : ' is'}`} set`,
+      );
+  }
+
+  out.push(...storyboardRules(r, variant, setupText, duration));
+  const elements = r.element_list?.length ?? 0;
+  if (elements > 0) {
+    if (!variant.elements) out.push(unsupported('element_list', 'elements', setupText));
+    else if (elements > LIMITS.elementsMax)
+      add(
+        'element_list',
+        'element_list_too_many',
+        `${elements} elements given; at most ${LIMITS.elementsMax} are allowed`,
+      );
+    if (voices > 0)
+      add(
+        'element_list',
+        'elements_with_voices',
+        'elements and voices cannot be combined (Kling takes one or the other); remove the voices or the elements',
       );
   }
 

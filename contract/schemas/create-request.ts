@@ -43,6 +43,19 @@ export type DynamicMask = z.infer<typeof dynamicMaskSchema>;
 
 export const voiceSchema = z.object({ voice_id: z.string().min(1) });
 
+/** kling-v3 multi-shot (kling-api.md §2): `customize` lays out the shots, `intelligence` lets Kling plan them. */
+export const SHOT_TYPES = ['customize', 'intelligence'] as const;
+export type ShotType = (typeof SHOT_TYPES)[number];
+
+/** One shot of a storyboard: `index` from 1, its own prompt, its length in whole seconds as a string ("4"). */
+export const shotSchema = z.object({ index: z.number().int(), prompt: z.string(), duration: z.string() });
+export type Shot = z.infer<typeof shotSchema>;
+
+/** An element of the creator's Kling library: Kling documents the id as a long, so digits as text pass too. */
+export const elementSchema = z.object({
+  element_id: z.union([z.number().int().positive(), z.string().regex(/^\d{1,19}$/)]),
+});
+
 export const createRequestShape = {
   /** Default `kling-v1`. */
   model_name: z.enum(MODEL_NAMES).optional(),
@@ -64,6 +77,12 @@ export const createRequestShape = {
   camera_control: cameraControlSchema.optional(),
   /** Default `"5"`; a string, as Kling documents it. */
   duration: z.enum(DURATIONS).optional(),
+  /** kling-v3: a storyboard of shots instead of one prompt. Default false. */
+  multi_shot: z.boolean().optional(),
+  shot_type: z.enum(SHOT_TYPES).optional(),
+  multi_prompt: z.array(shotSchema).optional(),
+  /** kling-v3: up to 3 elements; never with voice_list. */
+  element_list: z.array(elementSchema).optional(),
   callback_url: z.url({ protocol: /^https?$/ }).optional(),
   /** Only what is safe in a URL path, a header or a log line (Kling accepts any text). */
   external_task_id: z

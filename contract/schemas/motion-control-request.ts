@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { MODES } from '../capabilities/matrix.ts';
-import { CHARACTER_ORIENTATIONS, MOTION_CONTROL_MODEL_NAMES } from '../capabilities/motion-control.ts';
+import {
+  CHARACTER_ORIENTATIONS,
+  MOTION_CONTROL_MODEL_NAMES,
+  MOTION_CONTROL_MODES,
+} from '../capabilities/motion-control.ts';
 import { LIMITS } from '../limits.ts';
 import { EXTERNAL_TASK_ID_CHARS } from './create-request.ts';
 
@@ -22,7 +25,7 @@ export const motionControlRequestShape = {
    */
   video_url: z.string(),
   character_orientation: z.enum(CHARACTER_ORIENTATIONS),
-  mode: z.enum(MODES),
+  mode: z.enum(MOTION_CONTROL_MODES),
   /** Default `yes`. */
   keep_original_sound: z.enum(KEEP_ORIGINAL_SOUND).optional(),
   /** Scene and background: the motion itself comes from the video. */

@@ -33,6 +33,8 @@ export const studioTaskSchema = z.object({
   /** Seconds, as text: the requested duration ("5"), or a motion-control reference's length ("7.2"). */
   duration: z.string(),
   motion: motionKindSchema,
+  /** A multi-shot storyboard's shot count (kling-v3); null for a single-shot video. */
+  shots: z.number().int().nullable(),
   prompt: z.string(),
   units: z.string().nullable(),
   createdAt: z.number(),

@@ -71,7 +71,8 @@ describe('task lifecycle and shapes', () => {
       [{ mode: 'pro', duration: '10' }, '7', '10.1'],
       [{ model_name: 'kling-v2-master' }, '10', '5.1'],
       [{ model_name: 'kling-v2-1-master', duration: '10' }, '20', '10.1'],
-      [{ model_name: 'kling-v2-5-turbo', mode: 'pro' }, '3.5', '5.1'],
+      // The 2026 table: 0.5 units/s in pro.
+      [{ model_name: 'kling-v2-5-turbo', mode: 'pro' }, '2.5', '5.1'],
     ] as const;
     for (const [extra, units, duration] of cases) {
       const { json } = await sim.create({ image: img, ...extra });

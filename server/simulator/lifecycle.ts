@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DURATION, DEFAULT_MODEL, MODELS, unitsFor } from '../../contract/capabilities/matrix.ts';
+import { DEFAULT_DURATION, DEFAULT_MODEL, MODELS } from '../../contract/capabilities/matrix.ts';
 import {
   DEFAULT_KEEP_ORIGINAL_SOUND,
   DEFAULT_MOTION_CONTROL_MODEL,
   MOTION_CONTROL_MODELS,
 } from '../../contract/capabilities/motion-control.ts';
-import { motionControlUnits } from '../../contract/pricing/prices.ts';
+import { image2videoUnits, motionControlUnits } from '../../contract/pricing/prices.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import type { CallbackSender } from './callbacks.ts';
 import { newKlingId } from './ids.ts';
@@ -166,7 +166,15 @@ function renderPlan(t: SimTask, outFile: string): RenderPlan | undefined {
     },
     // Kling reports a little more than asked ("5.1" for 5 s, REAL); a string, always.
     duration: (Number(duration) + 0.1).toFixed(1),
-    units: String(unitsFor(model, req.mode, duration)),
+    units: String(
+      image2videoUnits({
+        model,
+        mode: req.mode,
+        duration,
+        sound: req.sound === 'on',
+        voices: req.voice_list?.length,
+      }),
+    ),
   };
 }
 

@@ -17,7 +17,7 @@ export type TaskRecord = TaskRecordFields &
       }
   );
 
-type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'kind'> & {
+type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'shots' | 'kind'> & {
   /** Set once Kling acknowledged the create (or the task was found by external id). */
   confirmedAt: number | null;
   /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
@@ -43,6 +43,8 @@ export function toStudioTask(r: TaskRecord): StudioTask {
   return {
     id: r.id,
     kind: r.kind,
+    // Derived from the stored request, so older rows need no migration.
+    shots: r.kind === 'image2video' && r.request.multi_shot ? (r.request.multi_prompt?.length ?? null) : null,
     externalTaskId: r.externalTaskId,
     klingTaskId: r.klingTaskId,
     status: r.status,

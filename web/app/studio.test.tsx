@@ -9,6 +9,7 @@ import { Studio } from './studio.tsx';
 const task = {
   id: 't1',
   kind: 'image2video',
+  shots: null,
   externalTaskId: 'e1',
   klingTaskId: null,
   status: 'submitted',

@@ -15,7 +15,7 @@ export const DEFAULT_CFG_SCALE = 0.5;
 export function defaultReference(): ReferenceDraft {
   return {
     model: DEFAULT_MOTION_CONTROL_MODEL,
-    mode: DEFAULT_MODE,
+    mode: 'std',
     orientation: 'image',
     keepSound: DEFAULT_KEEP_ORIGINAL_SOUND,
     clip: null,

@@ -1,5 +1,9 @@
 import type { CameraType, Duration, Mode, ModelName } from '../../contract/capabilities/matrix.ts';
-import type { CharacterOrientation, MotionControlModel } from '../../contract/capabilities/motion-control.ts';
+import type {
+  CharacterOrientation,
+  MotionControlMode,
+  MotionControlModel,
+} from '../../contract/capabilities/motion-control.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import type { CameraConfig } from '../../contract/schemas/create-request.ts';
 import type { KEEP_ORIGINAL_SOUND } from '../../contract/schemas/motion-control-request.ts';
@@ -57,7 +61,7 @@ export interface ReferenceClip {
 /** The Reference video tab's own setup: motion control has its own models and fields. */
 export interface ReferenceDraft {
   model: MotionControlModel;
-  mode: Mode;
+  mode: MotionControlMode;
   orientation: CharacterOrientation;
   keepSound: (typeof KEEP_ORIGINAL_SOUND)[number];
   clip: ReferenceClip | null;

@@ -2,7 +2,11 @@ import { useEffect, useState } from 'react';
 import { create, type StateCreator } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { CameraType, Duration, Mode, ModelName, Setup } from '../../contract/capabilities/matrix.ts';
-import type { CharacterOrientation, MotionControlModel } from '../../contract/capabilities/motion-control.ts';
+import type {
+  CharacterOrientation,
+  MotionControlMode,
+  MotionControlModel,
+} from '../../contract/capabilities/motion-control.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import type { CameraAxis } from '../../contract/schemas/create-request.ts';
 import { defaultDraft, ZERO_CAMERA } from './default-draft.ts';
@@ -54,7 +58,7 @@ export interface CameraSlice {
 export interface ReferenceSlice {
   reference: ReferenceDraft;
   setReferenceModel(model: MotionControlModel): void;
-  setReferenceMode(mode: Mode): void;
+  setReferenceMode(mode: MotionControlMode): void;
   setOrientation(orientation: CharacterOrientation): void;
   setKeepSound(keep: boolean): void;
   /** The uploaded clip, or null while a new one uploads (or after it expired). */

@@ -7,6 +7,7 @@ import {
   MODES,
   type Mode,
 } from '../../contract/capabilities/matrix.ts';
+import type { MotionControlMode } from '../../contract/capabilities/motion-control.ts';
 import {
   CHARACTER_ORIENTATIONS,
   isMotionControlModel,
@@ -83,7 +84,7 @@ export function restoreReference(v: unknown): ReferenceDraft {
   const model = typeof v.model === 'string' && isMotionControlModel(v.model) ? v.model : d.model;
   return {
     model,
-    mode: oneOf<Mode>(v.mode, MOTION_CONTROL_MODELS[model].modes, d.mode),
+    mode: oneOf<MotionControlMode>(v.mode, MOTION_CONTROL_MODELS[model].modes, d.mode),
     orientation: oneOf(v.orientation, CHARACTER_ORIENTATIONS, d.orientation),
     keepSound: oneOf(v.keepSound, KEEP_ORIGINAL_SOUND, d.keepSound),
     clip: referenceClip(v.clip),

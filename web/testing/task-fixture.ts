@@ -6,6 +6,7 @@ export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
   return {
     id: 'task-1',
     kind: 'image2video',
+    shots: null,
     externalTaskId: 'studio-ext-1',
     klingTaskId: null,
     status: 'submitted',

@@ -116,9 +116,55 @@ function chain(filters: readonly (string | null)[]): string {
   return filters.filter((filter): filter is string => filter !== null).join(',');
 }
 
+/**
+ * A still converted once, then repeated: converting after `loop` would redo the RGB → YUV conversion
+ * on every frame (about 13 ms a 4k frame) for the same result.
+ */
+function stillAs(pixelFormat: 'yuv420p' | 'yuva420p', frames: number): string {
+  return `format=${pixelFormat},${holdStill(frames)}`;
+}
+
 /** Input 0 (the start frame) moved by the camera quads. */
 export function cameraGraph(frames: number, quads: readonly SourceQuad[], size: Size): string {
-  return `[0:v]${chain([holdStill(frames), 'format=yuv420p', perspectiveFilter(quads, size), 'format=yuv420p'])}[${OUTPUT_LABEL}]`;
+  return `[0:v]${chain([stillAs('yuv420p', frames), perspectiveFilter(quads, size), 'format=yuv420p'])}[${OUTPUT_LABEL}]`;
+}
+
+/**
+ * Input 0 (the start frame) as several shots: `quads` holds every frame of every shot, so a cut is
+ * just a jump in the table. With `tail`, input 1 (the end frame, unwarped) fades in by timestamp
+ * over the last shot, from transparent on its first frame (the cut itself stays hard) to opaque on
+ * the video's last frame, which is then exactly the end frame.
+ */
+export function multiShotGraph(
+  quads: readonly SourceQuad[],
+  size: Size,
+  fps: number,
+  tail?: { fromFrame: number },
+): string {
+  const frames = quads.length;
+  const shots = chain([stillAs('yuv420p', frames), perspectiveFilter(quads, size), 'format=yuv420p']);
+  if (!tail) return `[0:v]${shots}[${OUTPUT_LABEL}]`;
+  const fadeFrames = frames - 1 - tail.fromFrame;
+  const fade =
+    fadeFrames > 0
+      ? `fade=t=in:st=${(tail.fromFrame / fps).toFixed(6)}:d=${(fadeFrames / fps).toFixed(6)}:alpha=1`
+      : null;
+  return [
+    `[0:v]${shots}[shots]`,
+    `[1:v]${chain([stillAs('yuva420p', frames), fade])}[end]`,
+    `[shots][end]overlay=format=yuv420,format=yuv420p[${OUTPUT_LABEL}]`,
+  ].join(';\n');
+}
+
+/**
+ * Ends `graph` (which ends in [out]) with a resize to `size`, for renders whose frames are warped at
+ * a smaller working size than they are delivered at.
+ */
+export function scaleOutput(graph: string, from: Size, to: Size): string {
+  if (from.width === to.width && from.height === to.height) return graph;
+  const suffix = `[${OUTPUT_LABEL}]`;
+  if (!graph.endsWith(suffix)) throw new Error(`a graph to scale must end in ${suffix}`);
+  return `${graph.slice(0, -suffix.length)}[work];\n[work]scale=${to.width}:${to.height}:flags=bicubic,format=yuv420p${suffix}`;
 }
 
 /**
@@ -134,8 +180,8 @@ export function crossFadeGraph(
   const fadeSeconds = (frames - 1) / fps;
   const fade = frames > 1 ? `fade=t=in:st=0:d=${fadeSeconds.toFixed(6)}:alpha=1` : null;
   return [
-    `[0:v]${chain([holdStill(frames), 'format=yuv420p'])}[start]`,
-    `[1:v]${chain([holdStill(frames), 'format=yuva420p', fade])}[end]`,
+    `[0:v]${stillAs('yuv420p', frames)}[start]`,
+    `[1:v]${chain([stillAs('yuva420p', frames), fade])}[end]`,
     `[start][end]${chain(['overlay=format=yuv420', 'format=yuv420p', perspectiveFilter(quads, size), 'format=yuv420p'])}[${OUTPUT_LABEL}]`,
   ].join(';\n');
 }
@@ -160,7 +206,7 @@ export function motionBrushGraph(
 ): string {
   // Overlay's frame counter is 1-based in some ffmpeg versions; the timestamp is not ambiguous.
   const index = `round(t*${fps})`;
-  const parts = [`[0:v]${chain([holdStill(frames), 'format=yuv420p', backgroundWarp])}[base0]`];
+  const parts = [`[0:v]${chain([stillAs('yuv420p', frames), backgroundWarp])}[base0]`];
   let current = 'base0';
   layers.forEach((layer, i) => {
     const x = perFrameExpression(

@@ -3,15 +3,18 @@
  * what moment of the motion each frame shows.
  */
 
-export type RenderQuality = 'std' | 'pro';
+export type RenderQuality = 'std' | 'pro' | '4k';
 
 export interface Size {
   width: number;
   height: number;
 }
 
-/** Kling's std mode delivers 720p-class video and pro 1080p-class (reference §5.3), i.e. the short side. */
-const SHORT_SIDE: Record<RenderQuality, number> = { std: 720, pro: 1080 };
+/**
+ * Kling's std mode delivers 720p-class video and pro 1080p-class (reference §5.3), i.e. the short side;
+ * kling-v3's 4k mode 2160p (kling-2026 §1).
+ */
+const SHORT_SIDE: Record<RenderQuality, number> = { std: 720, pro: 1080, '4k': 2160 };
 
 /** yuv420p halves chroma in both directions, so libx264 needs even dimensions. */
 function evenAtLeastTwo(value: number): number {
@@ -47,4 +50,33 @@ export function frameCount(fps: number, durationSeconds: number): number {
  */
 export function frameProgress(index: number, frames: number): number {
   return frames > 1 ? index / (frames - 1) : 0;
+}
+
+/** One shot's frames in the whole video: `from` inclusive, `to` exclusive. */
+export interface FrameRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Where each shot starts and ends, in frames. Boundaries sit at round(fps × the seconds before them),
+ * so the shots tile the video exactly (no frame lost or doubled) whatever the rounding, and whole
+ * seconds at a whole frame rate land on exact frames (4 s at 24 fps starts shot 2 on frame 96).
+ */
+export function shotFrameRanges(fps: number, shotSeconds: readonly number[]): FrameRange[] {
+  if (shotSeconds.length === 0) throw new RangeError('a multi-shot video needs at least one shot');
+  const ranges: FrameRange[] = [];
+  let elapsed = 0;
+  let from = 0;
+  for (const [i, seconds] of shotSeconds.entries()) {
+    if (!(Number.isFinite(seconds) && seconds > 0)) {
+      throw new RangeError(`shot ${i + 1} must last a positive time, got ${seconds}`);
+    }
+    elapsed += seconds;
+    const to = Math.round(fps * elapsed);
+    if (to <= from) throw new RangeError(`shot ${i + 1} is shorter than one frame at ${fps} fps`);
+    ranges.push({ from, to });
+    from = to;
+  }
+  return ranges;
 }

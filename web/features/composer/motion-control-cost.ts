@@ -1,5 +1,4 @@
-import type { Mode } from '../../../contract/capabilities/matrix.ts';
-import type { MotionControlModel } from '../../../contract/capabilities/motion-control.ts';
+import type { MotionControlMode, MotionControlModel } from '../../../contract/capabilities/motion-control.ts';
 import {
   billedSeconds,
   MOTION_CONTROL_UNITS_PER_SECOND,
@@ -13,7 +12,11 @@ import {
  * rate: "4 s × 0.5 units/s = 2 units (≈ $0.28)". A clip a little over a whole second (a camera's 4.02 s)
  * says so, or "5 s" would seem to come from nowhere: "4.023 s, billed as 5 s × 0.5 units/s = …".
  */
-export function motionControlCostLine(model: MotionControlModel, mode: Mode, durationMs: number): string {
+export function motionControlCostLine(
+  model: MotionControlModel,
+  mode: MotionControlMode,
+  durationMs: number,
+): string {
   const rate = MOTION_CONTROL_UNITS_PER_SECOND[model][mode];
   const units = motionControlUnits(model, mode, durationMs);
   const billed = billedSeconds(durationMs);
@@ -23,6 +26,6 @@ export function motionControlCostLine(model: MotionControlModel, mode: Mode, dur
 }
 
 /** Before a clip is added: the rate alone. */
-export function motionControlRateLine(model: MotionControlModel, mode: Mode): string {
+export function motionControlRateLine(model: MotionControlModel, mode: MotionControlMode): string {
   return `${MOTION_CONTROL_UNITS_PER_SECOND[model][mode]} units per second of the reference video`;
 }

@@ -1,6 +1,7 @@
 import { type ReactNode, useId } from 'react';
-import { describeSetup, MODELS, unitsFor } from '../../../contract/capabilities/matrix.ts';
+import { describeSetup, MODELS } from '../../../contract/capabilities/matrix.ts';
 import { MOTION_CONTROL_MODELS } from '../../../contract/capabilities/motion-control.ts';
+import { image2videoUnits } from '../../../contract/pricing/prices.ts';
 import { seconds } from '../../../contract/rules/video-rules.ts';
 import { formatBytes } from '../../components/format.ts';
 import type { DraftCheck } from '../../editor/check-draft.ts';
@@ -49,9 +50,9 @@ function frameText(f: Frame | null): string {
 /** The image-to-video summary: setup, motion, frames, prompt, sound, and the price list's cost. */
 function ImageToVideoRows({ draft, check, motionSummary }: Omit<SubmitPanelProps, 'generate'>) {
   const setup = currentSetup(draft);
-  const units = unitsFor(setup.model, setup.mode, setup.duration);
   const voices = draft.voices.length;
   const sound = check.kind === 'image2video' ? check.request.sound : undefined;
+  const units = image2videoUnits({ ...setup, sound: sound === 'on', voices });
   const soundText = sound === 'on' ? `on${voices ? `, ${voices} voice${voices > 1 ? 's' : ''}` : ''}` : 'off';
   return (
     <>

@@ -22,7 +22,7 @@ export interface MotionBrushEditorProps {
   /** The start frame: its URL and native size (masks and paths are stored at that size). */
   image: { src: string; width: number; height: number } | null;
   /** Length of the motion preview, as the request's duration. */
-  duration?: '5' | '10';
+  duration?: string;
   /** Host settings to put in an exported recipe. */
   recipeSettings?: () => unknown;
   /** Receives an imported recipe's settings. */
