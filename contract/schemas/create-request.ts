@@ -11,6 +11,15 @@ import { LIMITS } from '../limits.ts';
 /** The characters of an `external_task_id` (its length is checked on its own, with its own message). */
 export const EXTERNAL_TASK_ID_CHARS = /^[A-Za-z0-9._:-]*$/;
 
+/** Where Kling calls back; the same field on every endpoint. */
+export const callbackUrlSchema = z.url({ protocol: /^https?$/ });
+/** Only what is safe in a URL path, a header or a log line (Kling accepts any text). */
+export const externalTaskIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.externalTaskIdMaxChars)
+  .regex(EXTERNAL_TASK_ID_CHARS);
+
 export const CAMERA_AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
 export type CameraAxis = (typeof CAMERA_AXES)[number];
 
@@ -83,14 +92,8 @@ export const createRequestShape = {
   multi_prompt: z.array(shotSchema).optional(),
   /** kling-v3: up to 3 elements; never with voice_list. */
   element_list: z.array(elementSchema).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).optional(),
-  /** Only what is safe in a URL path, a header or a log line (Kling accepts any text). */
-  external_task_id: z
-    .string()
-    .min(1)
-    .max(LIMITS.externalTaskIdMaxChars)
-    .regex(EXTERNAL_TASK_ID_CHARS)
-    .optional(),
+  callback_url: callbackUrlSchema.optional(),
+  external_task_id: externalTaskIdSchema.optional(),
 };
 
 /** Kling ignores unknown keys (reference §2); this schema strips them. */

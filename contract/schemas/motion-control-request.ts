@@ -5,7 +5,7 @@ import {
   MOTION_CONTROL_MODES,
 } from '../capabilities/motion-control.ts';
 import { LIMITS } from '../limits.ts';
-import { EXTERNAL_TASK_ID_CHARS } from './create-request.ts';
+import { callbackUrlSchema, externalTaskIdSchema } from './create-request.ts';
 
 /**
  * The body of Kling's `POST /v1/videos/motion-control`, field for field (kling-2026.md §2). Structural
@@ -32,13 +32,8 @@ export const motionControlRequestShape = {
   prompt: z.string().max(LIMITS.promptMaxChars).optional(),
   element_list: z.array(z.object({ element_id: z.string().min(1) })).optional(),
   watermark_info: z.object({ enabled: z.boolean() }).optional(),
-  callback_url: z.url({ protocol: /^https?$/ }).optional(),
-  external_task_id: z
-    .string()
-    .min(1)
-    .max(LIMITS.externalTaskIdMaxChars)
-    .regex(EXTERNAL_TASK_ID_CHARS)
-    .optional(),
+  callback_url: callbackUrlSchema.optional(),
+  external_task_id: externalTaskIdSchema.optional(),
 };
 
 /** Kling ignores unknown keys; this schema strips them. */
