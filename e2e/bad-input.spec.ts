@@ -180,6 +180,8 @@ async function openFor(studio: StudioPage, slot: Slot, prompt: string) {
   await studio.goto();
   await studio.prompt.fill(prompt);
   if (slot === 'end') {
+    // The studio starts on kling-v2-6, whose std mode takes no end frame; kling-v1 std 5s does.
+    await studio.model.selectOption('kling-v1');
     await studio.uploadStart(await frameImages.valid());
     await expect(studio.frameMeta(1280, 720)).toBeVisible();
     await studio.tab('Start & end frames').click();

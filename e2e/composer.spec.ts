@@ -46,6 +46,8 @@ test('camera move: upload, switch to the model that has it, move one axis, gener
 test('start and end frames: both images are sent, and no other motion', async ({ page, sim }) => {
   const studio = new StudioPage(page);
   await studio.goto();
+  // The studio starts on kling-v2-6, whose std mode has no end frame; kling-v1 std 5s has one.
+  await studio.model.selectOption('kling-v1');
   // Camera work in another tab is kept but must not be sent.
   await studio.tab('Camera').click();
   await studio.slider('Roll').fill('-2');
@@ -93,10 +95,11 @@ test('motion brush tab: the painted mask is sent, and only it', async ({ page, s
 test('options that cannot carry the setup are disabled and say why', async ({ page }) => {
   const studio = new StudioPage(page);
   await studio.goto();
+  await studio.model.selectOption('kling-v1');
   await studio.uploadStart(await frameImages.valid());
   await studio.tab('Camera').click();
 
-  // On the default kling-v1 std 5s, camera control is unavailable: Generate says so and stays off.
+  // On kling-v1 std 5s, camera control is unavailable: Generate says so and stays off.
   await expect(studio.generateReasons).toContainText(
     'camera control is not available on kling-v1 std 5s; it is available on kling-v1-5 pro 5s',
   );

@@ -1,4 +1,4 @@
-import { DEFAULT_DURATION, DEFAULT_MODE, DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
+import { DEFAULT_DURATION, DEFAULT_MODE, STUDIO_DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
 import {
   DEFAULT_KEEP_ORIGINAL_SOUND,
   DEFAULT_MOTION_CONTROL_MODEL,
@@ -25,7 +25,7 @@ export function defaultReference(): ReferenceDraft {
 export function defaultDraft(): Draft {
   return {
     frames: { start: null, end: null },
-    model: DEFAULT_MODEL,
+    model: STUDIO_DEFAULT_MODEL,
     mode: DEFAULT_MODE,
     duration: DEFAULT_DURATION,
     prompt: '',

@@ -10,15 +10,9 @@ const start = pngFrame(1280, 720, 'start.png');
 const end = pngFrame(1280, 720, 'end.png');
 
 describe('toCreateRequest', () => {
-  it('the default draft with a start frame is a minimal, valid kling-v1 request', () => {
+  it('the default draft with a start frame is a minimal, valid request on the studio default (kling-v2-6)', () => {
     const req = toCreateRequest(draftWith({ frames: { start, end: null } }));
-    expect(req).toEqual({
-      model_name: 'kling-v1',
-      mode: 'std',
-      duration: '5',
-      image: start.base64,
-      cfg_scale: 0.5,
-    });
+    expect(req).toEqual({ model_name: 'kling-v2-6', mode: 'std', duration: '5', image: start.base64 });
     expect(validateRequest(req, { strictKeys: true }).violations).toEqual([]);
   });
 
@@ -97,7 +91,8 @@ describe('checkDraft', () => {
   it('adds the brush violations only on the brush tab', () => {
     const extra = [{ field: 'dynamic_masks', rule: 'x', message: 'paint something' }];
     expect(
-      checkDraft(draftWith({ frames: { start, end: null }, motionTab: 'brush' }), extra).violations,
+      checkDraft(draftWith({ model: 'kling-v1', frames: { start, end: null }, motionTab: 'brush' }), extra)
+        .violations,
     ).toEqual(extra);
     expect(checkDraft(draftWith({ frames: { start, end: null } }), extra).violations).toEqual([]);
   });
