@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { KLING_CODE, type KlingCode } from '../../contract/schemas/kling-task.ts';
 import { defaultMessage, errorResponse, malformedResponse, okResponse } from './errors.ts';
 import { type FaultPlan, faultsFromPrompt, parseFaultList, planFaults } from './faults.ts';
+import { requestedModel } from './retired-models.ts';
 import type { RecordedRequest, Simulator } from './simulator.ts';
 import type { SimTask } from './task-store.ts';
 
@@ -78,6 +79,16 @@ export async function openCreate(sim: Simulator, c: Context): Promise<OpenCreate
   }
   if (signal.aborted) return fail(KLING_CODE.serverTimeout); // the client left while we dawdled: create nothing
   return { body, outcome, signal, fail, reply };
+}
+
+/**
+ * A create on a model the simulator was told is retired: Kling's answer for a model it no longer has,
+ * given before the body's own checks (no point downloading images for a model that is gone).
+ */
+export function retiredRefusal(sim: Simulator, open: OpenCreate, defaultModel: string): Response | undefined {
+  const model = requestedModel(open.body, defaultModel);
+  if (model === undefined || !sim.retired.models.has(model)) return undefined;
+  return open.fail(sim.retired.code, sim.retired.message);
 }
 
 /**

@@ -22,13 +22,15 @@ export type CreateCheck =
 /**
  * Some clients send `duration: 5` (an integer); the docs say string. Kling's behaviour is UNCERTAIN;
  * we accept whole numbers by turning them into the documented string, and leave anything else to the schema.
+ * Kling's own kling-v3 curl example sends `multi_shot: "true"` (a string where the table says boolean), so
+ * "true" and "false" are read as the booleans they mean; any other text is left for the schema to refuse.
  */
 export function normaliseBody(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  const rec = body as Record<string, unknown>;
-  if (typeof rec.duration === 'number' && Number.isInteger(rec.duration))
-    return { ...rec, duration: String(rec.duration) };
-  return body;
+  const rec = { ...(body as Record<string, unknown>) };
+  if (typeof rec.duration === 'number' && Number.isInteger(rec.duration)) rec.duration = String(rec.duration);
+  if (rec.multi_shot === 'true' || rec.multi_shot === 'false') rec.multi_shot = rec.multi_shot === 'true';
+  return rec;
 }
 
 export async function klingCheck(

@@ -30,6 +30,12 @@
  *   (not `submitted` unless `callbackOnSubmit`), in order, 3 tries with backoff; signed (Standard
  *   Webhooks headers) when started with `webhookSecrets` / `SIM_WEBHOOK_SECRET`.
  *
+ * - Retired models (`retiredModels` / `SIM_RETIRED_MODELS=kling-v1,kling-v1-5`): a create on one of them,
+ *   on either endpoint, by `model_name` or by the endpoint's default when it is absent, answers
+ *   `retiredCode` (`SIM_RETIRED_CODE`, default 1203, HTTP 404 from KLING_CODES) with `retiredMessage`
+ *   (`SIM_RETIRED_MESSAGE`, default "model not found") before the body is checked. Kling's real answer for a
+ *   model it dropped is UNCERTAIN (kling-2026.md §1); the settings let a client rehearse either guess.
+ *
  * ## Test extras (no auth — they are not Kling's)
  * - `GET /__sim/requests` — create requests as received (parsed body, headers minus Authorization,
  *   receivedAt, and the answer given), newest last.

@@ -13,6 +13,8 @@
  * | `SIM_FAULT` | — | a default fault: `1303`, `creates:fail`, `queries:5000`, `creates:slow=2000,queries:1302` |
  * | `SIM_BASE_URL` | its own address | public origin for video URLs (e.g. behind a tunnel) |
  * | `SIM_WEBHOOK_SECRET` | — | sign callbacks (Standard Webhooks) with these `whsec_…` secrets, comma-separated |
+ * | `SIM_RETIRED_MODELS` | — | models to answer as gone from Kling, comma-separated: `kling-v1,kling-v1-5` |
+ * | `SIM_RETIRED_CODE`, `SIM_RETIRED_MESSAGE` | 1203, model not found | what a create on one of them answers |
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFaultEnv } from './faults.ts';
 import { startSimulator } from './index.ts';
+import { DEFAULT_RETIRED_CODE, parseModelList } from './retired-models.ts';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -43,6 +46,9 @@ async function main(): Promise<void> {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const retiredModels = parseModelList(process.env.SIM_RETIRED_MODELS);
+  const retiredCode = intEnv('SIM_RETIRED_CODE', DEFAULT_RETIRED_CODE);
+  const retiredMessage = process.env.SIM_RETIRED_MESSAGE || undefined;
   const sim = await startSimulator({
     host: process.env.SIM_HOST || '127.0.0.1',
     port: intEnv('SIM_PORT', 8686),
@@ -56,6 +62,9 @@ async function main(): Promise<void> {
     faults,
     baseUrl: process.env.SIM_BASE_URL || undefined,
     webhookSecrets,
+    retiredModels,
+    retiredCode,
+    retiredMessage,
     log: (line) => console.log(`[sim ${new Date().toISOString().slice(11, 23)}] ${line}`),
   });
   const base = sim.baseUrl;
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
   secret key  ${secretKey}${process.env.SIM_API_KEY ? '\n  api key     (SIM_API_KEY) accepted as a bearer too' : ''}
   data dir    ${dataDir}
   phase ${phaseMs} ms · concurrency ${concurrency} · strict ${strict ? 'on' : 'off'} · faults ${process.env.SIM_FAULT || 'none'}
+  retired     ${retiredModels.length ? `${retiredModels.join(', ')} → ${sim.sim.retired.code} "${sim.sim.retired.message}" (SIM_RETIRED_MODELS)` : 'none (SIM_RETIRED_MODELS)'}
   callbacks   ${webhookSecrets.length ? `signed with ${webhookSecrets.length} secret${webhookSecrets.length === 1 ? '' : 's'} (SIM_WEBHOOK_SECRET)` : 'unsigned'}
 
 Point any Kling client at it: base URL ${base}, the keys above.

@@ -1,7 +1,15 @@
 import { rm } from 'node:fs/promises';
 import type { Hono } from 'hono';
+import { DEFAULT_MOTION_CONTROL_MODEL } from '../../contract/capabilities/motion-control.ts';
 import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
-import { accountRefusal, admitAndAnswer, faultFailure, newWire, openCreate } from './create-flow.ts';
+import {
+  accountRefusal,
+  admitAndAnswer,
+  faultFailure,
+  newWire,
+  openCreate,
+  retiredRefusal,
+} from './create-flow.ts';
 import { violationMessage } from './create-validation.ts';
 import { newKlingId } from './ids.ts';
 import { motionControlCheck } from './motion-control-validation.ts';
@@ -20,6 +28,8 @@ export function motionControlRoutes(app: Hono, sim: Simulator): void {
   app.post(MOTION_CONTROL_PATH, async (c) => {
     const open = await openCreate(sim, c);
     if (open instanceof Response) return open;
+    const retired = retiredRefusal(sim, open, DEFAULT_MOTION_CONTROL_MODEL);
+    if (retired) return retired;
     const check = await motionControlCheck(open.body, {
       timeoutMs: sim.fetchTimeoutMs,
       signal: open.signal,

@@ -1,6 +1,14 @@
 import { Hono } from 'hono';
+import { DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
 import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
-import { accountRefusal, admitAndAnswer, faultFailure, newWire, openCreate } from './create-flow.ts';
+import {
+  accountRefusal,
+  admitAndAnswer,
+  faultFailure,
+  newWire,
+  openCreate,
+  retiredRefusal,
+} from './create-flow.ts';
 import { klingCheck, violationMessage } from './create-validation.ts';
 import { errorResponse } from './errors.ts';
 import type { FaultConfig } from './faults.ts';
@@ -43,6 +51,8 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
   app.post(PATH, async (c) => {
     const open = await openCreate(sim, c);
     if (open instanceof Response) return open;
+    const retired = retiredRefusal(sim, open, DEFAULT_MODEL);
+    if (retired) return retired;
     const check = await klingCheck(open.body, {
       strict: sim.strict,
       timeoutMs: sim.fetchTimeoutMs,

@@ -6,6 +6,7 @@ import { defaultRender } from './default-render.ts';
 import { FaultBook, type FaultConfig } from './faults.ts';
 import { Lifecycle, releaseReference } from './lifecycle.ts';
 import { type RenderFn, RenderQueue } from './render-queue.ts';
+import { type RetiredModels, retiredModels } from './retired-models.ts';
 import { type SimTask, TaskStore } from './task-store.ts';
 import { clearReferences, REFERENCES_DIR } from './video-input.ts';
 
@@ -31,6 +32,14 @@ export interface SimulatorOptions {
   strict?: boolean;
   /** Faults by configuration (see faults.ts for the vocabulary). */
   faults?: FaultConfig;
+  /**
+   * Models Kling no longer offers, here: a create on one (by `model_name`, or by the endpoint's default when
+   * it is absent) answers `retiredCode` (default 1203, HTTP from KLING_CODES) with `retiredMessage`
+   * (default "model not found"), before anything else about the body is checked.
+   */
+  retiredModels?: readonly string[];
+  retiredCode?: number;
+  retiredMessage?: string;
   log?: (line: string) => void;
   /** Public origin for video URLs; by default startSimulator's own base URL or the create request's origin. */
   baseUrl?: string;
@@ -109,6 +118,7 @@ export class Simulator {
   readonly concurrency: number;
   readonly strict: boolean;
   readonly fetchTimeoutMs: number;
+  readonly retired: RetiredModels;
   /** Where motion-control references are downloaded to. */
   readonly referencesDir: string;
   /** Set by startSimulator once listening; otherwise video URLs use the create request's origin. */
@@ -128,6 +138,7 @@ export class Simulator {
     this.concurrency = opts.concurrency ?? 5;
     this.strict = opts.strict ?? false;
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
+    this.retired = retiredModels(opts);
     this.baseUrl = opts.baseUrl?.replace(/\/+$/, '');
     mkdirSync(opts.dataDir, { recursive: true });
     this.referencesDir = join(opts.dataDir, REFERENCES_DIR);
