@@ -5,6 +5,7 @@ import {
 } from '../../contract/capabilities/motion-control.ts';
 import type { CameraConfig } from '../../contract/schemas/create-request.ts';
 import type { Draft, ReferenceDraft } from './draft-types.ts';
+import { defaultStoryboard } from './storyboard.ts';
 
 export const ZERO_CAMERA: CameraConfig = { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: 0, zoom: 0 };
 
@@ -35,6 +36,7 @@ export function defaultDraft(): Draft {
     voices: [],
     camera: { type: 'simple', config: { ...ZERO_CAMERA } },
     reference: defaultReference(),
+    storyboard: defaultStoryboard(),
     motionTab: 'frames',
   };
 }

@@ -5,7 +5,7 @@ import type {
   MotionControlModel,
 } from '../../contract/capabilities/motion-control.ts';
 import type { ImageFacts } from '../../contract/images/sniff.ts';
-import type { CameraConfig } from '../../contract/schemas/create-request.ts';
+import type { CameraConfig, ShotType } from '../../contract/schemas/create-request.ts';
 import type { KEEP_ORIGINAL_SOUND } from '../../contract/schemas/motion-control-request.ts';
 import type { Upload } from '../../contract/schemas/studio-api.ts';
 
@@ -67,6 +67,25 @@ export interface ReferenceDraft {
   clip: ReferenceClip | null;
 }
 
+/** One shot of a kling-v3 storyboard: its own prompt and its length in whole seconds. */
+export interface ShotDraft {
+  /** Stable across reorders (the card's key). */
+  id: string;
+  prompt: string;
+  seconds: number;
+}
+
+/**
+ * kling-v3 multi-shot: `customize` sends the shots, `intelligence` lets Kling plan them from the prompt
+ * (the shots are kept meanwhile). Element ids are kept as typed (digits).
+ */
+export interface StoryboardDraft {
+  enabled: boolean;
+  shotType: ShotType;
+  shots: ShotDraft[];
+  elements: string[];
+}
+
 /** Everything the creator is composing, as persisted (no actions). */
 export interface Draft {
   frames: { start: Frame | null; end: Frame | null };
@@ -82,5 +101,6 @@ export interface Draft {
   voices: string[];
   camera: { type: CameraType; config: CameraConfig };
   reference: ReferenceDraft;
+  storyboard: StoryboardDraft;
   motionTab: MotionTab;
 }

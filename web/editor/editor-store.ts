@@ -8,12 +8,13 @@ import type {
   MotionControlModel,
 } from '../../contract/capabilities/motion-control.ts';
 import { LIMITS } from '../../contract/limits.ts';
-import type { CameraAxis } from '../../contract/schemas/create-request.ts';
+import type { CameraAxis, ShotType } from '../../contract/schemas/create-request.ts';
 import { defaultDraft, ZERO_CAMERA } from './default-draft.ts';
 import { createDraftStorage } from './draft-storage.ts';
 import type { Draft, Frame, FrameSlot, MotionTab, ReferenceClip, ReferenceDraft } from './draft-types.ts';
 import { requiredFeatures, settleMode, settleModel } from './gating.ts';
 import { restoreDraft } from './restore-draft.ts';
+import { addShot, fitStoryboard, moveShot, openStoryboard } from './storyboard.ts';
 
 /**
  * The composer's draft: one Zustand store built from slices (zustand's slices pattern), persisted to
@@ -65,6 +66,25 @@ export interface ReferenceSlice {
   setReferenceClip(clip: ReferenceClip | null): void;
 }
 
+/** kling-v3's multi-shot storyboard and element ids (see storyboard.ts). */
+export interface StoryboardSlice {
+  storyboard: Draft['storyboard'];
+  /** On for the first time: one shot as long as the video. Off keeps the shots for later. */
+  setMultiShot(on: boolean): void;
+  setShotType(shotType: ShotType): void;
+  addShot(): void;
+  removeShot(index: number): void;
+  /** −1 up, +1 down. */
+  moveShot(index: number, delta: number): void;
+  setShotPrompt(index: number, prompt: string): void;
+  setShotSeconds(index: number, seconds: number): void;
+  /** "Fit to N s": the lengths rebalanced to sum to the video's duration. */
+  fitShots(): void;
+  addElement(): void;
+  setElement(index: number, id: string): void;
+  removeElement(index: number): void;
+}
+
 export interface MotionSlice {
   motionTab: MotionTab;
   setMotionTab(tab: MotionTab): void;
@@ -80,6 +100,7 @@ export type EditorState = FramesSlice &
   SettingsSlice &
   CameraSlice &
   ReferenceSlice &
+  StoryboardSlice &
   MotionSlice &
   DraftActions;
 type Slice<T> = StateCreator<EditorState, [], [], T>;
@@ -144,6 +165,33 @@ const referenceSlice: Slice<ReferenceSlice> = (set) => {
   };
 };
 
+const storyboardSlice: Slice<StoryboardSlice> = (set) => {
+  type Sb = Draft['storyboard'];
+  const update = (f: (sb: Sb, s: EditorState) => Sb) => set((s) => ({ storyboard: f(s.storyboard, s) }));
+  const editShot = (index: number, p: Partial<Sb['shots'][number]>) =>
+    update((sb) => ({ ...sb, shots: sb.shots.map((x, i) => (i === index ? { ...x, ...p } : x)) }));
+  return {
+    storyboard: defaultDraft().storyboard,
+    setMultiShot: (on) =>
+      update((sb, s) => (on ? openStoryboard(sb, s.duration) : { ...sb, enabled: false })),
+    setShotType: (shotType) => update((sb) => ({ ...sb, shotType })),
+    addShot: () => update((sb, s) => addShot(sb, s.duration)),
+    removeShot: (index) => update((sb) => ({ ...sb, shots: sb.shots.filter((_, i) => i !== index) })),
+    moveShot: (index, delta) => update((sb) => ({ ...sb, shots: moveShot(sb.shots, index, delta) })),
+    setShotPrompt: (index, prompt) => editShot(index, { prompt }),
+    setShotSeconds: (index, seconds) => editShot(index, { seconds }),
+    fitShots: () => update((sb, s) => fitStoryboard(sb, s.duration)),
+    addElement: () =>
+      update((sb) =>
+        sb.elements.length >= LIMITS.elementsMax ? sb : { ...sb, elements: [...sb.elements, ''] },
+      ),
+    setElement: (index, id) =>
+      update((sb) => ({ ...sb, elements: sb.elements.map((e, i) => (i === index ? id : e)) })),
+    removeElement: (index) =>
+      update((sb) => ({ ...sb, elements: sb.elements.filter((_, i) => i !== index) })),
+  };
+};
+
 const motionSlice: Slice<MotionSlice> = (set) => ({
   motionTab: defaultDraft().motionTab,
   setMotionTab: (motionTab) => set({ motionTab }),
@@ -168,6 +216,7 @@ export function draftOf(s: EditorState | Draft): Draft {
     voices: s.voices,
     camera: s.camera,
     reference: s.reference,
+    storyboard: s.storyboard,
     motionTab: s.motionTab,
   };
 }
@@ -181,6 +230,7 @@ export const useEditorStore = create<EditorState>()(
       ...settingsSlice(...a),
       ...cameraSlice(...a),
       ...referenceSlice(...a),
+      ...storyboardSlice(...a),
       ...motionSlice(...a),
       ...draftActions(...a),
     }),

@@ -27,6 +27,8 @@ export function requiredFeatures(d: Draft): Feature[] {
   if (d.motionTab === 'camera') out.push('camera');
   if (d.sound === 'on') out.push('sound');
   if (d.voices.length > 0) out.push('voice');
+  if (d.storyboard.enabled) out.push('multiShot');
+  if (d.storyboard.elements.length > 0) out.push('elements');
   return out;
 }
 

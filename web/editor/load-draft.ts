@@ -16,6 +16,7 @@ import { defaultDraft } from './default-draft.ts';
 import type { Draft, Frame, MotionTab } from './draft-types.ts';
 import { useEditorStore } from './editor-store.ts';
 import { newId } from './ids.ts';
+import { storyboardFromRequest } from './storyboard.ts';
 
 /** A stored image value (raw base64 or an http(s) URL) as a draft frame. */
 export function frameFromValue(value: string | undefined, name: string): Frame | null {
@@ -55,6 +56,7 @@ export function draftFromRequest(req: CreateRequest): Draft {
     sound: req.sound ?? 'off',
     voices: (req.voice_list ?? []).map((v) => v.voice_id).slice(0, LIMITS.voicesMax),
     camera: cam ? { type: cam.type, config: { ...d.camera.config, ...cam.config } } : d.camera,
+    storyboard: storyboardFromRequest(req),
     motionTab: motionTabOf(req),
   };
 }

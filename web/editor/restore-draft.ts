@@ -27,6 +27,7 @@ import {
   type ReferenceClip,
   type ReferenceDraft,
 } from './draft-types.ts';
+import { restoreStoryboard } from './storyboard.ts';
 
 /**
  * Repairs a draft read from storage (an older version, a hand-edited IndexedDB, a half-written record)
@@ -110,6 +111,7 @@ export function restoreDraft(v: unknown): Draft {
       : [],
     camera: camera(v.camera),
     reference: restoreReference(v.reference),
+    storyboard: restoreStoryboard(v.storyboard),
     motionTab: oneOf<MotionTab>(v.motionTab, MOTION_TABS, d.motionTab),
   };
 }

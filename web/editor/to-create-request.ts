@@ -2,6 +2,7 @@ import { MODELS, type ModelCapabilities, variantOf } from '../../contract/capabi
 import type { ImageFacts } from '../../contract/images/sniff.ts';
 import type { CreateRequest, MotionBrushFields } from '../../contract/schemas/create-request.ts';
 import type { Draft, Frame } from './draft-types.ts';
+import { storyboardFields } from './storyboard.ts';
 
 function frameValue(f: Frame): string {
   return f.source === 'file' ? f.base64 : f.url;
@@ -32,6 +33,7 @@ export function toCreateRequest(d: Draft, brush?: MotionBrushFields): CreateRequ
       d.camera.type === 'simple'
         ? { type: 'simple', config: { ...d.camera.config } }
         : { type: d.camera.type };
+  Object.assign(req, storyboardFields(d.storyboard));
   if (d.motionTab === 'brush' && brush) {
     if (brush.static_mask) req.static_mask = brush.static_mask;
     if (brush.dynamic_masks?.length) req.dynamic_masks = brush.dynamic_masks;
