@@ -21,20 +21,22 @@ export function fieldMatches(field: string, prefix: string): boolean {
   return field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
 }
 
-const matching = (issues: readonly Violation[], prefixes: readonly string[]) =>
-  issues.filter((i) => prefixes.some((p) => fieldMatches(i.field, p)));
+const matching = (issues: readonly Violation[], prefixes: readonly string[], exact = false) =>
+  issues.filter((i) => prefixes.some((p) => (exact ? i.field === p : fieldMatches(i.field, p))));
 
 interface FieldIssuesProps {
   fields: readonly string[];
   /** Also show what the contract says about the draft now (for fields whose rules are not obvious). */
   showClient?: boolean;
+  /** Only issues naming exactly these fields (`multi_prompt`'s sum, not each shot's). */
+  exact?: boolean;
 }
 
-export function FieldIssues({ fields, showClient }: FieldIssuesProps) {
+export function FieldIssues({ fields, showClient, exact }: FieldIssuesProps) {
   const { server, client } = useContext(FieldIssuesContext);
-  const fromServer = matching(server, fields);
+  const fromServer = matching(server, fields, exact);
   const seen = new Set(fromServer.map((i) => i.message));
-  const fromClient = showClient ? matching(client, fields).filter((i) => !seen.has(i.message)) : [];
+  const fromClient = showClient ? matching(client, fields, exact).filter((i) => !seen.has(i.message)) : [];
   if (!fromServer.length && !fromClient.length) return null;
   return (
     <>
