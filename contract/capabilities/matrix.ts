@@ -300,6 +300,9 @@ export function describeSetups(setups: readonly Setup[]): string[] {
   });
 }
 
+/** What a creator reads about a model Kling no longer offers: the map's note, the rule's and the API's words. */
+export const retiredWords = (model: string) => `Kling no longer offers ${model}; pick another`;
+
 /** The whole map with the operator's RETIRED_MODELS marked `retired` (what GET /api/capabilities serves). */
 export function withRetiredModels(
   models: Readonly<Record<ModelName, ModelCapabilities>>,
@@ -310,7 +313,7 @@ export function withRetiredModels(
     if (isModelName(name))
       out[name] = {
         ...out[name],
-        lifecycle: { status: 'retired', note: `Kling no longer offers ${name}; pick another` },
+        lifecycle: { status: 'retired', note: retiredWords(name) },
       };
   return out;
 }

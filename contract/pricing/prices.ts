@@ -3,7 +3,14 @@
  * them before Generate, the simulator bills them as `final_unit_deduction`, the task detail repeats them.
  */
 
-import { type Duration, effectiveMode, MODELS, type Mode, type ModelName } from '../capabilities/matrix.ts';
+import {
+  type Duration,
+  effectiveMode,
+  MODELS,
+  type Mode,
+  type ModelName,
+  variantOf,
+} from '../capabilities/matrix.ts';
 import type { MotionControlMode, MotionControlModel } from '../capabilities/motion-control.ts';
 
 export const PRICE_SOURCE = { name: 'Kling video pricing page (K-PRICE)', asOf: '2026-12-01' } as const;
@@ -123,15 +130,29 @@ export function image2videoUnits(p: PriceSetup): number {
   return image2videoPrice(p)?.units ?? 0;
 }
 
-/** True when every model × mode × duration of MODELS has a price (the table is tested against it). */
+/**
+ * Every setup of MODELS the table cannot price: each model × mode × duration, and with sound (or voices)
+ * wherever the capability map allows them, since a missing sound price would silently bill as silent.
+ * Empty when the table is complete (it is tested so).
+ */
 export function unpricedSetups(): string[] {
   const out: string[] = [];
   for (const model of Object.keys(MODELS) as ModelName[]) {
     const caps = MODELS[model];
+    const table = IMAGE2VIDEO_PRICES[model];
     const modes: (Mode | undefined)[] = caps.modes.length ? [...caps.modes] : [undefined];
     for (const mode of modes)
-      for (const duration of caps.durations)
-        if (!image2videoPrice({ model, mode, duration })) out.push(`${model} ${mode ?? '-'} ${duration}s`);
+      for (const duration of caps.durations) {
+        const setup = `${model} ${mode ?? '-'} ${duration}s`;
+        if (!image2videoPrice({ model, mode, duration })) {
+          out.push(setup);
+          continue;
+        }
+        const variant = variantOf(model, mode, duration);
+        const rate = table.perSecond[effectiveMode(model, mode) ?? '-'];
+        if (variant.sound && rate?.sound === undefined) out.push(`${setup} with sound`);
+        if (variant.voice && table.voicesPer5s === undefined) out.push(`${setup} with voices`);
+      }
   }
   return out;
 }

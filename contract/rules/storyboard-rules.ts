@@ -17,7 +17,8 @@ export function storyboardRules(
   r: CreateRequest,
   variant: Variant,
   setupText: string,
-  duration: Duration,
+  /** The task's duration; undefined when the request's is not a valid one (the sum is then not judged). */
+  duration: Duration | undefined,
 ): Violation[] {
   const out: Violation[] = [];
   const add = (field: string, rule: string, msg: string) =>
@@ -110,7 +111,7 @@ export function storyboardRules(
     } else sum += seconds;
   });
   const total = Number(duration);
-  if (sumKnown && sum !== total)
+  if (sumKnown && duration !== undefined && sum !== total)
     add(
       'multi_prompt',
       'shot_durations_sum',

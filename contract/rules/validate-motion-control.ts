@@ -16,6 +16,7 @@ import type { VideoFacts } from '../video/container-header.ts';
 import { fieldLabel } from './field-labels.ts';
 import { checkImageField } from './image-field.ts';
 import { imageFactRules } from './image-rules.ts';
+import { retiredModelRules } from './model-retired.ts';
 import { violationsFromZod } from './schema-issues.ts';
 import { promptTextRules } from './text-rules.ts';
 import { videoFactRules } from './video-rules.ts';
@@ -30,6 +31,8 @@ export interface MotionControlValidateOptions {
   audience?: 'kling' | 'studio';
   /** Facts of the files, when known: a URL's download, an upload, a file the browser holds. */
   facts?: { image_url?: ImageFacts; video_url?: VideoFacts; videoHead?: Uint8Array };
+  /** Models the operator marked retired (RETIRED_MODELS): a request on one is refused before it costs. */
+  retiredModels?: readonly string[];
 }
 
 export interface MotionControlValidation {
@@ -88,6 +91,7 @@ function crossFieldRules(
   const model = r.model_name ?? DEFAULT_MOTION_CONTROL_MODEL;
   const caps: MotionControlCapabilities = MOTION_CONTROL_MODELS[model];
   const facts = opts.facts ?? {};
+  if (!modelBroken) out.push(...retiredModelRules(model, opts.retiredModels));
 
   if (!modelBroken && r.mode !== undefined && !caps.modes.includes(r.mode))
     add(

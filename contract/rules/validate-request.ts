@@ -24,6 +24,7 @@ import type { Violation } from '../schemas/studio-api.ts';
 import { fieldLabel } from './field-labels.ts';
 import { checkImageField } from './image-field.ts';
 import { imageFactRules, maskRules } from './image-rules.ts';
+import { retiredModelRules } from './model-retired.ts';
 import { violationsFromZod } from './schema-issues.ts';
 import { storyboardRules } from './storyboard-rules.ts';
 import { promptTextRules } from './text-rules.ts';
@@ -36,6 +37,8 @@ export interface ValidateOptions {
    * (`image`, `image_tail`, `static_mask`, `dynamic_masks[0].mask`). Base64 images are sniffed here.
    */
   facts?: Record<string, ImageFacts | undefined>;
+  /** Models the operator marked retired (RETIRED_MODELS): a request on one is refused before it costs. */
+  retiredModels?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -63,7 +66,10 @@ export function validateRequest(input: unknown, opts: ValidateOptions = {}): Val
   const schema = opts.strictKeys ? strictCreateRequestSchema : createRequestSchema;
   const parsed = schema.safeParse(input);
   if (parsed.success) {
-    const violations = crossFieldRules(parsed.data, opts.facts ?? {});
+    const violations = [
+      ...retiredModelRules(parsed.data.model_name ?? DEFAULT_MODEL, opts.retiredModels),
+      ...crossFieldRules(parsed.data, opts.facts ?? {}),
+    ];
     return { request: violations.length ? undefined : parsed.data, violations };
   }
   // Report the structural problems, and still check the rest: drop the broken top-level fields and
@@ -73,10 +79,29 @@ export function validateRequest(input: unknown, opts: ValidateOptions = {}): Val
   const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !broken.has(k)));
   const reparsed = createRequestSchema.safeParse(rest);
   const cross = reparsed.success
-    ? crossFieldRules(reparsed.data, opts.facts ?? {}).filter((v) => !broken.has(v.field.split(/[.[]/)[0]!))
+    ? [
+        ...(broken.has('model_name')
+          ? []
+          : retiredModelRules(reparsed.data.model_name ?? DEFAULT_MODEL, opts.retiredModels)),
+        ...crossFieldRules(reparsed.data, opts.facts ?? {}, broken).filter(
+          (v) => !broken.has(v.field.split(/[.[]/)[0]!),
+        ),
+      ]
     : [];
   return { request: undefined, violations: [...structural, ...cross] };
 }
+
+/**
+ * Rules judged by the model's capabilities. When `model_name` names no model, its rules are unknown, so
+ * these wait (judging them by the default model would blame kling-v1 for what the creator never asked of it).
+ */
+const MODEL_RULES: ReadonlySet<string> = new Set([
+  'mode_unsupported',
+  'duration_unsupported',
+  'feature_unsupported',
+  'camera_type_unsupported',
+  'cfg_scale_unsupported',
+]);
 
 const FEATURE_FIELDS: Record<'endFrame' | 'motionBrush' | 'camera', string> = {
   endFrame: 'image_tail',
@@ -109,7 +134,20 @@ function unsupported(field: string, feature: Feature, setupText: string): Violat
 /** What an empty base64 string decodes to: a file of no bytes. */
 const EMPTY_FILE: ImageFacts = { format: 'unknown', bytes: 0, width: 0, height: 0 };
 
-function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts | undefined>): Violation[] {
+function crossFieldRules(
+  r: CreateRequest,
+  givenFacts: Record<string, ImageFacts | undefined>,
+  broken: ReadonlySet<string> = new Set(),
+): Violation[] {
+  const out = modelRules(r, givenFacts, broken);
+  return broken.has('model_name') ? out.filter((v) => !MODEL_RULES.has(v.rule)) : out;
+}
+
+function modelRules(
+  r: CreateRequest,
+  givenFacts: Record<string, ImageFacts | undefined>,
+  broken: ReadonlySet<string>,
+): Violation[] {
   const out: Violation[] = [];
   const add = (field: string, rule: string, msg: string) =>
     out.push({ field, rule, message: `${fieldLabel(field)}: ${msg}` });
@@ -230,7 +268,8 @@ function crossFieldRules(r: CreateRequest, givenFacts: Record<string, ImageFacts
       );
   }
 
-  out.push(...storyboardRules(r, variant, setupText, duration));
+  // A duration that is not one of Kling's ("16") is unknown: the shots cannot be summed against it.
+  out.push(...storyboardRules(r, variant, setupText, broken.has('duration') ? undefined : duration));
   const elements = r.element_list?.length ?? 0;
   if (elements > 0) {
     if (!variant.elements) out.push(unsupported('element_list', 'elements', setupText));

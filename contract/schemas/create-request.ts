@@ -60,10 +60,18 @@ export type ShotType = (typeof SHOT_TYPES)[number];
 export const shotSchema = z.object({ index: z.number().int(), prompt: z.string(), duration: z.string() });
 export type Shot = z.infer<typeof shotSchema>;
 
-/** An element of the creator's Kling library: Kling documents the id as a long, so digits as text pass too. */
-export const elementSchema = z.object({
-  element_id: z.union([z.number().int().positive(), z.string().regex(/^\d{1,19}$/)]),
-});
+/**
+ * An element of the creator's Kling library: Kling documents the id as a long, so digits as text pass too.
+ * One check with one message: a union's per-branch issues read "must be a valid regex" or "must be at
+ * least 0 (got 0)" to a creator.
+ */
+export const elementIdSchema = z.custom<number | string>(
+  (v) =>
+    (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) ||
+    (typeof v === 'string' && /^[1-9]\d{0,18}$/.test(v)),
+  'must be an element id from your Kling element library: a positive whole number (or its digits as text)',
+);
+export const elementSchema = z.object({ element_id: elementIdSchema });
 
 export const createRequestShape = {
   /** Default `kling-v1`. */
