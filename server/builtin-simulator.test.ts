@@ -107,3 +107,51 @@ describe('KLING_WEBHOOK_SECRET in the config', () => {
     expect((err as ConfigError).message).not.toContain(bad);
   });
 });
+
+describe('the built-in simulator and SIM_RETIRED_MODELS', () => {
+  async function createOn(env: Record<string, string>, model: string) {
+    const dataDir = tempDir('builtin-retired');
+    const config = loadConfig({ DATA_DIR: dataDir, SIM_PHASE_MS: '20', ...env });
+    if (config.upstream.kind !== 'simulator') throw new Error('expected the built-in simulator');
+    const sim = await startBuiltinSimulator(
+      config.upstream.simulator,
+      dataDir,
+      createLogger({ write: () => {} }),
+    );
+    cleanup.push(async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    cleanup.push(() => sim.close());
+    const { credentials } = sim.upstream;
+    if (credentials.type !== 'jwt') throw new Error('expected a key pair');
+    const res = await fetch(`${sim.upstream.baseUrl}/v1/videos/image2video`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await signKlingToken(credentials.accessKey, credentials.secretKey)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ model_name: model, image: b64(await png()) }),
+    });
+    const body = (await res.json()) as { code: number; message: string };
+    return { status: res.status, code: body.code, message: body.message };
+  }
+
+  it('answers a create on a listed model 404/1203 "model not found", and the others as usual', async () => {
+    const env = { SIM_RETIRED_MODELS: 'kling-v1, kling-v1-5' };
+    expect(await createOn(env, 'kling-v1-5')).toEqual({
+      status: 404,
+      code: 1203,
+      message: 'model not found',
+    });
+    expect((await createOn(env, 'kling-v2-6')).code).toBe(0);
+  });
+
+  it('answers with SIM_RETIRED_CODE and SIM_RETIRED_MESSAGE when set', async () => {
+    const env = { SIM_RETIRED_MODELS: 'kling-v2-1', SIM_RETIRED_CODE: '1201', SIM_RETIRED_MESSAGE: 'gone' };
+    expect(await createOn(env, 'kling-v2-1')).toEqual({ status: 400, code: 1201, message: 'gone' });
+  });
+
+  it('refuses a code that is not a number at boot', () => {
+    expect(() => loadConfig({ SIM_RETIRED_CODE: 'soon' })).toThrow(/SIM_RETIRED_CODE/);
+  });
+});

@@ -27,6 +27,10 @@ export async function startBuiltinSimulator(
     faults: parseFaultEnv(settings.fault),
     // With KLING_WEBHOOK_SECRET and no keys, the callbacks it sends are signed as Kling's would be.
     webhookSecrets: settings.webhookSecrets,
+    // SIM_RETIRED_MODELS: rehearse Kling dropping a model (the studio's own RETIRED_MODELS refuses before sending).
+    retiredModels: settings.retiredModels,
+    ...(settings.retiredCode !== undefined ? { retiredCode: settings.retiredCode } : {}),
+    ...(settings.retiredMessage !== undefined ? { retiredMessage: settings.retiredMessage } : {}),
     log: (line) => log.debug(`[simulator] ${line}`),
   });
   return {

@@ -19,6 +19,10 @@ export interface SimulatorSettings {
   fault: string | undefined;
   /** Signs its callbacks with each (empty: unsigned). */
   webhookSecrets: string[];
+  /** Models it answers as retired, and how (default 1203 "model not found"; the simulator checks the code). */
+  retiredModels: string[];
+  retiredCode: number | undefined;
+  retiredMessage: string | undefined;
 }
 
 /** Where tasks go: real Kling (or a standalone simulator at KLING_BASE_URL), or the built-in simulator. */
@@ -118,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           fault: e.SIM_FAULT,
           // So that a studio set up for signed callbacks is exercised that way on the simulator too.
           webhookSecrets: e.SIM_WEBHOOK_SECRET ?? e.KLING_WEBHOOK_SECRET ?? [],
+          retiredModels: e.SIM_RETIRED_MODELS ?? [],
+          retiredCode: e.SIM_RETIRED_CODE,
+          retiredMessage: e.SIM_RETIRED_MESSAGE,
         },
       };
 

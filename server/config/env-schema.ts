@@ -93,6 +93,18 @@ export const envSchema = z.object({
   SIM_FAULT: opt(z.string()),
   /** The built-in simulator signs its callbacks with these; by default KLING_WEBHOOK_SECRET's. */
   SIM_WEBHOOK_SECRET: opt(webhookSecrets),
+  /** Models the built-in simulator answers as gone from Kling (comma-separated), with this code and message. */
+  SIM_RETIRED_MODELS: opt(
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ),
+  /** One of Kling's business codes (default 1203); its HTTP status comes with it. */
+  SIM_RETIRED_CODE: opt(int(1000, 9999)),
+  SIM_RETIRED_MESSAGE: opt(z.string()),
 });
 
 export type Env = z.infer<typeof envSchema>;
