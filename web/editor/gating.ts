@@ -59,19 +59,32 @@ function reasonFor(setups: readonly Setup[], features: readonly Feature[], where
   return `can't combine ${features.map((f) => FEATURE_LABELS[f]).join(' and ')}${suffix}`;
 }
 
-export function modelChoices(features: readonly Feature[]): Choice<ModelName>[] {
-  return MODEL_NAMES.map((model) => ({
-    value: model,
-    label: `${MODELS[model].label} (${model})`,
-    disabledReason: reasonFor(setupsOf(model), features),
-  }));
+/** The capability map as the studio serves it (GET /api/capabilities): the bundled one plus RETIRED_MODELS. */
+export type ModelMap = Readonly<Record<ModelName, ModelCapabilities>>;
+
+/**
+ * Every model, in the served map's words: a legacy model says so in its label, a retired one is disabled
+ * with its note ("Kling no longer offers kling-v1; pick another") whatever the draft carries.
+ */
+export function modelChoices(features: readonly Feature[], models: ModelMap = MODELS): Choice<ModelName>[] {
+  return MODEL_NAMES.map((model) => {
+    const { label, lifecycle } = models[model];
+    return {
+      value: model,
+      label: `${label} (${model})${lifecycle.status === 'legacy' ? ' · Legacy' : ''}`,
+      disabledReason:
+        lifecycle.status === 'retired' ? (lifecycle.note ?? 'retired') : reasonFor(setupsOf(model), features),
+    };
+  });
 }
+
+export const MODE_LABELS: Record<Mode, string> = { std: 'Standard', pro: 'Pro', '4k': '4K (2160p)' };
 
 export function modeChoices(model: ModelName, features: readonly Feature[]): Choice<Mode>[] {
   const caps: ModelCapabilities = MODELS[model];
   return caps.modes.map((mode) => ({
     value: mode,
-    label: mode === 'std' ? 'Standard' : 'Pro',
+    label: MODE_LABELS[mode],
     disabledReason: reasonFor(
       caps.durations.map((duration) => ({ model, mode, duration })),
       features,
@@ -105,6 +118,7 @@ export function closestSetup(
 ): Setup | undefined {
   let best: Setup | undefined;
   let bestScore = -1;
+  let bestDistance = Number.POSITIVE_INFINITY;
   for (const model of models)
     for (const s of setupsOf(model)) {
       if (!supportsAll(s, features)) continue;
@@ -112,9 +126,12 @@ export function closestSetup(
         (s.model === current.model ? 4 : 0) +
         (s.mode === current.mode || s.mode === undefined ? 2 : 0) +
         (s.duration === current.duration ? 1 : 0);
-      if (score > bestScore) {
+      // Among equals, the nearest length: kling-v3's 12 s lands on 10 s elsewhere, not on 5 s.
+      const distance = Math.abs(Number(s.duration) - Number(current.duration));
+      if (score > bestScore || (score === bestScore && distance < bestDistance)) {
         best = s;
         bestScore = score;
+        bestDistance = distance;
       }
     }
   return best;

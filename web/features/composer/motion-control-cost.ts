@@ -1,6 +1,7 @@
 import type { MotionControlMode, MotionControlModel } from '../../../contract/capabilities/motion-control.ts';
 import {
   billedSeconds,
+  DEFAULT_USD_PER_UNIT,
   MOTION_CONTROL_UNITS_PER_SECOND,
   motionControlUnits,
   unitsToUsd,
@@ -16,13 +17,14 @@ export function motionControlCostLine(
   model: MotionControlModel,
   mode: MotionControlMode,
   durationMs: number,
+  usdPerUnit = DEFAULT_USD_PER_UNIT,
 ): string {
   const rate = MOTION_CONTROL_UNITS_PER_SECOND[model][mode];
   const units = motionControlUnits(model, mode, durationMs);
   const billed = billedSeconds(durationMs);
   const exact = Number((durationMs / 1000).toFixed(3));
   const length = exact === billed ? `${billed} s` : `${exact} s, billed as ${billed} s`;
-  return `${length} × ${rate} units/s = ${units} units (≈ $${unitsToUsd(units).toFixed(2)})`;
+  return `${length} × ${rate} units/s = ${units} units (≈ $${unitsToUsd(units, usdPerUnit).toFixed(2)})`;
 }
 
 /** Before a clip is added: the rate alone. */

@@ -1,12 +1,13 @@
 import { type ReactNode, useId } from 'react';
 import { describeSetup, MODELS } from '../../../contract/capabilities/matrix.ts';
 import { MOTION_CONTROL_MODELS } from '../../../contract/capabilities/motion-control.ts';
-import { image2videoUnits } from '../../../contract/pricing/prices.ts';
+import { DEFAULT_USD_PER_UNIT, PRICE_SOURCE } from '../../../contract/pricing/prices.ts';
 import { seconds } from '../../../contract/rules/video-rules.ts';
 import { formatBytes } from '../../components/format.ts';
 import type { DraftCheck } from '../../editor/check-draft.ts';
 import type { Draft, Frame } from '../../editor/draft-types.ts';
 import { currentSetup } from '../../editor/gating.ts';
+import { image2videoCostLine } from './image2video-cost.ts';
 import { motionControlCostLine, motionControlRateLine } from './motion-control-cost.ts';
 import type { Generate } from './use-generate.ts';
 
@@ -21,6 +22,8 @@ interface SubmitPanelProps {
    * own facts yet (the Reference video tab's cost follows it).
    */
   referenceMs?: number;
+  /** US$ per unit, as the studio serves it (the operator's rate); DEFAULT_USD_PER_UNIT otherwise. */
+  usdPerUnit?: number;
 }
 
 /** Fields the composer shows beside their inputs; anything else the backend names is listed here. */
@@ -48,11 +51,16 @@ function frameText(f: Frame | null): string {
 }
 
 /** The image-to-video summary: setup, motion, frames, prompt, sound, and the price list's cost. */
-function ImageToVideoRows({ draft, check, motionSummary }: Omit<SubmitPanelProps, 'generate'>) {
+function ImageToVideoRows({
+  draft,
+  check,
+  motionSummary,
+  usdPerUnit = DEFAULT_USD_PER_UNIT,
+}: Omit<SubmitPanelProps, 'generate'>) {
   const setup = currentSetup(draft);
   const voices = draft.voices.length;
   const sound = check.kind === 'image2video' ? check.request.sound : undefined;
-  const units = image2videoUnits({ ...setup, sound: sound === 'on', voices });
+  const cost = image2videoCostLine({ ...setup, sound: sound === 'on', voices }, usdPerUnit);
   const soundText = sound === 'on' ? `on${voices ? `, ${voices} voice${voices > 1 ? 's' : ''}` : ''}` : 'off';
   return (
     <>
@@ -76,10 +84,10 @@ function ImageToVideoRows({ draft, check, motionSummary }: Omit<SubmitPanelProps
       <dd>{soundText}</dd>
       <dt>Cost</dt>
       <dd>
-        <strong>{units} units</strong>
+        <strong>{cost}</strong>
         <span className="muted">
           {' '}
-          (Kling's price list{voices ? '; voices bill at the with-voice rate' : ''})
+          ({PRICE_SOURCE.name}, {PRICE_SOURCE.asOf}; 1 unit ≈ ${usdPerUnit})
         </span>
       </dd>
     </>
@@ -91,6 +99,7 @@ function MotionControlRows({
   draft,
   motionSummary,
   referenceMs,
+  usdPerUnit,
 }: Omit<SubmitPanelProps, 'generate' | 'check'>) {
   const { model, mode, keepSound, clip } = draft.reference;
   const ms = clip?.upload.durationMs ?? referenceMs;
@@ -100,7 +109,7 @@ function MotionControlRows({
       ? `${seconds(ms)} (uploading)`
       : 'none';
   let cost: ReactNode;
-  if (ms !== undefined) cost = <strong>{motionControlCostLine(model, mode, ms)}</strong>;
+  if (ms !== undefined) cost = <strong>{motionControlCostLine(model, mode, ms, usdPerUnit)}</strong>;
   else
     cost = (
       <>
@@ -131,7 +140,14 @@ function MotionControlRows({
 }
 
 /** What will be sent and what it costs, why it cannot be sent yet, and the Generate button. */
-export function SubmitPanel({ draft, check, generate, motionSummary, referenceMs }: SubmitPanelProps) {
+export function SubmitPanel({
+  draft,
+  check,
+  generate,
+  motionSummary,
+  referenceMs,
+  usdPerUnit,
+}: SubmitPanelProps) {
   const reasonsId = useId();
   const blocked = check.violations.length > 0;
   const disabled = blocked || generate.pending;
@@ -147,9 +163,19 @@ export function SubmitPanel({ draft, check, generate, motionSummary, referenceMs
       </h2>
       <dl className="summary">
         {check.kind === 'motion-control' ? (
-          <MotionControlRows draft={draft} motionSummary={motionSummary} referenceMs={referenceMs} />
+          <MotionControlRows
+            draft={draft}
+            motionSummary={motionSummary}
+            referenceMs={referenceMs}
+            usdPerUnit={usdPerUnit}
+          />
         ) : (
-          <ImageToVideoRows draft={draft} check={check} motionSummary={motionSummary} />
+          <ImageToVideoRows
+            draft={draft}
+            check={check}
+            motionSummary={motionSummary}
+            usdPerUnit={usdPerUnit}
+          />
         )}
       </dl>
 

@@ -1,12 +1,18 @@
 import { useShallow } from 'zustand/react/shallow';
-import { MODELS, type ModelCapabilities } from '../../../contract/capabilities/matrix.ts';
+import type { ModelCapabilities } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { SelectField } from '../../components/select-field.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
 import { durationChoices, modeChoices, modelChoices, requiredFeatures } from '../../editor/gating.ts';
+import { DurationField } from './duration-field.tsx';
+import { modeRate } from './mode-rate.ts';
 
-/** Model, mode, duration and cfg_scale, gated by what the draft uses (the capability matrix). */
+/**
+ * Model, mode, duration and cfg_scale, gated by what the draft uses (the capability matrix) and by the
+ * models' lifecycles as the studio serves them: legacy models wear a badge, retired ones are off.
+ */
 export function SetupFields() {
   const draft = useEditorStore(useShallow(draftOf));
   const { setModel, setMode, setDuration, setCfgScale } = useEditorStore(
@@ -17,9 +23,15 @@ export function SetupFields() {
       setCfgScale: s.setCfgScale,
     })),
   );
+  const { models } = useCapabilities();
   const features = requiredFeatures(draft);
-  const caps: ModelCapabilities = MODELS[draft.model];
+  const caps: ModelCapabilities = models[draft.model];
   const hasModes = caps.modes.length > 0;
+  const priced = modeChoices(draft.model, features).map((c) => {
+    const rate = modeRate(draft.model, c.value, draft.sound === 'on');
+    return rate ? { ...c, label: `${c.label} · ${rate}` } : c;
+  });
+  const { status, note } = caps.lifecycle;
   return (
     <div className="setup-fields">
       <div className="setup-fields__row">
@@ -27,24 +39,31 @@ export function SetupFields() {
           label="Model"
           noun="models"
           value={draft.model}
-          choices={modelChoices(features)}
+          choices={modelChoices(features, models)}
           onChange={setModel}
         />
         <SelectField
           label="Mode"
           value={hasModes ? draft.mode : ''}
-          choices={hasModes ? modeChoices(draft.model, features) : []}
+          choices={hasModes ? priced : []}
           onChange={setMode}
           disabled={!hasModes}
           hint={hasModes ? undefined : `${caps.label} takes no mode.`}
         />
-        <SelectField
-          label="Duration"
+        <DurationField
           value={draft.duration}
           choices={durationChoices(draft.model, draft.mode, features)}
           onChange={setDuration}
         />
       </div>
+      {status !== 'active' && (
+        <p className="field__hint model-lifecycle" data-status={status}>
+          <span className={`badge ${status === 'legacy' ? 'badge--live' : 'badge--bad'}`}>
+            {status === 'legacy' ? 'Legacy' : 'Retired'}
+          </span>{' '}
+          {caps.label}: {note}
+        </p>
+      )}
       <FieldIssues fields={['model_name', 'mode', 'duration']} />
       {caps.cfgScale && (
         <div className="field">
