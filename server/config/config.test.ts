@@ -120,3 +120,25 @@ describe('.env.example', () => {
     expect(loadConfig(Object.fromEntries(entries)).upstream.kind).toBe('simulator');
   });
 });
+
+describe('RETIRED_MODELS and USD_PER_UNIT', () => {
+  it('default to no retired model and Kling’s 0.14 dollars a unit', () => {
+    const c = loadConfig({}, '/srv/studio');
+    expect(c.retiredModels).toEqual([]);
+    expect(c.usdPerUnit).toBe(0.14);
+  });
+
+  it('take a comma-separated list of models (spaces and repeats forgiven) and a positive rate', () => {
+    const c = loadConfig({ RETIRED_MODELS: ' kling-v1, kling-v1-5,,kling-v1 ', USD_PER_UNIT: '0.2' });
+    expect(c.retiredModels).toEqual(['kling-v1', 'kling-v1-5']);
+    expect(c.usdPerUnit).toBe(0.2);
+  });
+
+  it('refuse an unknown model name at startup, naming it and the known ones', () => {
+    expect(problems({ RETIRED_MODELS: 'kling-v1,kling-v9,klingv2' })).toEqual([
+      'RETIRED_MODELS: unknown models kling-v9, klingv2 (known: kling-v1, kling-v1-5, kling-v1-6, kling-v2-master, kling-v2-1, kling-v2-1-master, kling-v2-5-turbo, kling-v2-6, kling-v3)',
+    ]);
+    expect(problems({ USD_PER_UNIT: '0' })[0]).toMatch(/^USD_PER_UNIT: /);
+    expect(problems({ USD_PER_UNIT: 'cheap' })[0]).toMatch(/^USD_PER_UNIT: /);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
+import type { ModelName } from '../../contract/capabilities/matrix.ts';
 import { type Env, envSchema } from './env-schema.ts';
 
 /** Kling's global endpoint (reference §1.4). */
@@ -59,6 +60,10 @@ export interface Config {
   /** The Node server's timeouts and how many create bodies are read at once. */
   http: { requestTimeoutMs: number; headersTimeoutMs: number; maxBodiesInFlight: number };
   logLevel: Env['LOG_LEVEL'];
+  /** RETIRED_MODELS: served as `retired` in /api/capabilities, and creates on them refused before sending. */
+  retiredModels: ModelName[];
+  /** USD_PER_UNIT: the money rate the studio shows beside units. */
+  usdPerUnit: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +163,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxBodiesInFlight: e.MAX_BODIES_IN_FLIGHT,
     },
     logLevel: e.LOG_LEVEL,
+    retiredModels: e.RETIRED_MODELS ?? [],
+    usdPerUnit: e.USD_PER_UNIT,
   };
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isModelName, MODEL_NAMES, type ModelName } from '../../contract/capabilities/matrix.ts';
+import { DEFAULT_USD_PER_UNIT } from '../../contract/pricing/prices.ts';
 import { decodeWebhookSecret } from './webhook-key.ts';
 
 /**
@@ -34,6 +36,25 @@ const webhookSecrets = z
       }
     });
   });
+
+/** Comma-separated model names; a typo would retire nothing and silently let the model cost money. */
+const modelList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((m) => !isModelName(m));
+    if (unknown.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown model${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${MODEL_NAMES.join(', ')})`,
+      });
+  })
+  .transform((list) => [...new Set(list)] as ModelName[]);
 
 export const envSchema = z.object({
   PORT: withDefault(int(0, 65535), 8787),
@@ -83,6 +104,10 @@ export const envSchema = z.object({
   SSE_MAX_PER_CLIENT: withDefault(int(1), 50),
   SSE_MAX_STREAMS: withDefault(int(1), 1000),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  /** Models Kling no longer offers (comma-separated): shown disabled with a note, creates refused before sending. */
+  RETIRED_MODELS: opt(modelList),
+  /** US dollars per Kling unit, for the money shown beside units (Kling's table: 1 unit ≈ US$0.14). */
+  USD_PER_UNIT: withDefault(z.coerce.number().positive().max(1000), DEFAULT_USD_PER_UNIT),
 
   /** The built-in simulator (used when no Kling keys are set). */
   SIM_PORT: withDefault(int(0, 65535), 0),
