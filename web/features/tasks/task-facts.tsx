@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { formatTimestamp } from './format.ts';
+import { ModelBadge } from './model-badge.tsx';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
 
 const size = (bytes: number) =>
@@ -9,8 +11,13 @@ const size = (bytes: number) =>
 
 /** The task's ids, cost and timestamps: what someone reconciling with Kling's console needs. */
 export function TaskFacts({ task }: { task: StudioTask }) {
-  const rows: [string, string][] = [
-    ['Settings', `${settingsLine(task)} · ${MOTION_LABELS[task.motion]}`],
+  const rows: [string, ReactNode][] = [
+    [
+      'Settings',
+      <>
+        {settingsLine(task)} · {MOTION_LABELS[task.motion]} <ModelBadge model={task.model} />
+      </>,
+    ],
     ['Task id', task.id],
     ['External id', task.externalTaskId],
     ['Kling task id', task.klingTaskId ?? 'not assigned yet'],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { MODELS, withRetiredModels } from '../../../contract/capabilities/matrix.ts';
 import { TASK_STATUSES } from '../../../contract/schemas/kling-task.ts';
-import { statusLabel } from './task-labels.ts';
+import { makeTask } from '../../testing/task-fixture.ts';
+import { lengthLine, lifecycleBadge, settingsLine, statusLabel } from './task-labels.ts';
 
 describe('statusLabel', () => {
   it.each([
@@ -15,5 +17,36 @@ describe('statusLabel', () => {
 
   it('covers every status the contract knows', () => {
     expect(TASK_STATUSES.map(statusLabel).every(Boolean)).toBe(true);
+  });
+});
+
+describe('settingsLine and lengthLine', () => {
+  it('gives a storyboard its shots, and a single shot only its length', () => {
+    expect(lengthLine({ duration: '12', shots: 3 })).toBe('12 s · 3 shots');
+    expect(lengthLine({ duration: '4', shots: 1 })).toBe('4 s · 1 shot');
+    expect(lengthLine({ duration: '5', shots: null })).toBe('5 s');
+  });
+
+  it('names the model, the mode (4k included) and the length', () => {
+    expect(settingsLine(makeTask({ model: 'kling-v3', mode: '4k', duration: '12', shots: 3 }))).toBe(
+      'Kling 3.0 · 4k · 12 s · 3 shots',
+    );
+    expect(settingsLine(makeTask({ model: 'kling-v2-master', mode: null, duration: '10' }))).toBe(
+      'Kling 2.0 Master · 10 s',
+    );
+  });
+});
+
+describe('lifecycleBadge', () => {
+  it("Legacy for the models reported retired, Retired for the operator's, none for current ones", () => {
+    expect(lifecycleBadge(MODELS, 'kling-v1-6')).toEqual({
+      text: 'Legacy',
+      note: 'reported retired on 2026-09-15; may fail on your account',
+    });
+    expect(lifecycleBadge(MODELS, 'kling-v3')).toBeUndefined();
+    expect(lifecycleBadge(withRetiredModels(MODELS, ['kling-v2-6']), 'kling-v2-6')).toEqual({
+      text: 'Retired',
+      note: 'Kling no longer offers kling-v2-6; pick another',
+    });
   });
 });

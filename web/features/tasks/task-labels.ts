@@ -1,4 +1,4 @@
-import { MODELS } from '../../../contract/capabilities/matrix.ts';
+import { MODELS, type ModelCapabilities, type ModelName } from '../../../contract/capabilities/matrix.ts';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { MotionKind, StudioTask } from '../../../contract/schemas/studio-api.ts';
 
@@ -11,9 +11,26 @@ export const MOTION_LABELS = {
   none: 'Image only',
 } as const satisfies Record<MotionKind, string>;
 
-/** "Kling 1.0 · std · 5 s". Models without modes (the v2 masters) show no mode. */
-export function settingsLine(task: Pick<StudioTask, 'model' | 'mode' | 'duration'>): string {
-  return [MODELS[task.model].label, task.mode, `${task.duration} s`].filter(Boolean).join(' · ');
+/** "12 s · 3 shots" for a kling-v3 storyboard, "5 s" for a single shot. */
+export function lengthLine(task: Pick<StudioTask, 'duration' | 'shots'>): string {
+  const length = `${task.duration} s`;
+  if (!task.shots) return length;
+  return `${length} · ${task.shots} ${task.shots === 1 ? 'shot' : 'shots'}`;
+}
+
+/** "Kling 3.0 · 4k · 12 s · 3 shots". Models without modes (the v2 masters) show no mode. */
+export function settingsLine(task: Pick<StudioTask, 'model' | 'mode' | 'duration' | 'shots'>): string {
+  return [MODELS[task.model].label, task.mode, lengthLine(task)].filter(Boolean).join(' · ');
+}
+
+/** The badge a task's model wears in the served map: "Legacy", "Retired", or none for a current model. */
+export function lifecycleBadge(
+  models: Readonly<Record<ModelName, ModelCapabilities>>,
+  model: ModelName,
+): { text: 'Legacy' | 'Retired'; note: string | undefined } | undefined {
+  const { status, note } = models[model].lifecycle;
+  if (status === 'active') return undefined;
+  return { text: status === 'legacy' ? 'Legacy' : 'Retired', note };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isFinalStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { excerpt, formatCreated, formatTimestamp } from './format.ts';
+import { ModelBadge } from './model-badge.tsx';
 import { MOTION_LABELS, settingsLine, statusLabel } from './task-labels.ts';
 import { TaskProgress } from './task-progress.tsx';
 import { TaskThumbnail } from './task-thumbnail.tsx';
@@ -30,7 +31,7 @@ export function TaskRow({ task, now, selected, onSelect, compareChecked, onToggl
           {prompt}
         </button>
         <p className="tasks-row-meta">
-          {settingsLine(task)} · {MOTION_LABELS[task.motion]}
+          {settingsLine(task)} · {MOTION_LABELS[task.motion]} <ModelBadge model={task.model} />
         </p>
         <p className="tasks-row-meta">
           <span className="tasks-status" data-status={task.status}>

@@ -61,6 +61,34 @@ describe('TasksPanel', () => {
     expect(within(rows[1]!).getByText(/Kling 1\.0 · std · 5 s · Motion brush/)).toBeTruthy();
   });
 
+  it('shows a storyboard task with its length and shots, 4k, and a Legacy badge only on legacy models', async () => {
+    serve(() => [
+      makeTask({
+        id: 'v3',
+        prompt: 'storyboard',
+        model: 'kling-v3',
+        mode: '4k',
+        duration: '12',
+        shots: 3,
+        motion: 'none',
+        createdAt: 2000,
+      }),
+      makeTask({ id: 'v1', prompt: 'old model', createdAt: 1000 }),
+    ]);
+    const { region } = renderPanel();
+    const rows = await within(region()).findAllByRole('listitem');
+    expect(within(rows[0]!).getByText(/Kling 3\.0 · 4k · 12 s · 3 shots · Image only/)).toBeTruthy();
+    expect(within(rows[0]!).queryByText('Legacy')).toBeNull();
+    const badge = within(rows[1]!).getByText('Legacy');
+    expect(badge.getAttribute('title')).toBe(
+      'kling-v1: reported retired on 2026-09-15; may fail on your account',
+    );
+
+    fireEvent.click(within(rows[0]!).getByRole('button', { name: 'storyboard' }));
+    const detail = within(region()).getByRole('article');
+    expect(within(detail).getByText(/Kling 3\.0 · 4k · 12 s · 3 shots · Image only/)).toBeTruthy();
+  });
+
   it('says what to do when there is no history yet', async () => {
     serve(() => []);
     const { region } = renderPanel();
