@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
 import {
   DEFAULT_KEEP_ORIGINAL_SOUND,
   DEFAULT_MOTION_CONTROL_MODEL,
@@ -47,7 +48,8 @@ export function draftFromRequest(req: CreateRequest): Draft {
       start: frameFromValue(req.image, 'Start frame (remix)'),
       end: frameFromValue(req.image_tail, 'End frame (remix)'),
     },
-    model: req.model_name ?? d.model,
+    // No model_name means Kling's own default (kling-v1), not the studio's: the task ran on it.
+    model: req.model_name ?? DEFAULT_MODEL,
     mode: req.mode ?? d.mode,
     duration: req.duration ?? d.duration,
     prompt: req.prompt ?? '',

@@ -4,8 +4,10 @@ import {
   DURATIONS,
   type Duration,
   isModelName,
+  MODELS,
   MODES,
   type Mode,
+  type ModelCapabilities,
 } from '../../contract/capabilities/matrix.ts';
 import type { MotionControlMode } from '../../contract/capabilities/motion-control.ts';
 import {
@@ -92,16 +94,29 @@ export function restoreReference(v: unknown): ReferenceDraft {
   };
 }
 
+/** The model's duration nearest to `wanted` (itself when the model takes it). */
+export function nearestDuration(durations: readonly Duration[], wanted: Duration): Duration {
+  let best = durations[0]!;
+  for (const d of durations)
+    if (Math.abs(Number(d) - Number(wanted)) < Math.abs(Number(best) - Number(wanted))) best = d;
+  return best;
+}
+
 export function restoreDraft(v: unknown): Draft {
   const d = defaultDraft();
   if (!isObj(v)) return d;
   const frames = isObj(v.frames) ? v.frames : {};
   const cfg = typeof v.cfgScale === 'number' && Number.isFinite(v.cfgScale) ? v.cfgScale : d.cfgScale;
+  const model = typeof v.model === 'string' && isModelName(v.model) ? v.model : d.model;
+  // Mode and length are the model's own: kling-v3's 12 s or 4k stored beside kling-v2-6 (an edited
+  // record, an older studio) becomes the nearest the model takes. Models without modes keep the stored
+  // mode, so switching back restores it.
+  const caps: ModelCapabilities = MODELS[model];
   return {
     frames: { start: restoreFrame(frames.start), end: restoreFrame(frames.end) },
-    model: typeof v.model === 'string' && isModelName(v.model) ? v.model : d.model,
-    mode: oneOf<Mode>(v.mode, MODES, d.mode),
-    duration: oneOf<Duration>(v.duration, DURATIONS, d.duration),
+    model,
+    mode: oneOf<Mode>(v.mode, caps.modes.length ? caps.modes : MODES, caps.modes[0] ?? d.mode),
+    duration: nearestDuration(caps.durations, oneOf<Duration>(v.duration, DURATIONS, d.duration)),
     prompt: str(v.prompt),
     negativePrompt: str(v.negativePrompt),
     cfgScale: Math.min(LIMITS.cfgScaleMax, Math.max(LIMITS.cfgScaleMin, cfg)),
