@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useCapabilities } from '../api/capabilities.ts';
 import { FieldIssuesProvider } from '../components/field-issues.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { checkDraft } from '../editor/check-draft.ts';
@@ -67,9 +68,10 @@ function Workspace() {
   const brush = useMotionBrushPort(startImage);
   const referenceViolations = useReferenceViolations();
   const referenceMs = useClipDurationMs();
+  const { retiredModels, usdPerUnit } = useCapabilities();
   const check = useMemo(
-    () => checkDraft(draft, brush.violations, referenceViolations),
-    [draft, brush.violations, referenceViolations],
+    () => checkDraft(draft, brush.violations, referenceViolations, retiredModels),
+    [draft, brush.violations, referenceViolations, retiredModels],
   );
   const generate = useGenerate({
     buildBrushFields: brush.build,
@@ -164,6 +166,7 @@ function Workspace() {
             generate={generate}
             motionSummary={motionSummary(draft)}
             referenceMs={referenceMs}
+            usdPerUnit={usdPerUnit}
           />
           <RequestPreview draft={draft} buildBrushFields={brush.build} />
         </div>

@@ -37,8 +37,10 @@ export function checkDraft(
   d: Draft,
   brushViolations: readonly Violation[] = [],
   referenceViolations: readonly Violation[] = [],
+  /** The models the studio serves as retired (RETIRED_MODELS): refused here, before anything is sent. */
+  retiredModels: readonly string[] = [],
 ): DraftCheck {
-  if (d.motionTab === 'reference') return checkMotionControlDraft(d, referenceViolations);
+  if (d.motionTab === 'reference') return checkMotionControlDraft(d, referenceViolations, retiredModels);
   const request = toCreateRequest(d);
   // File frames are base64 we encoded ourselves and their facts are known, so a tiny stand-in keeps
   // the contract from re-scanning megabytes on every keystroke; the verdict and messages are the same.
@@ -47,7 +49,7 @@ export function checkDraft(
     light,
     d.motionTab === 'brush' ? { static_mask: MASK_PLACEHOLDER } : undefined,
   );
-  const { violations } = validateRequest(probe, { strictKeys: true, facts: draftFacts(d) });
+  const { violations } = validateRequest(probe, { strictKeys: true, facts: draftFacts(d), retiredModels });
   const own =
     d.motionTab === 'brush'
       ? violations.filter(
@@ -67,7 +69,11 @@ export function checkDraft(
  * the upload's ref). `pending` is the tab's own word on a clip still uploading or refused by the upload:
  * it replaces the contract's "a reference video is required", which would not be the whole truth then.
  */
-function checkMotionControlDraft(d: Draft, pending: readonly Violation[]): DraftCheck {
+function checkMotionControlDraft(
+  d: Draft,
+  pending: readonly Violation[],
+  retiredModels: readonly string[],
+): DraftCheck {
   const request = toMotionControlRequest(d);
   const light = toMotionControlRequest({ ...d, frames: { ...d.frames, start: standIn(d.frames.start) } });
   // No picture yet: the field is left out, so the contract says it is required (not "the file is empty").
@@ -77,6 +83,7 @@ function checkMotionControlDraft(d: Draft, pending: readonly Violation[]): Draft
     strictKeys: true,
     audience: 'studio',
     facts: motionControlFacts(d),
+    retiredModels,
   });
   const replaced = pending.some((v) => v.field === 'video_url');
   const own = replaced

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS, withRetiredModels } from '../../contract/capabilities/matrix.ts';
+import { draftWith, pngFrame } from '../testing/draft.ts';
+import { checkDraft } from './check-draft.ts';
 import { closestSetup, durationChoices, modeChoices, modelChoices, settleModel } from './gating.ts';
 
 describe('modelChoices and lifecycles', () => {
@@ -59,5 +61,23 @@ describe('kling-v3 setups', () => {
       mode: 'pro',
       duration: '10',
     });
+  });
+});
+
+describe('checkDraft with the served retired models', () => {
+  it('refuses a draft on a retired model in the contract words, and nothing else changes', () => {
+    const d = draftWith({ model: 'kling-v2-1-master', frames: { start: pngFrame(1280, 720), end: null } });
+    expect(checkDraft(d).violations).toEqual([]);
+    const [v, ...rest] = checkDraft(d, [], [], ['kling-v2-1-master']).violations;
+    expect(rest).toEqual([]);
+    expect(v).toMatchObject({ field: 'model_name', rule: 'model_retired' });
+    expect(v!.message).toMatch(/Kling no longer offers kling-v2-1-master; pick another$/);
+  });
+
+  it('refuses the Reference video tab on a retired motion-control model too', () => {
+    const d = draftWith({ motionTab: 'reference' });
+    const rules = checkDraft(d, [], [], ['kling-v2-6']).violations.map((x) => x.rule);
+    expect(rules).toContain('model_retired');
+    expect(checkDraft(d).violations.map((x) => x.rule)).not.toContain('model_retired');
   });
 });
