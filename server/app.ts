@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', requireAppToken(deps));
 
   app.route('/api/health', healthRoutes(deps));
-  app.route('/api/capabilities', capabilitiesRoutes());
+  app.route('/api/capabilities', capabilitiesRoutes(deps.config));
   app.route('/api', loginRoutes(deps));
   app.route('/api/tasks', taskRoutes(deps));
   app.route('/api/tasks', taskFileRoutes(deps));

@@ -31,7 +31,8 @@ const V3_DURATIONS = DURATIONS;
 /** The picture's short side per mode (std 720p, pro 1080p, 4k 2160p); the long side follows the frame. */
 export const SHORT_SIDE: Record<Mode, number> = { std: 720, pro: 1080, '4k': 2160 };
 
-export type LifecycleStatus = 'active' | 'legacy' | 'retired';
+export const LIFECYCLE_STATUSES = ['active', 'legacy', 'retired'] as const;
+export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
 export interface Lifecycle {
   status: LifecycleStatus;
   /** Why, in a line a creator reads next to the model. */

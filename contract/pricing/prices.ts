@@ -48,10 +48,14 @@ export function unitsToUsd(units: number, usdPerUnit = DEFAULT_USD_PER_UNIT): nu
   return Math.round(units * usdPerUnit * 100) / 100;
 }
 
+const LEGACY_SOURCE = 'studio price list 2025 (absent from the 2026 table)' as const;
+/** Where a model's numbers come from: the 2026 table, or the list kept for models it no longer prices. */
+export const MODEL_PRICE_SOURCES = ['K-PRICE 2026', LEGACY_SOURCE] as const;
+
 /** One model's image2video prices: units per second of output, by mode (`-` for models without modes). */
 export interface ModelPrices {
   /** Where the numbers come from. */
-  source: 'K-PRICE 2026' | 'studio price list 2025 (absent from the 2026 table)';
+  source: (typeof MODEL_PRICE_SOURCES)[number];
   perSecond: Partial<Record<Mode | '-', { silent: number; sound?: number }>>;
   /**
    * Units per 5 s with voices (kling-v2-6: 6 per 5 s, 12 per 10 s). The 2026 table prices "with audio and
@@ -61,7 +65,6 @@ export interface ModelPrices {
   voicesPer5s?: number;
 }
 
-const LEGACY_SOURCE = 'studio price list 2025 (absent from the 2026 table)' as const;
 /** The first wave's list for models the 2026 table no longer prices: std 1, pro 3.5 per 5 s; masters 10. */
 const legacy: ModelPrices = {
   source: LEGACY_SOURCE,

@@ -1,5 +1,21 @@
 import { z } from 'zod';
-import { MODEL_NAMES, MODES } from '../capabilities/matrix.ts';
+import {
+  CAMERA_TYPES,
+  DURATIONS,
+  LIFECYCLE_STATUSES,
+  MODEL_NAMES,
+  MODES,
+  type ModelCapabilities,
+  type ModelName,
+} from '../capabilities/matrix.ts';
+import {
+  MOTION_CONTROL_MODEL_NAMES,
+  MOTION_CONTROL_MODES,
+  type MotionControlCapabilities,
+  type MotionControlModel,
+} from '../capabilities/motion-control.ts';
+import { LIMITS } from '../limits.ts';
+import { MODEL_PRICE_SOURCES, type ModelPrices } from '../pricing/prices.ts';
 import { createRequestSchema } from './create-request.ts';
 import { taskStatusSchema } from './kling-task.ts';
 import { motionControlRequestSchema } from './motion-control-request.ts';
@@ -141,3 +157,78 @@ export const uploadSchema = z.object({
 });
 export type Upload = z.infer<typeof uploadSchema>;
 export const uploadEnvelopeSchema = z.object({ upload: uploadSchema });
+
+/**
+ * `GET /api/capabilities`: the capability map as this studio serves it (its RETIRED_MODELS marked
+ * `retired`), the limits, motion control's models, and the price table with the money rate (USD_PER_UNIT).
+ * The web renders from this, so an operator's change reaches it without a rebuild.
+ */
+const lifecycleSchema = z.object({
+  status: z.enum(LIFECYCLE_STATUSES),
+  note: z.string().optional(),
+  date: z.string().optional(),
+});
+const variantSchema = z
+  .object({
+    endFrame: z.boolean(),
+    motionBrush: z.boolean(),
+    camera: z.array(z.enum(CAMERA_TYPES)).readonly(),
+    sound: z.boolean(),
+    voice: z.boolean(),
+    multiShot: z.boolean(),
+    elements: z.boolean(),
+  })
+  .partial();
+export const modelCapabilitiesSchema = z.object({
+  label: z.string(),
+  modes: z.array(z.enum(MODES)).readonly(),
+  durations: z.array(z.enum(DURATIONS)).readonly(),
+  fps: z.number(),
+  cfgScale: z.boolean(),
+  variants: z.record(z.string(), variantSchema),
+  typicalSeconds: z.number(),
+  lifecycle: lifecycleSchema,
+});
+const modelPricesSchema = z.object({
+  source: z.enum(MODEL_PRICE_SOURCES),
+  perSecond: z.partialRecord(
+    z.enum([...MODES, '-']),
+    z.object({ silent: z.number(), sound: z.number().optional() }),
+  ),
+  voicesPer5s: z.number().optional(),
+});
+export const capabilitiesSchema = z.object({
+  models: z.record(z.enum(MODEL_NAMES), modelCapabilitiesSchema),
+  limits: z.record(
+    z.enum(Object.keys(LIMITS) as [keyof typeof LIMITS, ...(keyof typeof LIMITS)[]]),
+    z.number(),
+  ),
+  motionControl: z.record(
+    z.enum(MOTION_CONTROL_MODEL_NAMES),
+    z.object({
+      label: z.string(),
+      modes: z.array(z.enum(MOTION_CONTROL_MODES)).readonly(),
+      elementsMax: z.number().int(),
+      fps: z.number(),
+      typicalSeconds: z.number(),
+    }),
+  ),
+  prices: z.object({
+    image2video: z.record(z.enum(MODEL_NAMES), modelPricesSchema),
+    motionControl: z.record(
+      z.enum(MOTION_CONTROL_MODEL_NAMES),
+      z.record(z.enum(MOTION_CONTROL_MODES), z.number()),
+    ),
+    source: z.object({ name: z.string(), asOf: z.string() }),
+    /** US$ per unit, for the approximate money beside units. */
+    usdPerUnit: z.number().positive(),
+  }),
+});
+export type Capabilities = z.infer<typeof capabilitiesSchema>;
+
+// What the web parses is what the contract's functions take: these fail to compile if the two drift apart.
+const _servedModelIsCapabilities = (m: Capabilities['models'][ModelName]): ModelCapabilities => m;
+const _servedPricesArePrices = (p: Capabilities['prices']['image2video'][ModelName]): ModelPrices => p;
+const _servedMotionControl = (
+  m: Capabilities['motionControl'][MotionControlModel],
+): MotionControlCapabilities => m;
