@@ -16,35 +16,62 @@ const SHOT_PITCHES_HZ = [220, 277.18, 329.63, 440, 369.99, 246.94] as const;
 /** `sine` peaks at 1/8 full scale; a quarter of that (about −30 dBFS) stays in the background. */
 const TONE_VOLUME = 0.25;
 
-/** Short fades at each shot's ends: a waveform cut mid-cycle clicks. */
-const EDGE_FADE_SECONDS = 0.02;
+/** Short fades at each shot's ends (20 ms): a waveform cut mid-cycle clicks. */
+const EDGE_FADE_SAMPLES = 960;
+
+/** Samples in one AAC frame: the encoder pads the last frame up to this. */
+const AAC_FRAME_SAMPLES = 1024;
 
 export function shotPitchHz(index: number): number {
   return SHOT_PITCHES_HZ[index % SHOT_PITCHES_HZ.length]!;
 }
 
 /**
- * A filter-graph fragment ending in [aout]: one tone per entry of `shotSeconds`, back to back, lasting
- * their sum exactly.
+ * Each shot's length in samples. Boundaries fall on the nearest sample to the shot's cut. The bed
+ * stops on a whole AAC frame at least one frame before the video does (21–43 ms early): the MP4
+ * muxer counts the encoder's 1024 priming samples and the padded last frame into the track's
+ * duration, and a track that claimed to outlast the picture would make the whole file claim a
+ * longer duration than the video has (15.02 s for 15 s).
  */
-export function toneBedGraph(shotSeconds: readonly number[]): string {
+export function toneSamples(shotSeconds: readonly number[]): number[] {
   if (shotSeconds.length === 0) throw new RangeError('a tone bed needs at least one shot');
-  const parts = shotSeconds.map((seconds, i) => {
+  const total = shotSeconds.reduce((sum, seconds) => sum + seconds, 0);
+  const end = (Math.floor((total * AUDIO_SAMPLE_RATE) / AAC_FRAME_SAMPLES) - 1) * AAC_FRAME_SAMPLES;
+  let elapsed = 0;
+  let from = 0;
+  return shotSeconds.map((seconds, i) => {
     if (!(Number.isFinite(seconds) && seconds > 0)) {
       throw new RangeError(`shot ${i + 1} must last a positive time, got ${seconds}`);
     }
-    const fade = Math.min(EDGE_FADE_SECONDS, seconds / 4);
-    const label = shotSeconds.length === 1 ? AUDIO_LABEL : `tone${i}`;
+    elapsed += seconds;
+    const to = i === shotSeconds.length - 1 ? end : Math.min(end, Math.round(elapsed * AUDIO_SAMPLE_RATE));
+    const samples = to - from;
+    if (samples <= 0) throw new RangeError(`shot ${i + 1} is too short to be heard`);
+    from = to;
+    return samples;
+  });
+}
+
+/**
+ * A filter-graph fragment ending in [aout]: one tone per entry of `shotSeconds`, back to back, counted
+ * in samples so the lengths are exact.
+ */
+export function toneBedGraph(shotSeconds: readonly number[]): string {
+  const samples = toneSamples(shotSeconds);
+  const parts = samples.map((count, i) => {
+    const fade = Math.min(EDGE_FADE_SAMPLES, Math.floor(count / 4));
+    const label = samples.length === 1 ? AUDIO_LABEL : `tone${i}`;
     return [
-      `sine=frequency=${shotPitchHz(i)}:sample_rate=${AUDIO_SAMPLE_RATE}:duration=${seconds}`,
+      `sine=frequency=${shotPitchHz(i)}:sample_rate=${AUDIO_SAMPLE_RATE}`,
+      `atrim=end_sample=${count}`,
       `volume=${TONE_VOLUME}`,
-      `afade=t=in:st=0:d=${fade}`,
-      `afade=t=out:st=${(seconds - fade).toFixed(6)}:d=${fade}[${label}]`,
+      `afade=t=in:ss=0:ns=${fade}`,
+      `afade=t=out:ss=${count - fade}:ns=${fade}[${label}]`,
     ].join(',');
   });
-  if (shotSeconds.length > 1) {
-    const inputs = shotSeconds.map((_, i) => `[tone${i}]`).join('');
-    parts.push(`${inputs}concat=n=${shotSeconds.length}:v=0:a=1[${AUDIO_LABEL}]`);
+  if (samples.length > 1) {
+    const inputs = samples.map((_, i) => `[tone${i}]`).join('');
+    parts.push(`${inputs}concat=n=${samples.length}:v=0:a=1[${AUDIO_LABEL}]`);
   }
   return parts.join(';\n');
 }

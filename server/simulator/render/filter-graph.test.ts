@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PUSH_IN, poseAt, type SourceQuad, sourceQuad } from './camera.ts';
 import {
+  appendToOutput,
   cameraGraph,
   crossFadeGraph,
   motionBrushGraph,
+  multiShotGraph,
   perFrameExpression,
   perspectiveFilter,
   rawInputArgs,
+  scaleOutput,
 } from './filter-graph.ts';
 
 /** Evaluates the subset of ffmpeg's expression language perFrameExpression emits, for frame `n`. */
@@ -66,7 +69,7 @@ describe('graphs', () => {
   it('skips the warp when nothing moves', () => {
     expect(perspectiveFilter([identity, identity], size)).toBeNull();
     expect(cameraGraph(2, [identity, identity], size)).toBe(
-      '[0:v]loop=loop=1:size=1:start=0,format=yuv420p,format=yuv420p[out]',
+      '[0:v]format=yuv420p,loop=loop=1:size=1:start=0,format=yuv420p[out]',
     );
   });
 
@@ -96,5 +99,36 @@ describe('graphs', () => {
     expect(graph).toContain('[base1][2:v]overlay=');
     expect(graph).toContain('[base2][3:v]overlay=x=4:y=6:format=yuv420[static]');
     expect(graph.endsWith('[static]format=yuv420p[out]')).toBe(true);
+  });
+
+  it('converts a still once, before repeating it', () => {
+    const quads = [0, 1].map((t) => sourceQuad(poseAt(PUSH_IN, t, size), size));
+    expect(cameraGraph(2, quads, size).startsWith('[0:v]format=yuv420p,loop=')).toBe(true);
+    expect(crossFadeGraph(2, 30, quads, size)).toContain(
+      '[1:v]format=yuva420p,loop=loop=1:size=1:start=0,fade=',
+    );
+  });
+
+  it('multi-shot: one warp over all shots; the end frame fades in over the last shot only', () => {
+    const quads = Array.from({ length: 72 }, (_, i) => sourceQuad(poseAt(PUSH_IN, i / 71, size), size));
+    expect(multiShotGraph(quads, size, 24)).toMatch(
+      /^\[0:v\]format=yuv420p,loop=loop=71:size=1:start=0,perspective=.*\[out\]$/s,
+    );
+    // Shots of 1 s and 2 s: the last starts on frame 24 (1 s) and fades until frame 71 (47 frames later).
+    const graph = multiShotGraph(quads, size, 24, { fromFrame: 24 });
+    expect(graph).toContain('fade=t=in:st=1.000000:d=1.958333:alpha=1[end]');
+    expect(graph).toContain('[shots][end]overlay=format=yuv420,format=yuv420p[out]');
+  });
+
+  it('scales a graph’s output to the delivered size, or leaves it alone', () => {
+    const graph = '[0:v]format=yuv420p[out]';
+    expect(scaleOutput(graph, size, size)).toBe(graph);
+    expect(scaleOutput(graph, size, { width: 2560, height: 1440 })).toBe(
+      '[0:v]format=yuv420p[work];\n[work]scale=2560:1440:flags=bicubic,format=yuv420p[out]',
+    );
+    expect(() => scaleOutput('[0:v]null[x]', size, { width: 2, height: 2 })).toThrow();
+    expect(appendToOutput(graph, 'trim=end_frame=3', 'untrimmed')).toBe(
+      '[0:v]format=yuv420p[untrimmed];\n[untrimmed]trim=end_frame=3[out]',
+    );
   });
 });

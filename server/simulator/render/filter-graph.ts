@@ -156,15 +156,20 @@ export function multiShotGraph(
   ].join(';\n');
 }
 
+/** Runs `filters` after the end of `graph` (which ends in [out]), its old end renamed `label`. */
+export function appendToOutput(graph: string, filters: string, label: string): string {
+  const suffix = `[${OUTPUT_LABEL}]`;
+  if (!graph.endsWith(suffix)) throw new Error(`a graph to extend must end in ${suffix}`);
+  return `${graph.slice(0, -suffix.length)}[${label}];\n[${label}]${filters}${suffix}`;
+}
+
 /**
- * Ends `graph` (which ends in [out]) with a resize to `size`, for renders whose frames are warped at
- * a smaller working size than they are delivered at.
+ * Ends `graph` with a resize to `size`, for renders whose frames are warped at a smaller working size
+ * than they are delivered at.
  */
 export function scaleOutput(graph: string, from: Size, to: Size): string {
   if (from.width === to.width && from.height === to.height) return graph;
-  const suffix = `[${OUTPUT_LABEL}]`;
-  if (!graph.endsWith(suffix)) throw new Error(`a graph to scale must end in ${suffix}`);
-  return `${graph.slice(0, -suffix.length)}[work];\n[work]scale=${to.width}:${to.height}:flags=bicubic,format=yuv420p${suffix}`;
+  return appendToOutput(graph, `scale=${to.width}:${to.height}:flags=bicubic,format=yuv420p`, 'work');
 }
 
 /**

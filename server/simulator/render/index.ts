@@ -12,4 +12,6 @@ export {
   RenderJobError,
   type RenderResult,
   renderVideo,
+  type Shot,
 } from './render-video.ts';
+export { SHOT_MOVES, type ShotMove } from './shot-framing.ts';

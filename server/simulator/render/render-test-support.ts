@@ -108,3 +108,46 @@ export function meanColour(frame: Uint8Array): [number, number, number] {
   const n = frame.length / 3;
   return [sum[0]! / n, sum[1]! / n, sum[2]! / n];
 }
+
+/**
+ * How long a file's first audio track plays, counted in decoded samples (ffmpeg's progress `time=` is
+ * the last packet's start, not the end); null when the file has no audio.
+ */
+export async function audioSeconds(file: string): Promise<number | null> {
+  const dir = await mkdtemp(join(tmpdir(), 'render-test-audio-'));
+  try {
+    const raw = join(dir, 'audio.pcm');
+    const rate = 48_000;
+    const { stderr: listing } = await runFfmpeg([
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      file,
+      '-f',
+      'null',
+      '-t',
+      '0',
+      '-',
+    ]);
+    if (!/Stream #\d+:\d+[^\n]*: Audio:/.test(listing)) return null;
+    await runFfmpeg([
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      file,
+      '-map',
+      '0:a:0',
+      '-f',
+      's16le',
+      '-ac',
+      '1',
+      '-ar',
+      `${rate}`,
+      raw,
+    ]);
+    const bytes = await readFile(raw);
+    return bytes.length / 2 / rate;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AUDIO_ENCODER_ARGS, AUDIO_LABEL, toneBedGraph } from './audio-bed.ts';
 import {
   type CameraControl,
   type CameraMove,
@@ -18,18 +19,30 @@ import {
 import { decodeMaskGrey, decodeRgb, imageSize } from './decode-image.ts';
 import { runFfmpeg } from './ffmpeg-process.ts';
 import {
+  appendToOutput,
   cameraGraph,
   crossFadeGraph,
   type MovingLayer,
   motionBrushGraph,
+  multiShotGraph,
   OUTPUT_LABEL,
   perspectiveFilter,
   type RawInput,
   rawInputArgs,
+  scaleOutput,
 } from './filter-graph.ts';
-import { frameCount, frameProgress, outputSize, type RenderQuality, type Size } from './frame-geometry.ts';
+import {
+  type FrameRange,
+  frameCount,
+  frameProgress,
+  outputSize,
+  type RenderQuality,
+  type Size,
+  shotFrameRanges,
+} from './frame-geometry.ts';
 import { averageKnown, paintHoles, pullFill } from './hole-fill.ts';
 import { type BinaryMask, binaryMask, cutOut, dilateMask, unionMasks } from './mask-ops.ts';
+import { multiShotQuads } from './shot-framing.ts';
 import { apiPointToOutput, offsetAtProgress, type Point } from './trajectory.ts';
 import { createWorkDir } from './work-dir.ts';
 
@@ -39,20 +52,36 @@ export interface DynamicMask {
   trajectories: Point[];
 }
 
+export interface Shot {
+  durationSeconds: number;
+}
+
 export interface RenderJob {
   /** Start frame bytes (PNG/JPEG). */
   image: Buffer;
-  /** End frame bytes; the video cross-fades from start to end. */
+  /**
+   * End frame bytes; the video cross-fades from start to end (with `shots`: the last shot dissolves
+   * into it).
+   */
   imageTail?: Buffer;
   cameraControl?: CameraControl;
   /** White = region that never moves; same aspect as the image, any resolution. */
   staticMask?: Buffer;
   dynamicMasks?: DynamicMask[];
-  /** 30 for the kling-v1 family, 24 for v2. */
+  /** 30 for the kling-v1 family, 24 for v2 and v3. */
   fps: number;
+  /** Any length; Kling asks for whole seconds (3–15 on kling-v3). */
   durationSeconds: number;
-  /** std: short side 720; pro: short side 1080. */
+  /** std: short side 720; pro: short side 1080; 4k (kling-v3): short side 2160. */
   quality: RenderQuality;
+  /**
+   * Multi-shot (kling-v3): the shots in order, their durations summing to `durationSeconds`, a hard cut
+   * between neighbours, each a different framing and move of the start frame (shot-framing.ts).
+   * Combines with `imageTail`, never with a camera or the brush.
+   */
+  shots?: Shot[];
+  /** Sound on: an AAC track lasting the whole video (a soft tone, one pitch per shot). */
+  audio?: boolean;
   outFile: string;
   signal?: AbortSignal;
 }
@@ -93,12 +122,51 @@ const ENCODER_ARGS = [
   '-map_metadata', '-1',
 ];
 
+/**
+ * 4k's per-frame work happens at 1080p and ffmpeg's bicubic scaler lifts each finished frame to 2160p.
+ * perspective rebuilds its per-pixel map on every frame on one thread: about 60 ms a 4k frame, which
+ * alone made a 5 s 4k render take twice as long as all the rest of it (see README, Timings).
+ */
+const WORK_QUALITY: Record<RenderQuality, RenderQuality> = { std: 'std', pro: 'pro', '4k': 'pro' };
+
+/**
+ * x264 at 2160p costs four times 1080p per frame; superfast saves about a third of that against
+ * veryfast, and its files, though larger, stay small for a simulator's smooth moves.
+ */
+const PRESET: Record<RenderQuality, string> = { std: 'veryfast', pro: 'veryfast', '4k': 'superfast' };
+
+function encoderArgs(quality: RenderQuality): string[] {
+  const args = [...ENCODER_ARGS];
+  args[args.indexOf('-preset') + 1] = PRESET[quality];
+  return args;
+}
+
 type Motion =
   | { kind: 'camera'; move: CameraMove }
   | { kind: 'cross-fade'; move: CameraMove; tail: Buffer }
-  | { kind: 'motion-brush'; dynamicMasks: DynamicMask[]; staticMask: Buffer | undefined };
+  | { kind: 'motion-brush'; dynamicMasks: DynamicMask[]; staticMask: Buffer | undefined }
+  | { kind: 'multi-shot'; shots: FrameRange[]; tail: Buffer | undefined };
 
-/** Which render path a job takes; the three motion inputs are mutually exclusive, as in Kling. */
+/** The shots' frame ranges, once their durations are known to add up to the video's. */
+function shotRanges(job: RenderJob, shots: readonly Shot[]): FrameRange[] {
+  const total = shots.reduce((sum, shot) => sum + shot.durationSeconds, 0);
+  if (Math.abs(total - job.durationSeconds) > 1e-6) {
+    throw new RenderJobError(`the shots last ${total} s in all, the video ${job.durationSeconds} s`);
+  }
+  try {
+    return shotFrameRanges(
+      job.fps,
+      shots.map((shot) => shot.durationSeconds),
+    );
+  } catch (error) {
+    throw new RenderJobError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Which render path a job takes; the three motion inputs are mutually exclusive, as in Kling, and
+ * shots combine only with an end frame.
+ */
 function chooseMotion(job: RenderJob): Motion {
   const dynamicMasks = job.dynamicMasks ?? [];
   const hasMasks = dynamicMasks.length > 0 || job.staticMask !== undefined;
@@ -108,6 +176,15 @@ function chooseMotion(job: RenderJob): Motion {
     hasMasks && 'masks',
   ].filter(Boolean);
   if (given.length > 1) throw new RenderJobError(`${given.join(', ')} cannot be combined`);
+  if (job.shots) {
+    if (job.cameraControl || hasMasks) {
+      throw new RenderJobError(
+        `shots cannot be combined with ${job.cameraControl ? 'cameraControl' : 'masks'}`,
+      );
+    }
+    if (job.shots.length === 0) throw new RenderJobError('shots, when given, needs at least one shot');
+    return { kind: 'multi-shot', shots: shotRanges(job, job.shots), tail: job.imageTail };
+  }
   if (job.cameraControl) return { kind: 'camera', move: moveFromCameraControl(job.cameraControl) };
   if (hasMasks) return { kind: 'motion-brush', dynamicMasks, staticMask: job.staticMask };
   if (job.imageTail) return { kind: 'cross-fade', move: PUSH_IN, tail: job.imageTail };
@@ -245,7 +322,24 @@ async function prepareGraph(
     }
     case 'motion-brush':
       return prepareMotionBrush(motion, start, image, size, frames, job.fps);
+    case 'multi-shot': {
+      const quads = multiShotQuads(motion.shots, size);
+      if (!motion.tail) return { inputs: [startInput], graph: multiShotGraph(quads, size, job.fps) };
+      const tail = await decodeRgb(motion.tail, size);
+      return {
+        inputs: [startInput, { input: { file: 'end.rgb', pixelFormat: 'rgb24', size }, pixels: tail }],
+        graph: multiShotGraph(quads, size, job.fps, {
+          fromFrame: motion.shots[motion.shots.length - 1]!.from,
+        }),
+      };
+    }
   }
+}
+
+/** The tone bed's shots: the job's, or the whole video as one. */
+function audioShots(job: RenderJob, motion: Motion, frames: number): number[] {
+  const ranges = motion.kind === 'multi-shot' ? motion.shots : [{ from: 0, to: frames }];
+  return ranges.map((range) => (range.to - range.from) / job.fps);
 }
 
 /** Renders `job` to `job.outFile` (written atomically: the file appears only once complete). */
@@ -256,8 +350,18 @@ export async function renderVideo(job: RenderJob): Promise<RenderResult> {
   const frames = frameCount(job.fps, job.durationSeconds);
   const image = await imageSize(job.image);
   const size = outputSize(image, job.quality);
-  const prepared = await prepareGraph(job, motion, image, size, frames);
+  const workSize = outputSize(image, WORK_QUALITY[job.quality]);
+  const prepared = await prepareGraph(job, motion, image, workSize, frames);
   signal?.throwIfAborted();
+  const video = scaleOutput(prepared.graph, workSize, size);
+  // With sound, the graph itself ends the video on its last frame: -frames:v would close the whole
+  // file the moment that frame is written, cutting off the last AAC frames still on their way.
+  const graph = job.audio
+    ? [
+        appendToOutput(video, `trim=end_frame=${frames}`, 'untrimmed'),
+        toneBedGraph(audioShots(job, motion, frames)),
+      ].join(';\n')
+    : video;
 
   const workDir = await createWorkDir();
   await mkdir(dirname(job.outFile), { recursive: true });
@@ -271,7 +375,7 @@ export async function renderVideo(job: RenderJob): Promise<RenderResult> {
     }
     // A script file, not an argument: per-frame tables for a 10 s clip outgrow the argv limits.
     const graphFile = join(workDir, 'graph.txt');
-    await writeFile(graphFile, prepared.graph);
+    await writeFile(graphFile, graph);
     await runFfmpeg(
       // biome-ignore format: flag and value pairs read best side by side
       [
@@ -279,9 +383,10 @@ export async function renderVideo(job: RenderJob): Promise<RenderResult> {
         ...inputArgs,
         '-filter_complex_script', graphFile,
         '-map', `[${OUTPUT_LABEL}]`,
-        '-frames:v', `${frames}`,
+        ...(job.audio ? ['-map', `[${AUDIO_LABEL}]`] : ['-frames:v', `${frames}`]),
         '-r', `${job.fps}`,
-        ...ENCODER_ARGS,
+        ...encoderArgs(job.quality),
+        ...(job.audio ? AUDIO_ENCODER_ARGS : ['-an']),
         '-f', 'mp4', partialFile,
       ],
       signal,

@@ -29,7 +29,11 @@ export interface ShotMove {
 export const SHOT_MOVES: readonly ShotMove[] = [
   { name: 'wide push-in', from: { scale: 1, x: 0.5, y: 0.5 }, to: { scale: 1.1, x: 0.5, y: 0.5 } },
   { name: 'crop panning left', from: { scale: 1.6, x: 0.62, y: 0.45 }, to: { scale: 1.6, x: 0.38, y: 0.45 } },
-  { name: 'close-up zooming out', from: { scale: 2.5, x: 0.58, y: 0.38 }, to: { scale: 2, x: 0.58, y: 0.38 } },
+  {
+    name: 'close-up zooming out',
+    from: { scale: 2.5, x: 0.58, y: 0.38 },
+    to: { scale: 2, x: 0.58, y: 0.38 },
+  },
   { name: 'medium tilting up', from: { scale: 1.4, x: 0.4, y: 0.62 }, to: { scale: 1.4, x: 0.4, y: 0.4 } },
   { name: 'close-up pushing in', from: { scale: 2, x: 0.68, y: 0.6 }, to: { scale: 2.6, x: 0.68, y: 0.6 } },
   { name: 'wide panning right', from: { scale: 1.2, x: 0.42, y: 0.5 }, to: { scale: 1.2, x: 0.58, y: 0.5 } },
@@ -61,7 +65,8 @@ export function framingQuad(framing: Framing, size: Size): SourceQuad {
   const scale = Math.max(1, framing.scale);
   const halfW = size.width / (2 * scale);
   const halfH = size.height / (2 * scale);
-  const clamp = (value: number, half: number, extent: number) => Math.min(extent - half, Math.max(half, value));
+  const clamp = (value: number, half: number, extent: number) =>
+    Math.min(extent - half, Math.max(half, value));
   const cx = clamp(framing.x * size.width, halfW, size.width);
   const cy = clamp(framing.y * size.height, halfH, size.height);
   const left = cx - halfW;
@@ -81,6 +86,8 @@ export function multiShotQuads(ranges: readonly FrameRange[], size: Size): Sourc
   return ranges.flatMap((range, index) => {
     const move = shotMove(index);
     const frames = range.to - range.from;
-    return Array.from({ length: frames }, (_, i) => framingQuad(framingAt(move, frameProgress(i, frames)), size));
+    return Array.from({ length: frames }, (_, i) =>
+      framingQuad(framingAt(move, frameProgress(i, frames)), size),
+    );
   });
 }
