@@ -1,3 +1,4 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import {
   isRetired,
   MODEL_NAMES,
@@ -6,6 +7,8 @@ import {
   type ModelName,
 } from '../../contract/capabilities/matrix.ts';
 import { DEFAULT_USD_PER_UNIT } from '../../contract/pricing/prices.ts';
+import { capabilitiesSchema } from '../../contract/schemas/studio-api.ts';
+import { apiFetch } from './client.ts';
 
 /**
  * The capability map as the studio serves it, so an operator's RETIRED_MODELS reaches the composer without
@@ -29,6 +32,16 @@ export function servedCapabilities(
 
 export const BUNDLED_CAPABILITIES: ServedCapabilities = servedCapabilities(MODELS);
 
+/** `GET /api/capabilities`: changes only when the operator restarts the studio with other settings. */
+export const capabilitiesQuery = queryOptions({
+  queryKey: ['capabilities'],
+  queryFn: ({ signal }) => apiFetch('/api/capabilities', capabilitiesSchema, { signal }),
+  select: (c) => servedCapabilities(c.models, c.prices.usdPerUnit),
+  staleTime: 5 * 60_000,
+  retry: 1,
+});
+
+/** The served map once it is in, the bundled one until then (or when the answer cannot be read). */
 export function useCapabilities(): ServedCapabilities {
-  return BUNDLED_CAPABILITIES;
+  return useQuery(capabilitiesQuery).data ?? BUNDLED_CAPABILITIES;
 }
