@@ -36,7 +36,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('useCapabilities', () => {
   it('renders from what the studio serves: its retired models and its money rate', async () => {
-    const fetch = vi.fn(async () => new Response(JSON.stringify(served), { status: 200 }));
+    const fetch = vi.fn(async (_url: string) => new Response(JSON.stringify(served), { status: 200 }));
     vi.stubGlobal('fetch', fetch);
     const { result } = renderHook(() => useCapabilities(), { wrapper });
     // The bundled map stands in until the answer is in.
