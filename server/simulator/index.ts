@@ -8,6 +8,12 @@
  * ## Kling's API (Bearer JWT: HS256, iss = access key, signed with the secret key; or the static apiKey)
  * - `POST /v1/videos/image2video` — create. 400/1201 names the offending field; 429/1303 over the
  *   concurrency limit; `external_task_id` must be unique (400/1201 "external_task_id already exists").
+ *   kling-v3 (kling-2026.md §1): any whole duration 3–15 s, rendered exactly (reported as duration + 0.1,
+ *   "12.1"); std 1280×720, pro 1920×1080, 4k 3840×2160 for a 16:9 frame, 24 fps; `multi_shot` (also the
+ *   string "true", as Kling's own curl example sends it) with `customize` renders the storyboard's shots as
+ *   hard cuts, with `intelligence` the simulator plans 2–3 whole-second shots itself (shot-plan.ts); sound on
+ *   (kling-v2-6 pro, kling-v3's native audio) gives the video an AAC track. `final_unit_deduction` is the
+ *   contract's image2videoUnits (model × mode × duration × sound × voices).
  * - `GET /v1/videos/image2video/{task_id | external_task_id}` — one task; unknown → 404/1203 (a guess:
  *   Kling's answer for an unknown task is undocumented).
  * - `GET /v1/videos/image2video?external_task_id=X` — the same, the form some clients use.

@@ -11,6 +11,7 @@ import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import type { CallbackSender } from './callbacks.ts';
 import { newKlingId } from './ids.ts';
 import type { RenderQueue, SimRenderJob } from './render-queue.ts';
+import { requestShots } from './shot-plan.ts';
 import { type SimTask, snapshot, type TaskStore, type WireTask } from './task-store.ts';
 
 /**
@@ -149,6 +150,8 @@ function renderPlan(t: SimTask, outFile: string): RenderPlan | undefined {
   const model = req.model_name ?? DEFAULT_MODEL;
   const caps = MODELS[model];
   const duration = req.duration ?? DEFAULT_DURATION;
+  const seconds = Number(duration);
+  const shots = requestShots(req, seconds);
   return {
     job: {
       kind: 'image2video',
@@ -158,14 +161,17 @@ function renderPlan(t: SimTask, outFile: string): RenderPlan | undefined {
       staticMask: inputs.staticMask,
       dynamicMasks: inputs.dynamicMasks,
       fps: caps.fps,
-      durationSeconds: Number(duration),
+      durationSeconds: seconds,
       // Masters take no mode and render at their (high) fixed quality.
-      quality: caps.modes.length === 0 || req.mode === 'pro' ? 'pro' : 'std',
+      quality: caps.modes.length === 0 ? 'pro' : (req.mode ?? 'std'),
+      ...(shots ? { shots } : {}),
+      // Sound on (kling-v2-6 pro, kling-v3's native audio): a video with a track, never a silent one.
+      audio: req.sound === 'on',
       outFile,
       signal,
     },
     // Kling reports a little more than asked ("5.1" for 5 s, REAL); a string, always.
-    duration: (Number(duration) + 0.1).toFixed(1),
+    duration: (seconds + 0.1).toFixed(1),
     units: String(
       image2videoUnits({
         model,
