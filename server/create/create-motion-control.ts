@@ -55,6 +55,7 @@ export async function createMotionControl(
     uploads: deps.uploads,
     uploadsReachable: deps.uploadBase !== undefined,
     dataDir: deps.dataDir,
+    retiredModels: deps.retiredModels,
   });
 
   const id = randomUUID();
@@ -138,7 +139,14 @@ export async function createMotionControl(
       await discard(deps, id);
       throw e;
     }
-    return settleFailedCreate(deps, id, externalTaskId, 'motion-control', e);
+    return settleFailedCreate(
+      deps,
+      id,
+      externalTaskId,
+      'motion-control',
+      request.model_name ?? DEFAULT_MOTION_CONTROL_MODEL,
+      e,
+    );
   }
 }
 

@@ -33,6 +33,8 @@ export interface CreateTaskDeps {
   upstreamTimeoutMs: number;
   /** Below this much free space in dataDir a create is refused with 507 (0: off). */
   minFreeDiskBytes: number;
+  /** RETIRED_MODELS: a create on one is refused before anything is stored or sent. */
+  retiredModels: readonly string[];
 }
 
 export const hashCallbackToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -53,7 +55,7 @@ export function motionOf(r: CreateRequest): MotionKind {
 export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: string): Promise<StudioTask> {
   // First, before any image is fetched or anything stored: a nearly full disk refuses the create whole.
   await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
-  const { request, images } = await checkCreateRequest(body, deps.imageFetch);
+  const { request, images } = await checkCreateRequest(body, deps.imageFetch, deps.retiredModels);
   if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
     throw duplicateExternalId();
 
@@ -119,7 +121,7 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
       await discard(deps, id);
       throw e;
     }
-    return settleFailedCreate(deps, id, externalTaskId, 'image2video', e);
+    return settleFailedCreate(deps, id, externalTaskId, 'image2video', model, e);
   }
 }
 
@@ -155,9 +157,10 @@ export async function settleFailedCreate(
   id: string,
   externalTaskId: string,
   kind: TaskKind,
+  model: string,
   e: UpstreamError,
 ): Promise<StudioTask> {
-  const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs);
+  const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs, { model });
   // A clear refusal (bad request, policy, busy, no credits, auth): nothing was created upstream.
   const serverSide =
     e.kind === 'api' &&

@@ -18,10 +18,11 @@ import { isStructurallyIntact, pictureDataIntact } from './image-integrity.ts';
 export async function checkCreateRequest(
   body: unknown,
   fetchOpts: Omit<SafeFetchOptions, 'maxBytes'>,
+  retiredModels: readonly string[] = [],
 ): Promise<{ request: CreateRequest; images: CollectedImage[] }> {
   const { images, violations: fetchViolations } = await collectImages(body, fetchOpts);
   const facts: Record<string, ImageFacts> = Object.fromEntries(images.map((i) => [i.field, i.facts]));
-  const result = validateRequest(body, { strictKeys: true, facts });
+  const result = validateRequest(body, { strictKeys: true, facts, retiredModels });
   const ruleFields = new Set(result.violations.map((v) => v.field));
   // A field the rules already refused needs no second message about the same bytes.
   const violations: Violation[] = [

@@ -24,6 +24,8 @@ export async function checkMotionControlRequest(
     /** False when Kling could not download an upload from the studio (no PUBLIC_URL, real Kling). */
     uploadsReachable: boolean;
     dataDir: string;
+    /** RETIRED_MODELS: refused with the other violations, before anything is stored or sent. */
+    retiredModels?: readonly string[];
   },
 ): Promise<{ request: MotionControlRequest; images: CollectedImage[]; reference: CollectedReference }> {
   const [picture, video] = await Promise.all([
@@ -41,6 +43,7 @@ export async function checkMotionControlRequest(
     const result = validateMotionControl(body, {
       strictKeys: true,
       audience: 'studio',
+      ...(opts.retiredModels ? { retiredModels: opts.retiredModels } : {}),
       facts: {
         ...(image ? { image_url: image.facts } : {}),
         ...(reference ? { video_url: reference.facts } : {}),

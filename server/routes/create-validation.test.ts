@@ -276,7 +276,9 @@ const CASES: [string, () => Body, string, string][] = [
   ['an unknown field', () => ({ image: img.ok, aspect_ratio: '16:9' }), 'aspect_ratio', 'unknown_field'],
   ['a wrong type', () => ({ image: img.ok, prompt: 42 }), 'prompt', 'type'],
   ['an unknown model', () => ({ image: img.ok, model_name: 'kling-v9' }), 'model_name', 'enum'],
-  ['duration "7"', () => ({ image: img.ok, duration: '7' }), 'duration', 'enum'],
+  // "7" is a duration Kling knows (kling-v3's 3–15 s), not one kling-v1 offers; "16" none offers.
+  ['duration "7" on kling-v1', () => ({ image: img.ok, duration: '7' }), 'duration', 'duration_unsupported'],
+  ['duration "16"', () => ({ image: img.ok, duration: '16' }), 'duration', 'enum'],
   ['duration as a number', () => ({ image: img.ok, duration: 5 }), 'duration', 'enum'],
   [
     'mode on a model without modes',
@@ -494,7 +496,7 @@ describe('POST /api/tasks refuses bad requests before any upstream call', () => 
   });
 
   it('reports every problem at once', async () => {
-    const res = await studio.create({ image: img.small, prompt: 'x'.repeat(2501), duration: '7', extra: 1 });
+    const res = await studio.create({ image: img.small, prompt: 'x'.repeat(2501), duration: '16', extra: 1 });
     const { error } = apiErrorSchema.parse(await res.json());
     expect(error.issues!.map((i) => i.rule).sort()).toEqual([
       'enum',

@@ -28,6 +28,7 @@ export function motionControlRoutes(deps: AppDeps) {
         imageFetch: deps.imageFetch,
         upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
         minFreeDiskBytes: deps.config.minFreeDiskBytes,
+        retiredModels: deps.config.retiredModels,
         uploads: deps.uploads,
         uploadBase: uploadBase(deps, c),
         // A reference may be 100 MB: it gets the archive's deadline, not an image's.

@@ -31,6 +31,7 @@ export function taskRoutes(deps: AppDeps) {
           imageFetch: deps.imageFetch,
           upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
           minFreeDiskBytes: deps.config.minFreeDiskBytes,
+          retiredModels: deps.config.retiredModels,
         },
         body,
         clientId,

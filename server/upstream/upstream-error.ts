@@ -1,3 +1,5 @@
+import { retiredWords } from '../../contract/capabilities/matrix.ts';
+import { MODEL_RETIRED_RULE, modelRetiredViolation } from '../../contract/rules/model-retired.ts';
 import { KLING_CODE, KLING_CODES, type KlingCode } from '../../contract/schemas/kling-task.ts';
 import { StudioError } from '../lib/studio-error.ts';
 
@@ -58,7 +60,12 @@ export function klingMeaning(code: number): string {
  * Kling's business codes in words a creator can act on (reference §4). Kling's message is appended only for
  * request problems (12xx, 1300/1301), where it names the field; elsewhere it says nothing useful to them.
  */
-export function studioErrorFromUpstream(e: UpstreamError, timeoutMs?: number): StudioError {
+export function studioErrorFromUpstream(
+  e: UpstreamError,
+  timeoutMs?: number,
+  /** The create's model: a 1203 ("resource does not exist, such as the model") to a create means it is gone. */
+  create?: { model: string },
+): StudioError {
   const upstreamCode = e.details.code;
   const withCode = upstreamCode !== undefined ? { upstreamCode } : {};
   switch (e.kind) {
@@ -100,6 +107,14 @@ export function studioErrorFromUpstream(e: UpstreamError, timeoutMs?: number): S
       withCode,
     );
   switch (code) {
+    case KLING_CODE.notFound:
+      // Kling's reading of a model it no longer offers (kling-2026.md §1): the browser's own words for it.
+      if (create)
+        return new StudioError(400, MODEL_RETIRED_RULE, retiredWords(create.model), {
+          issues: [modelRetiredViolation(create.model)],
+          upstreamCode: code,
+        });
+      break;
     case KLING_CODE.accountException:
     case KLING_CODE.accountArrears:
       return new StudioError(
