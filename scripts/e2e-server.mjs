@@ -22,4 +22,7 @@ process.env.MAX_RUNNING_TASKS ??= '100';
 process.env.MIN_FREE_DISK_BYTES ??= '0';
 // A hung upstream is given up on in seconds, so the fault journeys can watch it happen.
 process.env.UPSTREAM_TIMEOUT_MS ??= '4000';
+// One model the operator has retired, so models-v3.spec.ts can watch the studio refuse it (no other spec
+// uses kling-v2-1-master).
+process.env.RETIRED_MODELS ??= 'kling-v2-1-master';
 await import('./start.mjs');
