@@ -3,6 +3,7 @@ import { DURATIONS, MODEL_NAMES, MODELS } from '../capabilities/matrix.ts';
 import { LIMITS } from '../limits.ts';
 import { pngHeaderBase64 } from '../testing/test-images.ts';
 import { fieldLabel } from './field-labels.ts';
+import { validateMotionControl } from './validate-motion-control.ts';
 import { validateRequest } from './validate-request.ts';
 
 const IMG = pngHeaderBase64(1280, 720);
@@ -425,5 +426,28 @@ describe('retired models (RETIRED_MODELS)', () => {
     expect(violations.map(key).sort()).toEqual(
       ['duration enum', 'mode mode_unsupported', 'model_name model_retired', 'prompt type'].sort(),
     );
+  });
+
+  it('motion control takes the same option and says the same words', () => {
+    const body = {
+      model_name: 'kling-v3',
+      image_url: 'https://example.com/a.png',
+      video_url: 'https://example.com/a.mp4',
+      character_orientation: 'video',
+      mode: 'std',
+    };
+    expect(validateMotionControl(body).violations).toEqual([]);
+    expect(validateMotionControl(body, { retiredModels: ['kling-v3'] }).violations).toEqual([
+      {
+        field: 'model_name',
+        rule: 'model_retired',
+        message: 'Model: Kling no longer offers kling-v3; pick another',
+      },
+    ]);
+    // Its default model (kling-v2-6) counts when model_name is left out.
+    const { model_name: _m, ...noModel } = body;
+    expect(validateMotionControl(noModel, { retiredModels: ['kling-v2-6'] }).violations.map(key)).toEqual([
+      'model_name model_retired',
+    ]);
   });
 });
