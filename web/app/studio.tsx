@@ -23,6 +23,7 @@ import {
 } from '../features/reference-video/index.ts';
 import { type PickedSample, SampleMenu } from '../features/samples/sample-menu.tsx';
 import { SettingsPanel } from '../features/settings/settings-panel.tsx';
+import { StoryboardSection } from '../features/storyboard/index.ts';
 import { type BrushImage, MotionBrushSlot, useMotionBrushPort } from './motion-brush-slot.tsx';
 import { motionSummary } from './motion-summary.ts';
 import { TasksSlot } from './tasks-slot.tsx';
@@ -153,6 +154,7 @@ function Workspace() {
               }))}
             />
           </section>
+          <StoryboardSection />
         </div>
 
         <div className="side">
