@@ -16,6 +16,7 @@ import { trackerFanInRow } from './rows/tracker-fan-in.ts';
 import { transferRenderRow } from './rows/transfer-render.ts';
 import { uploadMemoryRow } from './rows/upload-memory.ts';
 import { uploadVideoRows } from './rows/upload-video.ts';
+import { v3MultiShotRenderRows, v34kRenderRows } from './rows/v3-render.ts';
 
 const ROWS: Record<string, () => Promise<RowResult[]>> = {
   bundle: bundleRow,
@@ -26,6 +27,8 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   upload_video: uploadVideoRows,
   render_rt: renderRtRow,
   transfer_render: transferRenderRow,
+  v3_multishot_render: v3MultiShotRenderRows,
+  v3_4k_render: v34kRenderRows,
   brush: brushRows,
   mask_codec: maskCodecRows,
 };
