@@ -72,6 +72,8 @@ test('start and end frames: both images are sent, and no other motion', async ({
 test('motion brush tab: the painted mask is sent, and only it', async ({ page, sim }) => {
   const studio = new StudioPage(page);
   await studio.goto();
+  // The motion brush is a kling-v1 (std/pro 5s) and kling-v1-5 (pro 5s) feature; the studio starts on kling-v2-6.
+  await studio.model.selectOption('kling-v1');
   await studio.uploadStart(await frameImages.valid());
   await studio.uploadEnd(await frameImages.validEnd());
   await studio.tab('Motion brush').click();
