@@ -194,6 +194,8 @@ describe('storyboard', { timeout: 20_000 }, () => {
     fireEvent.click(generate());
     expect(await within(shotCard(2)).findByText(issue.message)).toBeTruthy();
     expect(screen.getByText(/Nothing was lost/)).toBeTruthy();
+    // Shown beside its shot, so not repeated in the submit's error box.
+    expect(screen.getAllByText(issue.message)).toHaveLength(1);
     expect(store().storyboard.shots.map((s) => [s.prompt, s.seconds])).toEqual([
       ['A wide shot of the harbour', 4],
       ['The boat leaves the pier', 5],

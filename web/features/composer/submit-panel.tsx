@@ -153,7 +153,11 @@ export function SubmitPanel({
   const disabled = blocked || generate.pending;
   // Issues the backend named but no field on screen shows (e.g. an upstream refusal).
   const loose = generate.issues.filter(
-    (i) => !SHOWN_FIELDS.has(i.field) && !/^(camera_control|voice_list|sound|cfg_scale)/.test(i.field),
+    (i) =>
+      !SHOWN_FIELDS.has(i.field) &&
+      !/^(camera_control|voice_list|sound|cfg_scale|multi_shot|shot_type|multi_prompt|element_list)/.test(
+        i.field,
+      ),
   );
 
   return (
