@@ -118,4 +118,17 @@ test('a 3-shot 12 s storyboard → Generate → Succeeded → a 12 s video with 
   const report = await detectCuts(file);
   expect(report.cuts).toHaveLength(2);
   expect(report.cuts.map((c) => Math.round(c.seconds * 10) / 10)).toEqual([4, 9]);
+
+  // Remix brings the storyboard back: shots, lengths and shot type.
+  await board.length(1).fill('6');
+  await board.prompt(2).fill('something else');
+  await tasks.remix.click();
+  await expect(board.multiShot).toBeChecked();
+  await expect(board.shots()).toHaveCount(3);
+  for (const [i, s] of SHOTS.entries()) {
+    await expect(board.prompt(i + 1)).toHaveValue(s.prompt);
+    await expect(board.length(i + 1)).toHaveValue(String(s.seconds));
+  }
+  await expect(board.letKlingPlan).not.toBeChecked();
+  await expect(board.total).toHaveText('Shots: 12 s of 12 s');
 });
