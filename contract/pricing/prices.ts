@@ -36,6 +36,17 @@ export function billedSeconds(durationMs: number): number {
 /** Units as Kling writes them: at most two decimals, no float noise (0.8 × 7 = 5.6, not 5.6000000001). */
 export const roundUnits = (units: number) => Math.round(units * 100) / 100;
 
+/** The motion-control figure and how it was reached ("5 s × 0.5 units/s"). */
+export function motionControlPrice(
+  model: MotionControlModel,
+  mode: MotionControlMode,
+  durationMs: number,
+): Price {
+  const seconds = billedSeconds(durationMs);
+  const rate = MOTION_CONTROL_UNITS_PER_SECOND[model][mode];
+  return { units: roundUnits(rate * seconds), basis: `${seconds} s × ${rate} units/s` };
+}
+
 export function motionControlUnits(
   model: MotionControlModel,
   mode: MotionControlMode,

@@ -53,6 +53,8 @@ export const studioTaskSchema = z.object({
   shots: z.number().int().nullable(),
   prompt: z.string(),
   units: z.string().nullable(),
+  /** The price list's figure for the task's settings (contract/pricing), shown beside what Kling deducted. */
+  price: z.object({ units: z.number(), basis: z.string() }).nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),

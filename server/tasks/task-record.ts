@@ -1,3 +1,6 @@
+import { DEFAULT_DURATION, DEFAULT_MODEL } from '../../contract/capabilities/matrix.ts';
+import { DEFAULT_MOTION_CONTROL_MODEL } from '../../contract/capabilities/motion-control.ts';
+import { image2videoPrice, motionControlPrice, type Price } from '../../contract/pricing/prices.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
@@ -17,7 +20,7 @@ export type TaskRecord = TaskRecordFields &
       }
   );
 
-type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'shots' | 'kind'> & {
+type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'shots' | 'price' | 'kind'> & {
   /** Set once Kling acknowledged the create (or the task was found by external id). */
   confirmedAt: number | null;
   /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
@@ -45,6 +48,7 @@ export function toStudioTask(r: TaskRecord): StudioTask {
     kind: r.kind,
     // Derived from the stored request, so older rows need no migration.
     shots: r.kind === 'image2video' && r.request.multi_shot ? (r.request.multi_prompt?.length ?? null) : null,
+    price: listPrice(r),
     externalTaskId: r.externalTaskId,
     klingTaskId: r.klingTaskId,
     status: r.status,
@@ -68,4 +72,24 @@ export function toStudioTask(r: TaskRecord): StudioTask {
         : null,
     thumbnailUrl: r.hasThumbnail ? `/api/tasks/${r.id}/thumbnail` : null,
   };
+}
+
+/** What the price list says the task costs: the same table the composer showed before Generate. */
+function listPrice(r: TaskRecord): Price | null {
+  if (r.kind === 'image2video') {
+    const q = r.request;
+    return (
+      image2videoPrice({
+        model: q.model_name ?? DEFAULT_MODEL,
+        mode: q.mode,
+        duration: q.duration ?? DEFAULT_DURATION,
+        sound: q.sound === 'on',
+        voices: q.voice_list?.length ?? 0,
+      }) ?? null
+    );
+  }
+  const q = r.request;
+  return r.reference
+    ? motionControlPrice(q.model_name ?? DEFAULT_MOTION_CONTROL_MODEL, q.mode, r.reference.durationMs)
+    : null;
 }

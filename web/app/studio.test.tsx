@@ -10,6 +10,7 @@ const task = {
   id: 't1',
   kind: 'image2video',
   shots: null,
+  price: null,
   externalTaskId: 'e1',
   klingTaskId: null,
   status: 'submitted',

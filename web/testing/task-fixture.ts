@@ -7,6 +7,7 @@ export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
     id: 'task-1',
     kind: 'image2video',
     shots: null,
+    price: null,
     externalTaskId: 'studio-ext-1',
     klingTaskId: null,
     status: 'submitted',

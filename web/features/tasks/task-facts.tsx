@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
+import { unitsToUsd } from '../../../contract/pricing/prices.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { formatTimestamp } from './format.ts';
 import { ModelBadge } from './model-badge.tsx';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
@@ -11,6 +13,8 @@ const size = (bytes: number) =>
 
 /** The task's ids, cost and timestamps: what someone reconciling with Kling's console needs. */
 export function TaskFacts({ task }: { task: StudioTask }) {
+  const { usdPerUnit } = useCapabilities();
+  const usd = (units: number) => `$${unitsToUsd(units, usdPerUnit).toFixed(2)}`;
   const rows: [string, ReactNode][] = [
     [
       'Settings',
@@ -21,7 +25,20 @@ export function TaskFacts({ task }: { task: StudioTask }) {
     ['Task id', task.id],
     ['External id', task.externalTaskId],
     ['Kling task id', task.klingTaskId ?? 'not assigned yet'],
-    ['Units deducted', task.units ?? (task.status === 'failed' ? 'none reported' : 'known when finished')],
+    [
+      'Price list',
+      task.price
+        ? `${task.price.basis} = ${task.price.units} units (≈ ${usd(task.price.units)})`
+        : 'not priced',
+    ],
+    [
+      'Units deducted',
+      task.units !== null
+        ? `${task.units} (≈ ${usd(Number(task.units))})`
+        : task.status === 'failed'
+          ? 'none reported'
+          : 'known when finished',
+    ],
     ['Created', formatTimestamp(task.createdAt)],
     ['Updated', formatTimestamp(task.updatedAt)],
   ];
