@@ -8,7 +8,7 @@ import { inputRef, saveInputs } from '../inputs/input-files.ts';
 import { keepReference, uploadMissing } from '../inputs/reference-video.ts';
 import type { FileFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError, validationError } from '../lib/studio-error.ts';
-import type { TaskRecord } from '../tasks/task-record.ts';
+import { newTaskState, type TaskRecord } from '../tasks/task-record.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
@@ -69,25 +69,12 @@ export async function createMotionControl(
       id,
       kind: 'motion-control',
       externalTaskId,
-      klingTaskId: null,
-      status: 'submitted',
-      statusMessage: null,
+      ...newTaskState(now),
       model: request.model_name ?? DEFAULT_MOTION_CONTROL_MODEL,
       mode: request.mode,
       duration: referenceSeconds(reference.facts.durationMs),
       motion: 'reference',
       prompt: request.prompt ?? '',
-      units: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: null,
-      confirmedAt: null,
-      resultUrl: null,
-      resultDuration: null,
-      videoPath: null,
-      videoBytes: null,
-      videoDuration: null,
-      archivedAt: null,
       callbackTokenHash: token ? hashCallbackToken(token) : null,
       // The picture becomes a reference to its file; video_url stays the creator's (the upload's ref or
       // their URL), never the signed link, which is Kling's alone. The creator's callback_url is not kept.
@@ -97,9 +84,6 @@ export async function createMotionControl(
         external_task_id: externalTaskId,
         callback_url: undefined,
       },
-      inputs: {},
-      reference: null,
-      hasThumbnail: false,
       clientId,
     };
     admitAndInsert(deps, record, clientId);

@@ -10,7 +10,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError } from '../lib/studio-error.ts';
-import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
+import { newTaskState, type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import type { WalletGuard } from '../tasks/wallet-guard.ts';
 import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
@@ -73,31 +73,15 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
     id,
     kind: 'image2video',
     externalTaskId,
-    klingTaskId: null,
-    status: 'submitted',
-    statusMessage: null,
+    ...newTaskState(now),
     model,
     mode: effectiveMode(model, request.mode) ?? null,
     duration: request.duration ?? DEFAULT_DURATION,
     motion: motionOf(request),
     prompt: request.prompt ?? '',
-    units: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    confirmedAt: null,
-    resultUrl: null,
-    resultDuration: null,
-    videoPath: null,
-    videoBytes: null,
-    videoDuration: null,
-    archivedAt: null,
     callbackTokenHash: token ? hashCallbackToken(token) : null,
     // The creator's callback_url (if any) is replaced by the studio's own; it is not kept.
     request: requestWithRefs({ ...request, external_task_id: externalTaskId, callback_url: undefined }),
-    inputs: {},
-    reference: null,
-    hasThumbnail: false,
     clientId,
   };
   admitAndInsert(deps, record, clientId);

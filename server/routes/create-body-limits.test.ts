@@ -102,6 +102,26 @@ describe('create bodies: bounded memory and connections', () => {
     }
   });
 
+  it('POST /api/tasks and POST /api/motion-control share those 4 slots: the bound holds across both', async () => {
+    const studio = await startStudio(ctx.sim, {
+      env: { RATE_LIMIT_CREATES_PER_MIN: '0', MAX_RUNNING_TASKS: '0' },
+    });
+    try {
+      const mc = { path: '/api/motion-control', declared: DECLARED, sendBytes: 64 * 1024 };
+      open.push(await stalledUpload(studio.url, mc), await stalledUpload(studio.url, mc));
+      await stall(studio.url);
+      await stall(studio.url);
+      // Two stalled on each route: a fifth create on either is turned away.
+      await vi.waitFor(async () => expect((await probe(studio.url)).status).toBe(503), { timeout: 5000 });
+      const fifth = await stalledUpload(studio.url, mc);
+      open.push(fifth);
+      expect((await fifth.head).status).toBe(503);
+    } finally {
+      closeAll();
+      await studio.close();
+    }
+  });
+
   it('cuts a stalled body off after REQUEST_TIMEOUT_MS, and a stalled header after HEADERS_TIMEOUT_MS, freeing the slots', async () => {
     const studio = await startStudio(ctx.sim, {
       env: { REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '500', RATE_LIMIT_CREATES_PER_MIN: '0' },

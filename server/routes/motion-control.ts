@@ -4,12 +4,13 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { createMotionControl } from '../create/create-motion-control.ts';
 import { clientIdOf } from '../http/client-id.ts';
-import { BodyGate, readJsonBody } from '../http/read-json-body.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import type { AppDeps } from './app-deps.ts';
+import { createBodyGate, createTaskDeps } from './create-deps.ts';
 
 /** POST /api/motion-control: Kling's motion-control body; `video_url` an https URL or an upload's ref. */
 export function motionControlRoutes(deps: AppDeps) {
-  const gate = new BodyGate(deps.config.http.maxBodiesInFlight);
+  const gate = createBodyGate(deps);
   return new Hono().post('/', async (c) => {
     const clientId = clientIdOf(c);
     // As POST /api/tasks: a client over its limit is refused before a byte of the body is read.
@@ -17,18 +18,7 @@ export function motionControlRoutes(deps: AppDeps) {
     const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
     const task = await createMotionControl(
       {
-        store: deps.store,
-        client: deps.client,
-        tracker: deps.tracker,
-        guard: deps.guard,
-        clock: deps.clock,
-        log: deps.log,
-        dataDir: deps.config.dataDir,
-        publicUrl: deps.config.publicUrl,
-        imageFetch: deps.imageFetch,
-        upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
-        minFreeDiskBytes: deps.config.minFreeDiskBytes,
-        retiredModels: deps.config.retiredModels,
+        ...createTaskDeps(deps),
         uploads: deps.uploads,
         uploadBase: uploadBase(deps, c),
         // A reference may be 100 MB: it gets the archive's deadline, not an image's.

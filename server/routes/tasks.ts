@@ -3,14 +3,15 @@ import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
 import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
 import { createTask } from '../create/create-task.ts';
 import { clientIdOf } from '../http/client-id.ts';
-import { BodyGate, readJsonBody } from '../http/read-json-body.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import { notFound, validationError } from '../lib/studio-error.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { AppDeps } from './app-deps.ts';
+import { createBodyGate, createTaskDeps } from './create-deps.ts';
 
 /** POST /api/tasks, GET /api/tasks, GET /api/tasks/:id. */
 export function taskRoutes(deps: AppDeps) {
-  const gate = new BodyGate(deps.config.http.maxBodiesInFlight);
+  const gate = createBodyGate(deps);
   return new Hono()
     .post('/', async (c) => {
       const clientId = clientIdOf(c);
@@ -18,24 +19,7 @@ export function taskRoutes(deps: AppDeps) {
       // asks the guard again together with the insert, which is what makes the count exact.
       deps.guard.check(clientId);
       const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
-      const task = await createTask(
-        {
-          store: deps.store,
-          client: deps.client,
-          tracker: deps.tracker,
-          guard: deps.guard,
-          clock: deps.clock,
-          log: deps.log,
-          dataDir: deps.config.dataDir,
-          publicUrl: deps.config.publicUrl,
-          imageFetch: deps.imageFetch,
-          upstreamTimeoutMs: deps.config.upstreamTimeoutMs,
-          minFreeDiskBytes: deps.config.minFreeDiskBytes,
-          retiredModels: deps.config.retiredModels,
-        },
-        body,
-        clientId,
-      );
+      const task = await createTask(createTaskDeps(deps), body, clientId);
       return c.json({ task }, 201);
     })
     .get('/', (c) => {

@@ -41,6 +41,29 @@ type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'shots' | 'p
   clientId: string | null;
 };
 
+/** What every new task starts with, whatever its kind: submitted now, nothing known from Kling yet. */
+export function newTaskState(now: number) {
+  return {
+    klingTaskId: null,
+    status: 'submitted',
+    statusMessage: null,
+    units: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    confirmedAt: null,
+    resultUrl: null,
+    resultDuration: null,
+    videoPath: null,
+    videoBytes: null,
+    videoDuration: null,
+    archivedAt: null,
+    inputs: {},
+    reference: null,
+    hasThumbnail: false,
+  } as const satisfies Partial<TaskRecord>;
+}
+
 /** The public view of a record: what the web sees. Routes under /api/tasks/:id serve the files. */
 export function toStudioTask(r: TaskRecord): StudioTask {
   return {
