@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MotionBrushFields } from '../../contract/schemas/create-request.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
+import { useCapabilities } from '../api/capabilities.ts';
 import { FeatureOffer } from '../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../editor/editor-store.ts';
 import { featureOffer, offerView } from '../editor/gating.ts';
@@ -61,7 +62,8 @@ function applyRecipeSettings(settings: unknown) {
 export function MotionBrushSlot({ image }: { image: BrushImage | null }) {
   const draft = useEditorStore(useShallow(draftOf));
   const applySetup = useEditorStore((s) => s.applySetup);
-  const offer = featureOffer(draft, 'motionBrush');
+  const { retiredModels } = useCapabilities();
+  const offer = featureOffer(draft, 'motionBrush', retiredModels);
   return (
     <div className="brush-slot">
       {!offer.supported && <FeatureOffer title="Motion brush" {...offerView(draft, offer, applySetup)} />}

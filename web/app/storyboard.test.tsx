@@ -13,6 +13,7 @@ const task = {
   id: 't1',
   kind: 'image2video',
   shots: 3,
+  price: null,
   externalTaskId: 'e1',
   klingTaskId: null,
   status: 'submitted',

@@ -1,6 +1,7 @@
 import {
   type Duration,
   describeSetup,
+  describeSetups,
   effectiveMode,
   FEATURE_LABELS,
   type Feature,
@@ -178,17 +179,23 @@ export interface FeatureOffer {
 }
 
 /** For a feature the creator picked: is it available here, where else, and which setup to offer. */
-export function featureOffer(d: Draft, feature: Feature): FeatureOffer {
+export function featureOffer(
+  d: Draft,
+  feature: Feature,
+  retiredModels: readonly ModelName[] = [],
+): FeatureOffer {
   const current = currentSetup(d);
   const others = requiredFeatures(d).filter((f) => f !== feature);
   const wanted = [...others, feature];
   const supported = supports(current, feature);
-  const availableOn = MODEL_NAMES.flatMap((m) => setupsOf(m))
-    .filter((s) => supports(s, feature))
-    .map(describeSetup);
+  // A retired model is never offered: switching to it would only meet "Kling no longer offers …".
+  const offerable = MODEL_NAMES.filter((m) => !retiredModels.includes(m));
+  const availableOn = describeSetups(
+    offerable.flatMap((m) => setupsOf(m)).filter((s) => supports(s, feature)),
+  );
   const switchTo = supportsAll(current, wanted)
     ? undefined
-    : (closestSetup(current, wanted) ?? closestSetup(current, [feature]));
+    : (closestSetup(current, wanted, offerable) ?? closestSetup(current, [feature], offerable));
   const conflicts = switchTo ? others.filter((f) => !supports(switchTo, f)) : [];
   return { feature, supported, availableOn, switchTo, conflicts };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
 import { CAMERA_AXES, type CameraAxis } from '../../../contract/schemas/create-request.ts';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { SelectField } from '../../components/select-field.tsx';
@@ -44,7 +45,8 @@ export function CameraPanel({ image }: CameraPanelProps) {
   const { type, config } = draft.camera;
   const setup = currentSetup(draft);
   const setupText = describeSetup(setup);
-  const offer = featureOffer(draft, 'camera');
+  const { retiredModels } = useCapabilities();
+  const offer = featureOffer(draft, 'camera', retiredModels);
   const offered = variantOf(setup.model, setup.mode, setup.duration).camera;
   const statusId = useId();
 

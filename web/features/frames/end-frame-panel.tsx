@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
 import { featureOffer, offerView } from '../../editor/gating.ts';
@@ -9,7 +10,8 @@ export function EndFramePanel() {
   const draft = useEditorStore(useShallow(draftOf));
   const swapFrames = useEditorStore((s) => s.swapFrames);
   const applySetup = useEditorStore((s) => s.applySetup);
-  const offer = featureOffer(draft, 'endFrame');
+  const { retiredModels } = useCapabilities();
+  const offer = featureOffer(draft, 'endFrame', retiredModels);
   const { start, end } = draft.frames;
   return (
     <div className="end-frame-panel">

@@ -2,6 +2,7 @@ import { type RefObject, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { variantOf } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { FeatureOffer } from '../../components/feature-offer.tsx';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { draftOf, useEditorStore } from '../../editor/editor-store.ts';
@@ -24,7 +25,8 @@ export function SoundVoices({ promptRef }: { promptRef: RefObject<HTMLTextAreaEl
   const id = useId();
   const setup = currentSetup(draft);
   const variant = variantOf(setup.model, setup.mode, setup.duration);
-  const offer = featureOffer(draft, 'voice');
+  const { retiredModels } = useCapabilities();
+  const offer = featureOffer(draft, 'voice', retiredModels);
   // Controls stay usable while something is set, so the creator can always turn it back off.
   const soundOff = !variant.sound && draft.sound === 'off';
   const voicesOff = !variant.voice && draft.voices.length === 0;
