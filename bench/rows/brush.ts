@@ -24,6 +24,8 @@ export async function brushRows(): Promise<RowResult[]> {
     await page.addInitScript('globalThis.__name = (f) => f;');
     await page.goto(studio.url);
     const ui = new StudioPage(page);
+    // The motion brush is kling-v1's (and kling-v1-5 pro's); a new draft starts on a current model.
+    await ui.model.selectOption('kling-v1');
     await ui.uploadStart({ name: 'big.png', mimeType: 'image/png', buffer: await scenePng(SIDE, SIDE) });
     await ui.frameMeta(SIDE, SIDE).waitFor();
     await ui.tab('Motion brush').click();
