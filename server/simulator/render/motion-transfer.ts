@@ -14,7 +14,8 @@ import { runFfmpeg } from './ffmpeg-process.ts';
 import { OUTPUT_LABEL, perspectiveFilter, rawInputArgs } from './filter-graph.ts';
 import { frameCount, outputSize, type RenderQuality, type Size } from './frame-geometry.ts';
 import { followPoses, type GreyClip, trackMotion } from './motion-track.ts';
-import type { RenderResult } from './render-video.ts';
+// The same encoder settings as image2video renders: identical jobs give identical bytes.
+import { ENCODER_ARGS, type RenderResult } from './render-video.ts';
 import { createWorkDir } from './work-dir.ts';
 
 export interface TransferJob {
@@ -41,21 +42,6 @@ const TRACK_LONG_SIDE = 96;
  * samples outside its input; with a transparent edge, outside the picture is see-through.
  */
 const EDGE = 2;
-
-// Same encoder settings as render-video.ts (see there for why): identical jobs give identical bytes.
-// biome-ignore format: flag and value pairs read best side by side
-const VIDEO_ENCODER_ARGS = [
-  '-c:v', 'libx264',
-  '-preset', 'veryfast',
-  '-crf', '20',
-  '-profile:v', 'high',
-  '-pix_fmt', 'yuv420p',
-  '-threads', '2',
-  '-movflags', '+faststart',
-  '-fflags', '+bitexact',
-  '-flags:v', '+bitexact',
-  '-map_metadata', '-1',
-];
 
 /**
  * The reference's first `frames` frames at `fps`, area-averaged down to a grey copy whose long side is
@@ -156,7 +142,7 @@ export async function renderMotionTransfer(job: TransferJob): Promise<RenderResu
         '-map', `[${OUTPUT_LABEL}]`,
         '-frames:v', `${frames}`,
         '-r', `${job.fps}`,
-        ...VIDEO_ENCODER_ARGS,
+        ...ENCODER_ARGS,
         ...audio.output,
         '-f', 'mp4', partialFile,
       ],

@@ -108,7 +108,7 @@ export class RenderJobError extends Error {
  * output depends on its frame-thread count, and it also bounds one render's share of the CPU.
  */
 // biome-ignore format: flag and value pairs read best side by side
-const ENCODER_ARGS = [
+export const ENCODER_ARGS = [
   '-c:v', 'libx264',
   '-preset', 'veryfast',
   '-crf', '20',
