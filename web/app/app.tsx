@@ -1,6 +1,7 @@
 import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { healthQuery, needsSignIn } from '../api/health.ts';
+import { Notices } from '../components/notices.tsx';
 import { HealthBadge } from './health-badge.tsx';
 import { createQueryClient } from './query-client.ts';
 import { SignIn, SignOut } from './sign-in.tsx';
@@ -37,6 +38,7 @@ export function App() {
         <div id="composer" tabIndex={-1}>
           <Gate />
         </div>
+        <Notices />
       </div>
     </QueryClientProvider>
   );
