@@ -19,6 +19,7 @@ import { callbackRoutes } from './routes/callbacks.ts';
 import { capabilitiesRoutes } from './routes/capabilities.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageCheckRoutes } from './routes/image-check.ts';
 import { loginRoutes } from './routes/login.ts';
 import { motionControlRoutes } from './routes/motion-control.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/tasks', taskRoutes(deps));
   app.route('/api/tasks', taskFileRoutes(deps));
   app.route('/api/uploads', uploadRoutes(deps));
+  app.route('/api/image-check', imageCheckRoutes(deps));
   app.route('/api/motion-control', motionControlRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
   app.route('/api/callbacks', callbackRoutes(deps));

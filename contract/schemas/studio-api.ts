@@ -14,6 +14,7 @@ import {
   type MotionControlCapabilities,
   type MotionControlModel,
 } from '../capabilities/motion-control.ts';
+import type { ImageFacts } from '../images/sniff.ts';
 import { LIMITS } from '../limits.ts';
 import { MODEL_PRICE_SOURCES, type ModelPrices } from '../pricing/prices.ts';
 import { createRequestSchema } from './create-request.ts';
@@ -234,3 +235,35 @@ const _servedPricesArePrices = (p: Capabilities['prices']['image2video'][ModelNa
 const _servedMotionControl = (
   m: Capabilities['motionControl'][MotionControlModel],
 ): MotionControlCapabilities => m;
+
+/** An image's facts as the rules read them (contract/images/sniff.ts). */
+export const imageFactsSchema = z.object({
+  format: z.enum(['png', 'jpeg', 'gif', 'webp', 'svg', 'unknown']),
+  bytes: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+const _servedFactsAreFacts = (f: z.infer<typeof imageFactsSchema>): ImageFacts => f;
+const _factsAreServed = (f: ImageFacts): z.infer<typeof imageFactsSchema> => f;
+
+/** The frame fields an image URL can be checked for, before it goes into a create request. */
+export const IMAGE_CHECK_FIELDS = ['image', 'image_tail'] as const;
+
+/** `POST /api/image-check`: an image URL, checked by the studio (which fetches it safely) as create would. */
+export const imageCheckRequestSchema = z.strictObject({
+  url: z.string().min(1).max(4096),
+  field: z.enum(IMAGE_CHECK_FIELDS).default('image'),
+});
+export type ImageCheckRequest = z.input<typeof imageCheckRequestSchema>;
+
+/**
+ * The answer: the facts of the real bytes (null when they could not be fetched), every rule they break in
+ * create's words (an unreachable host is `image_url_unusable`), and a small JPEG of the picture as a data
+ * URL when it could be read, so the browser never loads the creator's host itself.
+ */
+export const imageCheckSchema = z.object({
+  facts: imageFactsSchema.nullable(),
+  violations: z.array(violationSchema),
+  thumbnail: z.string().nullable(),
+});
+export type ImageCheck = z.infer<typeof imageCheckSchema>;
