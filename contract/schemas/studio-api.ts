@@ -63,6 +63,11 @@ export const studioTaskSchema = z.object({
   video: z.object({ url: z.string(), duration: z.string(), bytes: z.number() }).nullable(),
   /** The start frame's thumbnail (a small JPEG served by the studio), when there is one. */
   thumbnailUrl: z.string().nullable(),
+  /**
+   * A frame of the result video (`/api/tasks/:id/poster`, a JPEG made on first request) once the video is
+   * archived; null before. Optional so answers from a studio that predates it still parse.
+   */
+  posterUrl: z.string().nullable().optional(),
 });
 export type StudioTask = z.infer<typeof studioTaskSchema>;
 

@@ -8,6 +8,7 @@ import { fileResponse } from '../http/file-response.ts';
 import { ensureThumbnail, inputName, inputRef, inputsDir } from '../inputs/input-files.ts';
 import type { StoredReference } from '../inputs/stored-inputs.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
+import { ensurePoster } from '../tasks/poster.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 import type { AppDeps } from './app-deps.ts';
@@ -15,7 +16,10 @@ import type { AppDeps } from './app-deps.ts';
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
 const VIDEO_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime' } as const;
 
-/** GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, reference, video}: files the studio keeps for a task. */
+/**
+ * GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, reference, video, poster}: files the studio keeps
+ * for a task.
+ */
 export function taskFileRoutes(deps: AppDeps) {
   const recordOf = (id: string): TaskRecord => {
     const record = deps.store.get(id);
@@ -62,6 +66,17 @@ export function taskFileRoutes(deps: AppDeps) {
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, max-age=31536000, immutable',
         headers: { 'content-disposition': 'inline' },
+      });
+    })
+    .get('/:id/poster', async (c) => {
+      const record = recordOf(c.req.param('id'));
+      if (!record.videoPath || record.archivedAt === null)
+        throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet), so no poster');
+      const path = await ensurePoster(deps.config.dataDir, record);
+      if (!path) throw notFound('poster');
+      return fileResponse(path, {
+        contentType: 'image/jpeg',
+        cacheControl: 'private, max-age=31536000, immutable',
       });
     })
     .get('/:id/video', async (c) => {

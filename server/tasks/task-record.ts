@@ -20,7 +20,10 @@ export type TaskRecord = TaskRecordFields &
       }
   );
 
-type TaskRecordFields = Omit<StudioTask, 'video' | 'thumbnailUrl' | 'shots' | 'price' | 'kind'> & {
+type TaskRecordFields = Omit<
+  StudioTask,
+  'video' | 'thumbnailUrl' | 'posterUrl' | 'shots' | 'price' | 'kind'
+> & {
   /** Set once Kling acknowledged the create (or the task was found by external id). */
   confirmedAt: number | null;
   /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
@@ -94,6 +97,7 @@ export function toStudioTask(r: TaskRecord): StudioTask {
           }
         : null,
     thumbnailUrl: r.hasThumbnail ? `/api/tasks/${r.id}/thumbnail` : null,
+    posterUrl: r.archivedAt !== null && r.videoPath ? `/api/tasks/${r.id}/poster` : null,
   };
 }
 

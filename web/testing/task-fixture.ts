@@ -23,6 +23,7 @@ export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
     finishedAt: null,
     video: null,
     thumbnailUrl: null,
+    posterUrl: null,
     ...overrides,
   };
 }
