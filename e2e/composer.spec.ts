@@ -13,7 +13,7 @@ test('camera move: upload, switch to the model that has it, move one axis, gener
   await expect(studio.frameMeta(1280, 720)).toBeVisible();
 
   await studio.tab('Camera').click();
-  await studio.switchTo('kling-v1-5 pro 5s');
+  await studio.switchTo('Kling 1.5 · Pro · 5 s');
   await expect(studio.model).toHaveValue('kling-v1-5');
   await expect(studio.mode).toHaveValue('pro');
   await expect(studio.duration).toHaveValue('5');
@@ -101,30 +101,30 @@ test('options that cannot carry the setup are disabled and say why', async ({ pa
   await studio.uploadStart(await frameImages.valid());
   await studio.tab('Camera').click();
 
-  // On kling-v1 std 5s, camera control is unavailable: Generate says so and stays off.
+  // On Kling 1.0 · Standard · 5 s, camera control is unavailable: Generate says so and stays off.
   await expect(studio.generateReasons).toContainText(
-    'camera control is not available on kling-v1 std 5s; it is available on kling-v1-5 pro 5s',
+    'camera control is not available on Kling 1.0 · Standard · 5 s; it is available on Kling 1.5 · Pro · 5 s',
   );
   await expect(studio.generate).toBeDisabled();
   await expect(studio.option(studio.model, 'kling-v2-1')).toBeDisabled();
   await expect(studio.option(studio.model, 'kling-v2-1')).toHaveText(/no camera control/);
   await expect(studio.option(studio.model, 'kling-v1-5')).toBeEnabled();
 
-  await studio.switchTo('kling-v1-5 pro 5s');
+  await studio.switchTo('Kling 1.5 · Pro · 5 s');
   await expect(studio.option(studio.model, 'kling-v1')).toBeDisabled();
   await expect(studio.option(studio.mode, 'std')).toBeDisabled();
-  await expect(studio.option(studio.mode, 'std')).toHaveText(/no camera control in std/);
+  await expect(studio.option(studio.mode, 'std')).toHaveText(/no camera control in Standard/);
   await expect(studio.option(studio.duration, '10')).toBeDisabled();
-  await expect(studio.option(studio.duration, '10')).toHaveText(/no camera control at 10s/);
+  await expect(studio.option(studio.duration, '10')).toHaveText(/no camera control at 10 s/);
 
-  // cfg_scale only where the model takes it.
-  await expect(page.getByLabel('cfg_scale')).toBeVisible();
+  // Prompt strength (cfg_scale) only where the model takes it.
+  await expect(page.getByLabel('Prompt strength')).toBeVisible();
   await studio.tab('Start & end frames').click();
   await studio.model.selectOption('kling-v2-1');
-  await expect(page.getByLabel('cfg_scale')).toHaveCount(0);
+  await expect(page.getByLabel('Prompt strength')).toHaveCount(0);
   // Sound and voices only on kling-v2-6 pro, with the offer to switch.
   await expect(page.getByRole('switch', { name: 'Sound' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Switch to kling-v2-6 pro 5s' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Switch to Kling 2.6 · Pro · 5 s' })).toBeVisible();
 });
 
 test('a reload keeps the draft, frames included', async ({ page }) => {
@@ -133,7 +133,7 @@ test('a reload keeps the draft, frames included', async ({ page }) => {
   await studio.uploadStart(await frameImages.valid());
   await studio.uploadEnd(await frameImages.validEnd());
   await studio.tab('Camera').click();
-  await studio.switchTo('kling-v1-5 pro 5s');
+  await studio.switchTo('Kling 1.5 · Pro · 5 s');
   await studio.slider('Zoom').fill('-3');
   await studio.prompt.fill('The lake ripples');
   await studio.negativePrompt.fill('blur');

@@ -58,7 +58,9 @@ test('legacy models wear a badge and their note; a retired one is disabled with 
 }) => {
   const studio = new StudioPage(page);
   await studio.goto();
-  await expect(studio.option(studio.model, 'kling-v1')).toHaveText('Kling 1.0 (kling-v1) · Legacy');
+  await expect(studio.option(studio.model, 'kling-v1')).toHaveText('Kling 1.0 · Legacy');
+  // The API's name stays in the tooltip.
+  await expect(studio.option(studio.model, 'kling-v1')).toHaveAttribute('title', 'kling-v1');
   await studio.model.selectOption('kling-v1');
   const lifecycle = page.locator('.model-lifecycle');
   await expect(lifecycle.getByText('Legacy', { exact: true })).toBeVisible();
@@ -70,10 +72,10 @@ test('legacy models wear a badge and their note; a retired one is disabled with 
   const retired = studio.option(studio.model, 'kling-v2-1-master');
   await expect(retired).toBeDisabled();
   await expect(retired).toHaveText(
-    'Kling 2.1 Master (kling-v2-1-master) — Kling no longer offers kling-v2-1-master; pick another',
+    'Kling 2.1 Master — Kling no longer offers kling-v2-1-master; pick another',
   );
   await expect(
-    page.getByText('kling-v2-1-master: Kling no longer offers kling-v2-1-master; pick another.'),
+    page.getByText('Kling 2.1 Master: Kling no longer offers kling-v2-1-master; pick another.'),
   ).toBeVisible();
 
   // Straight to the API: refused in the contract's words, and nothing reaches Kling.

@@ -21,7 +21,7 @@ test('generate → Submitted at once → Succeeded live → plays → downloads 
 
   await studio.uploadStart(await frameImages.valid());
   await studio.tab('Camera').click();
-  await studio.switchTo('kling-v1-5 pro 5s');
+  await studio.switchTo('Kling 1.5 · Pro · 5 s');
   await studio.slider('Pan').fill('5');
   const prompt = uniquePrompt('journey');
   await studio.prompt.fill(prompt);

@@ -28,37 +28,47 @@ describe('capability map (reference §5.3)', () => {
   });
 
   it.each([
-    ['motionBrush', ['kling-v1 std 5s', 'kling-v1 pro 5s', 'kling-v1-5 pro 5s']],
-    ['camera', ['kling-v1-5 pro 5s']],
-    ['voice', ['kling-v2-6 pro 5s', 'kling-v2-6 pro 10s']],
+    ['motionBrush', ['Kling 1.0 · Standard · 5 s', 'Kling 1.0 · Pro · 5 s', 'Kling 1.5 · Pro · 5 s']],
+    ['camera', ['Kling 1.5 · Pro · 5 s']],
+    ['voice', ['Kling 2.6 · Pro · 5 s', 'Kling 2.6 · Pro · 10 s']],
   ] as const)('%s is available on exactly %j', (feature, setups) => {
-    expect(setupsSupporting(feature).map(describeSetup)).toEqual(setups);
+    expect(setupsSupporting(feature).map((s) => describeSetup(s))).toEqual(setups);
   });
 
   it.each([
-    ['sound', ['kling-v2-6 pro 5s', 'kling-v2-6 pro 10s', 'kling-v3 std/pro/4k 3–15s']],
-    ['multiShot', ['kling-v3 std/pro 3–15s']],
-    ['elements', ['kling-v3 std/pro 3–15s']],
+    ['sound', ['Kling 2.6 · Pro · 5 or 10 s', 'Kling 3.0 · Standard/Pro/4K · 3–15 s']],
+    ['multiShot', ['Kling 3.0 · Standard/Pro · 3–15 s']],
+    ['elements', ['Kling 3.0 · Standard/Pro · 3–15 s']],
+    ['motionBrush', ['Kling 1.0 · Standard/Pro · 5 s', 'Kling 1.5 · Pro · 5 s']],
     [
       'endFrame',
       [
-        'kling-v1 std 5s',
-        'kling-v1 pro 5s',
-        'kling-v1-5 pro 5s',
-        'kling-v1-5 pro 10s',
-        'kling-v1-6 pro 5s',
-        'kling-v1-6 pro 10s',
-        'kling-v2-1 pro 5s',
-        'kling-v2-1 pro 10s',
-        'kling-v2-5-turbo pro 5s',
-        'kling-v2-5-turbo pro 10s',
-        'kling-v2-6 pro 5s',
-        'kling-v2-6 pro 10s',
-        'kling-v3 std/pro/4k 3–15s',
+        'Kling 1.0 · Standard/Pro · 5 s',
+        'Kling 1.5 · Pro · 5 or 10 s',
+        'Kling 1.6 · Pro · 5 or 10 s',
+        'Kling 2.1 · Pro · 5 or 10 s',
+        'Kling 2.5 Turbo · Pro · 5 or 10 s',
+        'Kling 2.6 · Pro · 5 or 10 s',
+        'Kling 3.0 · Standard/Pro/4K · 3–15 s',
       ],
     ],
   ] as const)('%s, folded per model, is available on %j', (feature, setups) => {
     expect(describeSetups(setupsSupporting(feature))).toEqual(setups);
+  });
+
+  it('folds only a full grid of modes × durations; anything else is listed setup by setup', () => {
+    expect(
+      describeSetups([
+        { model: 'kling-v3', mode: 'std', duration: '5' },
+        { model: 'kling-v3', mode: 'pro', duration: '10' },
+      ]),
+    ).toEqual(['Kling 3.0 · Standard · 5 s', 'Kling 3.0 · Pro · 10 s']);
+    expect(
+      describeSetups([
+        { model: 'kling-v2-master', mode: undefined, duration: '5' },
+        { model: 'kling-v2-master', mode: undefined, duration: '10' },
+      ]),
+    ).toEqual(['Kling 2.0 Master · 5 or 10 s']);
   });
 
   it('kling-v3: 3–15 s, std/pro/4k, multi-shot and elements but not in 4k, no brush, no camera', () => {

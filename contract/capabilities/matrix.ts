@@ -280,24 +280,54 @@ export function supports(setup: Setup, feature: Feature): boolean {
   return hasFeature(variantOf(setup.model, setup.mode, setup.duration), feature);
 }
 
-export function describeSetup(s: Setup): string {
-  return [s.model, s.mode, `${s.duration}s`].filter(Boolean).join(' ');
+/** The modes in a creator's words; the API's `std`/`pro`/`4k` stay in Request JSON and tooltips. */
+export const MODE_WORDS: Record<Mode, string> = { std: 'Standard', pro: 'Pro', '4k': '4K' };
+
+/** A setup as far as it is known: the words leave out what is not given. */
+export interface SetupLike {
+  model: ModelName;
+  mode?: Mode | undefined;
+  duration?: Duration | string | number | undefined;
 }
 
 /**
- * A list of setups in few words: each model's setups one by one when it has two or fewer, else folded
- * ("kling-v3 std/pro 3–15s"), so a hint never lists 26 durations.
+ * A setup in a creator's words, "Kling 2.6 · Pro · 5 s" (a model without modes: "Kling 2.1 Master · 5 s").
+ * Every message both sides show (the contract's rules, the composer's offers) names setups this way.
+ */
+export function describeSetup(s: SetupLike): string {
+  const caps: ModelCapabilities | undefined = MODELS[s.model];
+  const parts: string[] = [caps?.label ?? s.model];
+  if (s.mode) parts.push(MODE_WORDS[s.mode]);
+  if (s.duration !== undefined && s.duration !== '') parts.push(`${s.duration} s`);
+  return parts.join(' · ');
+}
+
+/** "5 s", "5 or 10 s", "3–15 s" (a run of whole seconds). */
+export function secondsWords(durations: readonly (Duration | string)[]): string {
+  const n = [...new Set(durations.map(Number))].sort((a, b) => a - b);
+  const run = n.length > 2 && n.every((v, i) => i === 0 || v === n[i - 1]! + 1);
+  if (run) return `${n[0]}–${n.at(-1)} s`;
+  return `${n.length > 1 ? `${n.slice(0, -1).join(', ')} or ${n.at(-1)}` : n[0]} s`;
+}
+
+/**
+ * A list of setups in few words, one entry per model when its setups are every pair of some modes and
+ * some durations ("Kling 3.0 · Standard/Pro · 3–15 s", "Kling 2.6 · Pro · 5 or 10 s"), so a hint never
+ * lists 26 durations; a model whose setups are not such a grid has them one by one.
  */
 export function describeSetups(setups: readonly Setup[]): string[] {
   const byModel = new Map<ModelName, Setup[]>();
   for (const s of setups) byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
   return [...byModel].flatMap(([model, list]) => {
-    if (list.length <= 2) return list.map(describeSetup);
-    const modes = [...new Set(list.map((s) => s.mode).filter(Boolean))];
-    const seconds = list.map((s) => Number(s.duration));
-    const lo = Math.min(...seconds);
-    const hi = Math.max(...seconds);
-    return [[model, modes.join('/'), lo === hi ? `${lo}s` : `${lo}–${hi}s`].filter(Boolean).join(' ')];
+    const modes = MODES.filter((m) => list.some((s) => s.mode === m));
+    const durations = DURATIONS.filter((d) => list.some((s) => s.duration === d));
+    const grid = Math.max(modes.length, 1) * durations.length;
+    const unique = new Set(list.map((s) => `${s.mode}:${s.duration}`)).size;
+    if (unique !== grid) return list.map(describeSetup);
+    const label: string = (MODELS[model] as ModelCapabilities).label;
+    return [
+      [label, modes.map((m) => MODE_WORDS[m]).join('/'), secondsWords(durations)].filter(Boolean).join(' · '),
+    ];
   });
 }
 

@@ -7,7 +7,7 @@ const LABELS: Record<string, string> = {
   negative_prompt: 'Negative prompt',
   voice_list: 'Voices (voice_list)',
   sound: 'Sound',
-  cfg_scale: 'cfg_scale',
+  cfg_scale: 'Prompt strength (cfg_scale)',
   mode: 'Mode',
   static_mask: 'Static mask (static_mask)',
   dynamic_masks: 'Dynamic masks (dynamic_masks)',

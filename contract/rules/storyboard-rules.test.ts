@@ -78,13 +78,13 @@ const FAILING: Case[] = [
     'multi_shot on kling-v2-6',
     { ...v26, ...shots(5) },
     [{ field: 'multi_shot', rule: 'feature_unsupported' }],
-    'Multi-shot (multi_shot): multi-shot storyboards are not available on kling-v2-6 pro 5s; they are available on kling-v3 std/pro 3–15s',
+    'Multi-shot (multi_shot): multi-shot storyboards are not available on Kling 2.6 · Pro · 5 s; they are available on Kling 3.0 · Standard/Pro · 3–15 s',
   ],
   [
     'multi_shot on kling-v3 4k',
     { ...v3, mode: '4k', duration: '5', ...shots(5) },
     [{ field: 'multi_shot', rule: 'feature_unsupported' }],
-    'not available on kling-v3 4k 5s',
+    'not available on Kling 3.0 · 4K · 5 s',
   ],
   [
     'multi_shot without a shot type',
@@ -241,7 +241,7 @@ const FAILING: Case[] = [
     'elements on kling-v2-6',
     { ...v26, ...elements(1) },
     [{ field: 'element_list', rule: 'feature_unsupported' }],
-    'Elements (element_list): elements is not available on kling-v2-6 pro 5s; it is available on kling-v3 std/pro 3–15s',
+    'Elements (element_list): elements is not available on Kling 2.6 · Pro · 5 s; it is available on Kling 3.0 · Standard/Pro · 3–15 s',
   ],
   [
     'elements with voices on kling-v2-6',
@@ -270,13 +270,13 @@ const FAILING: Case[] = [
     '4k on kling-v2-6',
     { ...v26, mode: '4k' },
     [{ field: 'mode', rule: 'mode_unsupported' }],
-    'Mode: kling-v2-6 offers std and pro, not 4k; 4k is available on kling-v3',
+    'Mode: Kling 2.6 offers Standard and Pro, not 4K; 4K is available on Kling 3.0',
   ],
   [
     '4k on a master (no modes at all)',
     { image: IMG, model_name: 'kling-v2-master', mode: '4k' },
     [{ field: 'mode', rule: 'mode_unsupported' }],
-    'Mode: kling-v2-master takes no mode; leave mode out',
+    'Mode: Kling 2.0 Master takes no mode; leave mode out',
   ],
   ['duration "16"', { ...v3, duration: '16' }, [{ field: 'duration', rule: 'enum' }]],
   ['duration "2"', { ...v3, duration: '2' }, [{ field: 'duration', rule: 'enum' }]],
@@ -284,13 +284,13 @@ const FAILING: Case[] = [
     'duration "7" on kling-v2-6',
     { ...v26, duration: '7' },
     [{ field: 'duration', rule: 'duration_unsupported' }],
-    'Duration: kling-v2-6 does not offer 7s (it offers 5 or 10 s)',
+    'Duration: Kling 2.6 does not offer 7 s (it offers 5 or 10 s)',
   ],
   [
     'duration "3" on kling-v1',
     { image: IMG, duration: '3' },
     [{ field: 'duration', rule: 'duration_unsupported' }],
-    'Duration: kling-v1 does not offer 3s (it offers 5 or 10 s)',
+    'Duration: Kling 1.0 does not offer 3 s (it offers 5 or 10 s)',
   ],
   // Broken fields are reported once, and rules that depend on them wait rather than guess.
   [

@@ -153,7 +153,7 @@ describe('validateMotionControl: elements (kling-v3 only, orientation "video" on
       expect(v.field).toBe('element_list');
       expect(v.rule).toBe('feature_unsupported');
       expect(v.message).toBe(
-        'Elements (element_list): elements are not available on kling-v2-6 motion control; they are available on kling-v3 with "Match the video"',
+        'Elements (element_list): elements are not available on Kling 2.6 motion control; they are available on Kling 3.0 with "Match the video"',
       );
     }
   });

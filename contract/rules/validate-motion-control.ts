@@ -1,3 +1,4 @@
+import { MODE_WORDS } from '../capabilities/matrix.ts';
 import {
   DEFAULT_MOTION_CONTROL_MODEL,
   MOTION_CONTROL_MODELS,
@@ -97,19 +98,19 @@ function crossFieldRules(
     add(
       'mode',
       'mode_unsupported',
-      `${model} motion control offers ${caps.modes.join(' and ')}, not ${r.mode}`,
+      `${caps.label} motion control offers ${caps.modes.map((m) => MODE_WORDS[m]).join(' and ')}, not ${MODE_WORDS[r.mode]}`,
     );
 
   const elements = r.element_list?.length ?? 0;
   if (elements > 0 && !modelBroken) {
     const takers = Object.entries(MOTION_CONTROL_MODELS as Record<string, MotionControlCapabilities>)
       .filter(([, c]) => c.elementsMax > 0)
-      .map(([name]) => name);
+      .map(([, c]) => c.label);
     if (caps.elementsMax === 0)
       add(
         'element_list',
         'feature_unsupported',
-        `elements are not available on ${model} motion control; they are available on ${takers.join(', ')} with "Match the video"`,
+        `elements are not available on ${caps.label} motion control; they are available on ${takers.join(', ')} with "Match the video"`,
       );
     else {
       if (r.character_orientation !== undefined && r.character_orientation !== 'video')

@@ -354,8 +354,9 @@ describe('validateRequest', () => {
 
   it('explains where an unsupported feature is available', () => {
     const [v] = validateRequest({ image: IMG, camera_control: simple({ zoom: 2 }) }).violations;
-    expect(v?.message).toContain('camera control is not available on kling-v1 std 5s');
-    expect(v?.message).toContain('kling-v1-5 pro 5s');
+    expect(v?.message).toBe(
+      'Camera (camera_control): camera control is not available on Kling 1.0 · Standard · 5 s; it is available on Kling 1.5 · Pro · 5 s',
+    );
   });
 
   it('marks the mask rules Kling applies after accepting a task', () => {

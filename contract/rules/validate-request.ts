@@ -5,8 +5,10 @@ import {
   describeSetups,
   FEATURE_LABELS,
   type Feature,
+  MODE_WORDS,
   MODEL_NAMES,
   MODELS,
+  type Mode,
   type ModelCapabilities,
   setupsSupporting,
   variantOf,
@@ -156,20 +158,21 @@ function modelRules(
   const caps: ModelCapabilities = MODELS[model];
   const duration = r.duration ?? DEFAULT_DURATION;
   if (caps.modes.length === 0 && r.mode !== undefined)
-    add('mode', 'mode_unsupported', `${model} takes no mode; leave mode out`);
+    add('mode', 'mode_unsupported', `${caps.label} takes no mode; leave mode out`);
   else if (r.mode !== undefined && !caps.modes.includes(r.mode)) {
     const takers = MODEL_NAMES.filter((m) => (MODELS[m] as ModelCapabilities).modes.includes(r.mode!));
+    const words = (m: Mode) => MODE_WORDS[m];
     add(
       'mode',
       'mode_unsupported',
-      `${model} offers ${caps.modes.join(' and ')}, not ${r.mode}; ${r.mode} is available on ${takers.join(', ')}`,
+      `${caps.label} offers ${caps.modes.map(words).join(' and ')}, not ${words(r.mode)}; ${words(r.mode)} is available on ${takers.map((m) => MODELS[m].label).join(', ')}`,
     );
   }
   if (!caps.durations.includes(duration))
     add(
       'duration',
       'duration_unsupported',
-      `${model} does not offer ${duration}s (it offers ${durationsText(caps.durations)})`,
+      `${caps.label} does not offer ${duration} s (it offers ${durationsText(caps.durations)})`,
     );
   const variant = variantOf(model, r.mode, duration);
   const setupText = describeSetup({
@@ -238,7 +241,7 @@ function modelRules(
     add(
       'cfg_scale',
       'cfg_scale_unsupported',
-      `${model} does not take cfg_scale (kling-v2.x models ignore it)`,
+      `${caps.label} does not take it (Kling 2.x and newer models ignore it)`,
     );
   if (r.sound === 'on') {
     if (!variant.sound) out.push(unsupported('sound', 'sound', setupText));

@@ -99,7 +99,7 @@ describe('create validation', () => {
 
   it('capabilities: features by model, mode and duration', async () => {
     const cam = { type: 'simple', config: { horizontal: 3, vertical: 0, pan: 0, tilt: 0, roll: 0, zoom: 0 } };
-    await expect1201({ image: img, camera_control: cam }, 'Camera (camera_control)', 'kling-v1-5 pro 5s');
+    await expect1201({ image: img, camera_control: cam }, 'Camera (camera_control)', 'Kling 1.5 · Pro · 5 s');
     await expect1201({ image: img, image_tail: img, model_name: 'kling-v1-6' }, 'End frame (image_tail)');
     await expect1201({ image: img, model_name: 'kling-v2-master', mode: 'std' }, 'Mode');
     await expect1201({ image: img, model_name: 'kling-v2-1', cfg_scale: 0.5 }, 'cfg_scale');

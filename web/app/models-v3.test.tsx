@@ -92,7 +92,7 @@ describe('lifecycles in the composer', () => {
     renderWithQuery(<Studio />);
     await screen.findByRole('button', { name: 'Generate' });
     const retired = (await screen.findByRole('option', {
-      name: /kling-v2-1-master\) — Kling no longer offers kling-v2-1-master; pick another/,
+      name: /^Kling 2\.1 Master — Kling no longer offers kling-v2-1-master; pick another/,
     })) as HTMLOptionElement;
     expect(retired.disabled).toBe(true);
 

@@ -71,12 +71,12 @@ describe('composer', () => {
     fireEvent.click(screen.getByRole('tab', { name: 'Camera' }));
     // Unsupported model options are disabled with their reason.
     const v1 = within(screen.getByLabelText('Model')).getByRole('option', {
-      name: /kling-v1\)/,
+      name: /^Kling 1\.0 /,
     }) as HTMLOptionElement;
     expect(v1.textContent).toContain('no camera control');
-    fireEvent.click(screen.getByRole('button', { name: 'Switch to kling-v1-5 pro 5s' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Switch to Kling 1.5 · Pro · 5 s' }));
     expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe('kling-v1-5');
-    expect((screen.getByRole('option', { name: /kling-v1\)/ }) as HTMLOptionElement).disabled).toBe(true);
+    expect((screen.getByRole('option', { name: /^Kling 1\.0 / }) as HTMLOptionElement).disabled).toBe(true);
 
     fireEvent.change(screen.getByRole('slider', { name: 'Zoom' }), { target: { value: '3' } });
     fireEvent.change(screen.getByRole('slider', { name: 'Pan' }), { target: { value: '-4' } });

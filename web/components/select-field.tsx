@@ -4,6 +4,10 @@ export interface SelectChoice<T extends string> {
   value: T;
   label: string;
   disabledReason?: string;
+  /** The option's name in the notes under the field; its label otherwise. */
+  name?: string;
+  /** The API's own name, shown as the option's tooltip (creator words on screen, the API's in a tooltip). */
+  apiName?: string;
 }
 
 interface SelectFieldProps<T extends string> {
@@ -27,9 +31,10 @@ export function SelectField<T extends string>(props: SelectFieldProps<T>) {
   const { label, value, choices, onChange, disabled, hint, describedBy, noun = 'options' } = props;
   const id = useId();
   const off = choices.filter((c) => c.disabledReason);
-  // Grouped by reason, short: "kling-v1, kling-v1-6: no camera control." or "7 models: …".
+  // Grouped by reason, short: "Kling 1.0, Kling 1.6: no camera control." or "7 models: …".
   const byReason = new Map<string, string[]>();
-  for (const c of off) byReason.set(c.disabledReason!, [...(byReason.get(c.disabledReason!) ?? []), c.value]);
+  for (const c of off)
+    byReason.set(c.disabledReason!, [...(byReason.get(c.disabledReason!) ?? []), c.name ?? c.label]);
   const groups = [...byReason].map(([reason, values]) =>
     values.length > 3 ? `${values.length} ${noun}: ${reason}.` : `${values.join(', ')}: ${reason}.`,
   );
@@ -51,7 +56,12 @@ export function SelectField<T extends string>(props: SelectFieldProps<T>) {
       >
         {value === '' && <option value="">—</option>}
         {choices.map((c) => (
-          <option key={c.value} value={c.value} disabled={!!c.disabledReason && c.value !== value}>
+          <option
+            key={c.value}
+            value={c.value}
+            title={c.apiName}
+            disabled={!!c.disabledReason && c.value !== value}
+          >
             {c.disabledReason ? `${c.label} — ${c.disabledReason}` : c.label}
           </option>
         ))}

@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import { create, type StateCreator } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { CameraType, Duration, Mode, ModelName, Setup } from '../../contract/capabilities/matrix.ts';
+import {
+  type CameraType,
+  type Duration,
+  type Feature,
+  MODELS,
+  type Mode,
+  type ModelCapabilities,
+  type ModelName,
+  type Setup,
+} from '../../contract/capabilities/matrix.ts';
 import type {
   CharacterOrientation,
   MotionControlMode,
@@ -9,11 +18,20 @@ import type {
 } from '../../contract/capabilities/motion-control.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import type { CameraAxis, ShotType } from '../../contract/schemas/create-request.ts';
+import { showNotice } from '../components/notices.tsx';
 import { defaultDraft, ZERO_CAMERA } from './default-draft.ts';
 import { createDraftStorage } from './draft-storage.ts';
 import type { Draft, Frame, FrameSlot, MotionTab, ReferenceClip, ReferenceDraft } from './draft-types.ts';
-import { requiredFeatures, settleMode, settleModel } from './gating.ts';
+import {
+  currentSetup,
+  forcedSetup,
+  lackingFeatures,
+  requiredFeatures,
+  settleMode,
+  settleModel,
+} from './gating.ts';
 import { restoreDraft } from './restore-draft.ts';
+import { type ChangeCause, noticeRate, sameSetup, setupChangeWords } from './setup-change.ts';
 import { addShot, fitStoryboard, moveShot, openStoryboard } from './storyboard.ts';
 
 /**
@@ -36,8 +54,11 @@ export interface SettingsSlice
   setModel(model: ModelName): void;
   setMode(mode: Mode): void;
   setDuration(duration: Duration): void;
-  /** Jumps to a whole setup (the "switch to a model that supports X" offers). */
-  applySetup(setup: Setup): void;
+  /**
+   * Jumps to a whole setup. With `because` (the "Switch to…" offers: the feature it is for) the studio
+   * says what changed and what it costs, with Undo.
+   */
+  applySetup(setup: Setup, because?: Feature): void;
   setPrompt(prompt: string): void;
   setNegativePrompt(text: string): void;
   setCfgScale(value: number): void;
@@ -105,11 +126,71 @@ export type EditorState = FramesSlice &
   DraftActions;
 type Slice<T> = StateCreator<EditorState, [], [], T>;
 
-const framesSlice: Slice<FramesSlice> = (set) => ({
+type SetupFields = Pick<Draft, 'model' | 'mode' | 'duration'>;
+const setupFields = (s: SetupFields): SetupFields => ({ model: s.model, mode: s.mode, duration: s.duration });
+
+/**
+ * Says what the studio just changed on the creator's behalf and what it costs, with an Undo that puts back
+ * exactly the model, mode and length they had (`prev`). Nothing is said when nothing Kling would run moved.
+ */
+function announce(
+  set: (p: Partial<EditorState>) => void,
+  prev: SetupFields,
+  change: { before: Setup; after: Setup; cause: ChangeCause },
+  d: Pick<Draft, 'sound' | 'voices'>,
+) {
+  if (sameSetup(change.before, change.after)) return;
+  const was = currentSetup(prev);
+  showNotice({
+    message: setupChangeWords({ ...change, was }, d, noticeRate()),
+    undo: () => set(setupFields(prev)),
+  });
+}
+
+/**
+ * A choice that adds a feature the setup cannot carry (an end frame on Kling 2.6 Standard) moves the setup
+ * within the same model and says so; when no setup of the model can, nothing moves and the panel's offer
+ * to switch models is what the creator sees.
+ */
+function settleGained(get: () => EditorState, set: (p: Partial<EditorState>) => void) {
+  const s = get();
+  const target = forcedSetup(draftOf(s));
+  if (!target) return;
+  const prev = setupFields(s);
+  const before = currentSetup(prev);
+  set({ model: target.model, mode: target.mode ?? s.mode, duration: target.duration });
+  const cause = { features: lackingFeatures(before, requiredFeatures(draftOf(s))) };
+  announce(set, prev, { before, after: target, cause }, s);
+}
+
+const framesSlice: Slice<FramesSlice> = (set, get) => ({
   frames: defaultDraft().frames,
-  setFrame: (slot, frame) => set((s) => ({ frames: { ...s.frames, [slot]: frame } })),
-  swapFrames: () => set((s) => ({ frames: { start: s.frames.end, end: s.frames.start } })),
+  setFrame: (slot, frame) => {
+    const gained = slot === 'end' && !!frame && !get().frames.end;
+    set((s) => ({ frames: { ...s.frames, [slot]: frame } }));
+    if (gained) settleGained(get, set);
+  },
+  swapFrames: () => {
+    const gained = !get().frames.end && !!get().frames.start;
+    set((s) => ({ frames: { start: s.frames.end, end: s.frames.start } }));
+    if (gained) settleGained(get, set);
+  },
 });
+
+/**
+ * The setup that explains a forced change when the creator picked `model`: what they had, with the parts
+ * the model does not offer taken from where the studio landed (so the features it lacks are named on a
+ * setup that exists).
+ */
+function askedOn(model: ModelName, had: SetupFields, landed: Setup): Setup {
+  const caps: ModelCapabilities = MODELS[model];
+  const asked = currentSetup({ model, mode: had.mode, duration: had.duration });
+  return {
+    model,
+    mode: asked.mode && caps.modes.includes(asked.mode) ? asked.mode : landed.mode,
+    duration: caps.durations.includes(asked.duration) ? asked.duration : landed.duration,
+  };
+}
 
 const settingsSlice: Slice<SettingsSlice> = (set, get) => {
   const d = defaultDraft();
@@ -124,15 +205,42 @@ const settingsSlice: Slice<SettingsSlice> = (set, get) => {
     voices: d.voices,
     setModel: (model) => {
       const s = get();
-      set({ model, ...settleModel(s, model, requiredFeatures(draftOf(s))) });
+      const features = requiredFeatures(draftOf(s));
+      const settled = settleModel(s, model, features);
+      set({ model, ...settled });
+      const after = currentSetup({ model, ...settled });
+      const before = currentSetup({ model, mode: s.mode, duration: s.duration });
+      const probe = askedOn(model, s, after);
+      const cause = { pickedModel: true, features: lackingFeatures(probe, features), featuresOn: probe };
+      announce(set, setupFields(s), { before, after, cause }, s);
     },
     setMode: (mode) => {
       const s = get();
-      set({ mode, duration: settleMode(s, mode, requiredFeatures(draftOf(s))) });
+      const features = requiredFeatures(draftOf(s));
+      const duration = settleMode(s, mode, features);
+      set({ mode, duration });
+      const before = currentSetup({ model: s.model, mode, duration: s.duration });
+      const after = currentSetup({ model: s.model, mode, duration });
+      announce(
+        set,
+        setupFields(s),
+        { before, after, cause: { features: lackingFeatures(before, features) } },
+        s,
+      );
     },
     setDuration: (duration) => set({ duration }),
-    applySetup: (setup) =>
-      set((s) => ({ model: setup.model, mode: setup.mode ?? s.mode, duration: setup.duration })),
+    applySetup: (setup, because) => {
+      const s = get();
+      set({ model: setup.model, mode: setup.mode ?? s.mode, duration: setup.duration });
+      if (!because) return;
+      const before = currentSetup(s);
+      announce(
+        set,
+        setupFields(s),
+        { before, after: currentSetup(get()), cause: { features: [because] } },
+        s,
+      );
+    },
     setPrompt: (prompt) => set({ prompt }),
     setNegativePrompt: (negativePrompt) => set({ negativePrompt }),
     setCfgScale: (cfgScale) => set({ cfgScale }),

@@ -37,7 +37,10 @@ describe('option gating', () => {
 
   it('gates modes and durations within a model', () => {
     expect(disabled(modeChoices('kling-v1-5', ['camera']))).toEqual(['std']);
-    expect(modeChoices('kling-v1-5', ['camera'])[0]!.disabledReason).toBe('no camera control in std');
+    expect(modeChoices('kling-v1-5', ['camera'])[0]!.disabledReason).toBe('no camera control in Standard');
+    expect(durationChoices('kling-v1-5', 'pro', ['camera'])[1]!.disabledReason).toBe(
+      'no camera control at 10 s',
+    );
     expect(disabled(durationChoices('kling-v1-5', 'pro', ['camera']))).toEqual(['10']);
     expect(disabled(durationChoices('kling-v1', 'std', ['endFrame']))).toEqual(['10']);
     expect(disabled(durationChoices('kling-v1', 'std', []))).toEqual([]);
@@ -81,11 +84,11 @@ describe('settling and switching', () => {
     expect(settleMode({ model: 'kling-v2-6', duration: '10' }, 'pro', ['voice'])).toBe('10');
   });
 
-  it('offers kling-v1-5 pro 5s from the default setup when the creator picks Camera', () => {
+  it('offers Kling 1.5 · Pro · 5 s from the default setup when the creator picks Camera', () => {
     const offer = featureOffer(draftWith({ motionTab: 'camera' }), 'camera');
     expect(offer.supported).toBe(false);
     expect(offer.switchTo).toEqual({ model: 'kling-v1-5', mode: 'pro', duration: '5' });
-    expect(offer.availableOn).toEqual(['kling-v1-5 pro 5s']);
+    expect(offer.availableOn).toEqual(['Kling 1.5 · Pro · 5 s']);
     expect(offer.conflicts).toEqual([]);
   });
 

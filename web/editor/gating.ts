@@ -5,6 +5,7 @@ import {
   effectiveMode,
   FEATURE_LABELS,
   type Feature,
+  MODE_WORDS,
   MODEL_NAMES,
   MODELS,
   type Mode,
@@ -13,7 +14,9 @@ import {
   type Setup,
   supports,
 } from '../../contract/capabilities/matrix.ts';
+import { unitsChangeWords } from '../../contract/words/setup-words.ts';
 import type { Draft } from './draft-types.ts';
+import { noticeRate, setupUnits } from './setup-change.ts';
 
 /**
  * Capability gating for the composer: which model/mode/duration options can carry what the creator has
@@ -49,6 +52,10 @@ export interface Choice<T extends string> {
   label: string;
   /** Why the option cannot be picked with the current setup; undefined when it can. */
   disabledReason?: string;
+  /** The option's name in the notes under the field ("Kling 1.0: no camera control"); the label otherwise. */
+  name?: string;
+  /** The API's own name, for the option's tooltip ("kling-v1"). */
+  apiName?: string;
 }
 
 /** "no camera control" / "can't combine sound and start & end frames" for a set of candidate setups. */
@@ -64,32 +71,38 @@ function reasonFor(setups: readonly Setup[], features: readonly Feature[], where
 export type ModelMap = Readonly<Record<ModelName, ModelCapabilities>>;
 
 /**
- * Every model, in the served map's words: a legacy model says so in its label, a retired one is disabled
- * with its note ("Kling no longer offers kling-v1; pick another") whatever the draft carries.
+ * Every model, in the served map's words: "Kling 2.6" (the API's `kling-v2-6` in its tooltip), a legacy
+ * model says so in its label, a retired one is disabled with its note ("Kling no longer offers kling-v1;
+ * pick another") whatever the draft carries.
  */
 export function modelChoices(features: readonly Feature[], models: ModelMap = MODELS): Choice<ModelName>[] {
   return MODEL_NAMES.map((model) => {
     const { label, lifecycle } = models[model];
     return {
       value: model,
-      label: `${label} (${model})${lifecycle.status === 'legacy' ? ' · Legacy' : ''}`,
+      label: `${label}${lifecycle.status === 'legacy' ? ' · Legacy' : ''}`,
+      name: label,
+      apiName: model,
       disabledReason:
         lifecycle.status === 'retired' ? (lifecycle.note ?? 'retired') : reasonFor(setupsOf(model), features),
     };
   });
 }
 
-export const MODE_LABELS: Record<Mode, string> = { std: 'Standard', pro: 'Pro', '4k': '4K (2160p)' };
+/** The Mode select's words: the creator's word for each mode, 4K with its resolution. */
+export const MODE_LABELS: Record<Mode, string> = { ...MODE_WORDS, '4k': `${MODE_WORDS['4k']} (2160p)` };
 
 export function modeChoices(model: ModelName, features: readonly Feature[]): Choice<Mode>[] {
   const caps: ModelCapabilities = MODELS[model];
   return caps.modes.map((mode) => ({
     value: mode,
     label: MODE_LABELS[mode],
+    name: MODE_WORDS[mode],
+    apiName: mode,
     disabledReason: reasonFor(
       caps.durations.map((duration) => ({ model, mode, duration })),
       features,
-      `in ${mode}`,
+      `in ${MODE_WORDS[mode]}`,
     ),
   }));
 }
@@ -104,7 +117,7 @@ export function durationChoices(
   return caps.durations.map((duration) => ({
     value: duration,
     label: `${duration} s`,
-    disabledReason: reasonFor([{ model, mode: m, duration }], features, `at ${duration}s`),
+    disabledReason: reasonFor([{ model, mode: m, duration }], features, `at ${duration} s`),
   }));
 }
 
@@ -170,7 +183,7 @@ export function settleMode(
 export interface FeatureOffer {
   feature: Feature;
   supported: boolean;
-  /** Where the feature is available, as "kling-v1-5 pro 5s" texts. */
+  /** Where the feature is available, as "Kling 1.5 · Pro · 5 s" texts. */
   availableOn: string[];
   /** The setup to switch to (keeping the other features the draft uses), when the current one lacks it. */
   switchTo: Setup | undefined;
@@ -200,14 +213,46 @@ export function featureOffer(
   return { feature, supported, availableOn, switchTo, conflicts };
 }
 
-/** What the FeatureOffer box shows for an offer: setups as text, and the switch as a callback. */
-export function offerView(d: Draft, offer: FeatureOffer, applySetup: (setup: Setup) => void) {
+/**
+ * What the FeatureOffer box shows for an offer: setups as text, and the switch as a callback. The switch
+ * names the feature it is for, so the store can say what changed and offer Undo.
+ */
+export function offerView(
+  d: Draft,
+  offer: FeatureOffer,
+  applySetup: (setup: Setup, because?: Feature) => void,
+) {
   const { switchTo } = offer;
   return {
     current: describeSetup(currentSetup(d)),
     availableOn: offer.availableOn,
     switchLabel: switchTo ? describeSetup(switchTo) : undefined,
-    onSwitch: switchTo ? () => applySetup(switchTo) : undefined,
+    switchCost: switchTo ? switchCostWords(d, switchTo) : undefined,
+    onSwitch: switchTo ? () => applySetup(switchTo, offer.feature) : undefined,
     conflicts: offer.conflicts.map((f) => FEATURE_LABELS[f]),
   };
+}
+
+/** The features of `features` that `setup` cannot carry. */
+export function lackingFeatures(setup: Setup, features: readonly Feature[]): Feature[] {
+  return features.filter((f) => !supports(setup, f));
+}
+
+/**
+ * Where the draft must go when something it just gained (an end frame) does not fit its setup: the nearest
+ * setup of the same model that carries everything. Undefined when the setup fits, or when no setup of the
+ * model does (then the offer to switch models is shown, and nothing changes by itself).
+ */
+export function forcedSetup(d: Draft): Setup | undefined {
+  const current = currentSetup(d);
+  const features = requiredFeatures(d);
+  if (supportsAll(current, features)) return undefined;
+  return closestSetup(current, features, [d.model]);
+}
+
+/** "+2 units, ≈ $0.28": what moving the draft to `to` does to Generate's price (undefined when unpriced). */
+export function switchCostWords(d: Draft, to: Setup, usdPerUnit = noticeRate()): string | undefined {
+  const now = setupUnits(currentSetup(d), d);
+  const then = setupUnits(to, d);
+  return now === undefined || then === undefined ? undefined : unitsChangeWords(then - now, usdPerUnit);
 }

@@ -7,10 +7,12 @@ import { closestSetup, durationChoices, modeChoices, modelChoices, settleModel }
 describe('modelChoices and lifecycles', () => {
   it('labels legacy models and leaves current ones plain', () => {
     const byValue = Object.fromEntries(modelChoices([]).map((c) => [c.value, c]));
-    expect(byValue['kling-v1']!.label).toBe('Kling 1.0 (kling-v1) · Legacy');
-    expect(byValue['kling-v2-1-master']!.label).toBe('Kling 2.1 Master (kling-v2-1-master) · Legacy');
-    expect(byValue['kling-v2-6']!.label).toBe('Kling 2.6 (kling-v2-6)');
-    expect(byValue['kling-v3']!.label).toBe('Kling 3.0 (kling-v3)');
+    expect(byValue['kling-v1']!.label).toBe('Kling 1.0 · Legacy');
+    expect(byValue['kling-v2-1-master']!.label).toBe('Kling 2.1 Master · Legacy');
+    expect(byValue['kling-v2-6']!.label).toBe('Kling 2.6');
+    expect(byValue['kling-v3']!.label).toBe('Kling 3.0');
+    // The API's name stays in the option's tooltip.
+    expect(byValue['kling-v2-6']!.apiName).toBe('kling-v2-6');
     expect(modelChoices([]).filter((c) => c.disabledReason)).toEqual([]);
   });
 
@@ -18,7 +20,7 @@ describe('modelChoices and lifecycles', () => {
     const served = withRetiredModels(MODELS, ['kling-v2-1-master']);
     const choice = modelChoices([], served).find((c) => c.value === 'kling-v2-1-master')!;
     expect(choice.disabledReason).toBe('Kling no longer offers kling-v2-1-master; pick another');
-    expect(choice.label).toBe('Kling 2.1 Master (kling-v2-1-master)');
+    expect(choice.label).toBe('Kling 2.1 Master');
     // The retirement wins over a feature reason.
     const camera = modelChoices(['camera'], withRetiredModels(MODELS, ['kling-v1-5']));
     expect(camera.find((c) => c.value === 'kling-v1-5')!.disabledReason).toBe(

@@ -118,7 +118,7 @@ describe('storyboard actions', () => {
     const v26 = modelChoices(features).find((c) => c.value === 'kling-v2-6');
     expect(v26?.disabledReason).toBe('no multi-shot storyboards');
     const modes = modeChoices('kling-v3', features);
-    expect(modes.find((c) => c.value === '4k')?.disabledReason).toBe('no multi-shot storyboards in 4k');
+    expect(modes.find((c) => c.value === '4k')?.disabledReason).toBe('no multi-shot storyboards in 4K');
     expect(modes.find((c) => c.value === 'pro')?.disabledReason).toBeUndefined();
     store().setMultiShot(false);
     expect(requiredFeatures(draftOf(store()))).not.toContain('multiShot');

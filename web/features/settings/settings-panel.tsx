@@ -1,5 +1,7 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
+import { useCapabilities } from '../../api/capabilities.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
+import { setNoticeRate } from '../../editor/setup-change.ts';
 import { PromptFields } from './prompt-fields.tsx';
 import { ReferenceSetupFields } from './reference-setup-fields.tsx';
 import { SetupFields } from './setup-fields.tsx';
@@ -13,6 +15,9 @@ import { SoundVoices } from './sound-voices.tsx';
 export function SettingsPanel() {
   const promptRef = useRef<HTMLTextAreaElement | null>(null);
   const reference = useEditorStore((s) => s.motionTab === 'reference');
+  const { usdPerUnit } = useCapabilities();
+  // The notices of forced switches say their money at the rate the studio serves.
+  useEffect(() => setNoticeRate(usdPerUnit), [usdPerUnit]);
   if (reference)
     return (
       <div className="settings">

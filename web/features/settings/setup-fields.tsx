@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelCapabilities } from '../../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../../contract/limits.ts';
+import { FIELD_WORDS } from '../../../contract/words/setup-words.ts';
 import { useCapabilities } from '../../api/capabilities.ts';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { SelectField } from '../../components/select-field.tsx';
@@ -10,7 +11,7 @@ import { DurationField } from './duration-field.tsx';
 import { modeRate } from './mode-rate.ts';
 
 /**
- * Model, mode, duration and cfg_scale, gated by what the draft uses (the capability matrix) and by the
+ * Model, mode, duration and prompt strength (`cfg_scale`), in creator words, gated by what the draft uses (the capability matrix) and by the
  * models' lifecycles as the studio serves them: legacy models wear a badge, retired ones are off.
  */
 export function SetupFields() {
@@ -68,8 +69,8 @@ export function SetupFields() {
       {caps.cfgScale && (
         <div className="field">
           <div className="field__row">
-            <label htmlFor="cfg-scale" className="field__label">
-              cfg_scale <span className="muted">(prompt adherence)</span>
+            <label htmlFor="cfg-scale" className="field__label" title="cfg_scale in the request">
+              {FIELD_WORDS.cfg_scale}
             </label>
             <output htmlFor="cfg-scale" className="slider__value">
               {draft.cfgScale.toFixed(2)}
@@ -85,7 +86,10 @@ export function SetupFields() {
             value={draft.cfgScale}
             onChange={(e) => setCfgScale(Number(e.target.value))}
           />
-          <p className="field__hint">Higher follows the prompt more strictly. Kling 1.x only; default 0.5.</p>
+          <p className="field__hint">
+            Higher follows the prompt more strictly. Kling 1.x only; default 0.5. Sent as{' '}
+            <code>cfg_scale</code>.
+          </p>
           <FieldIssues fields={['cfg_scale']} />
         </div>
       )}
