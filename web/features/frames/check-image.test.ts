@@ -131,6 +131,11 @@ describe('picture data past the header', () => {
       damaged('End frame (image_tail)', 'image_tail'),
     );
     const picked = await frameFromFile(new File([bytes as Uint8Array<ArrayBuffer>], 'holiday.png'), 'start');
-    expect(picked).toEqual({ ok: false, violations: damaged('Start frame (image)', 'image') });
+    expect(picked).toEqual({
+      ok: false,
+      violations: damaged('Start frame (image)', 'image'),
+      // What the header says travels with the refusal (a fix needs it); no fix is offered for damage.
+      facts: expect.objectContaining({ width: 640, height: 360 }),
+    });
   });
 });

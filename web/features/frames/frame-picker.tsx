@@ -1,13 +1,18 @@
-import { type DragEvent, type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type DragEvent, type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { LIMITS } from '../../../contract/limits.ts';
-import type { Violation } from '../../../contract/schemas/studio-api.ts';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { formatBytes } from '../../components/format.ts';
 import type { FrameSlot } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
 import { FRAME_FIELD } from './check-image.ts';
-import { frameFromFile, frameFromUrl, type IngestResult } from './ingest.ts';
+import { FrameFixes } from './frame-fixes.tsx';
+import { checkImageUrl } from './image-url-check.ts';
+import { frameFromFile, frameFromUrl } from './ingest.ts';
+import { rememberThumbnail, thumbnailOf } from './url-thumbnails.ts';
+import { useFrameIngest } from './use-frame-ingest.ts';
 import { useFrameSrc } from './use-frame-src.ts';
+import { SLOT_ATTRIBUTE, usePasteInto } from './use-paste.ts';
+import './frames.css';
 
 /** Accessible names the tests and assistive tech rely on (design.md): exactly these, nothing else. */
 const INPUT_NAME: Record<FrameSlot, string> = { start: 'Start frame', end: 'End frame' };
@@ -23,48 +28,45 @@ interface FramePickerProps {
   emptyHint?: ReactNode;
 }
 
-export interface FrameIngestState {
-  busy: boolean;
-  rejected: Violation[];
-  note: string | undefined;
-}
-
-/** Applies an ingest result to the draft; a rejected image never replaces the current frame. */
-export function useFrameIngest(slot: FrameSlot) {
-  const setFrame = useEditorStore((s) => s.setFrame);
-  const [state, setState] = useState<FrameIngestState>({ busy: false, rejected: [], note: undefined });
-  async function run(work: () => Promise<IngestResult>) {
-    setState({ busy: true, rejected: [], note: undefined });
-    try {
-      const r = await work();
-      if (r.ok) {
-        setFrame(slot, r.frame);
-        setState({ busy: false, rejected: [], note: r.note });
-      } else setState({ busy: false, rejected: r.violations, note: undefined });
-    } catch {
-      setState({
-        busy: false,
-        rejected: [{ field: FRAME_FIELD[slot], rule: 'unreadable', message: 'The file could not be read.' }],
-        note: undefined,
-      });
-    }
-  }
-  return { state, run, clear: () => setState({ busy: false, rejected: [], note: undefined }) };
-}
-
 export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProps) {
   const frame = useEditorStore((s) => s.frames[slot]);
   const setFrame = useEditorStore((s) => s.setFrame);
   const src = useFrameSrc(frame);
-  const { state, run, clear } = useFrameIngest(slot);
+  const { state, run, fix, refuse, clear } = useFrameIngest(slot);
   const [dragging, setDragging] = useState(false);
   const [url, setUrl] = useState('');
   const ids = useId();
   const word = WORD[slot];
+  const what = `${word} picture`;
+
+  const takePicture = (file: File) => void run(() => frameFromFile(file, slot), file);
+  const takeUrl = (address: string) => run(() => frameFromUrl(address, slot));
+  usePasteInto(slot, { picture: takePicture, url: (u) => void takeUrl(u) });
+
+  // A URL frame the studio has not shown this page (restored after a reload, or by Remix): ask it again,
+  // for the thumbnail and the facts, and say at once if the picture no longer passes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: frame.id identifies the frame
+  useEffect(() => {
+    if (frame?.source !== 'url' || thumbnailOf(frame.url)) return;
+    let live = true;
+    checkImageUrl(frame.url, slot)
+      .then((answer) => {
+        if (!live) return;
+        if (answer.thumbnail) rememberThumbnail(frame.url, answer.thumbnail);
+        if (answer.violations.length) refuse({ ok: false, violations: answer.violations });
+        else if (!frame.facts && answer.facts) setFrame(slot, { ...frame, facts: answer.facts });
+      })
+      .catch(() => {
+        // Unreachable studio: Generate will say so; nothing to show beside the frame.
+      });
+    return () => {
+      live = false;
+    };
+  }, [frame?.id]);
 
   function onFiles(files: FileList | null) {
     const file = files?.[0];
-    if (file) void run(() => frameFromFile(file, slot));
+    if (file) takePicture(file);
   }
 
   function onDrop(e: DragEvent) {
@@ -72,20 +74,21 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
     setDragging(false);
     if (e.dataTransfer.files.length) return onFiles(e.dataTransfer.files);
     const dropped = e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain');
-    if (dropped) void run(() => frameFromUrl(dropped.split('\n')[0]!, slot));
+    if (dropped) void takeUrl(dropped.split('\n')[0]!);
   }
 
   function onUrl(e: FormEvent) {
     e.preventDefault();
     if (!url.trim()) return;
-    void run(() => frameFromUrl(url, slot)).then(() => setUrl(''));
+    void takeUrl(url).then(() => setUrl(''));
   }
 
   const facts = frame?.facts;
   const aspect = facts && facts.width > 0 ? `${facts.width} / ${facts.height}` : '16 / 9';
+  const refusal = state.refusal;
 
   return (
-    <div className="frame-picker">
+    <div className="frame-picker" {...{ [SLOT_ATTRIBUTE]: slot }}>
       <div className="card__header">
         <h3 className="card__title">{title}</h3>
         <div className="card__actions">{actions}</div>
@@ -93,18 +96,26 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
       {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target; the file input inside is the keyboard path */}
       <div
         className={`dropzone${dragging ? ' dropzone--over' : ''}${frame ? ' dropzone--filled' : ''}`}
+        // Focusable by a click (not a tab stop), so a paste after clicking the zone goes to this frame.
+        tabIndex={-1}
         onDragOver={(e) => {
           e.preventDefault();
           setDragging(true);
         }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
-        aria-busy={state.busy}
+        aria-busy={state.busy !== null}
       >
         {frame && src ? (
           <figure className="frame-preview" style={{ aspectRatio: aspect }}>
             <img src={src} alt={`${title} preview`} className="frame-preview__img" />
           </figure>
+        ) : frame ? (
+          <div className="dropzone__empty">
+            <p className="muted">
+              {refusal ? 'No preview of this address.' : 'The studio is checking this address…'}
+            </p>
+          </div>
         ) : (
           <div className="dropzone__empty">
             <svg viewBox="0 0 24 24" aria-hidden="true" className="dropzone__icon">
@@ -121,15 +132,18 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
               />
             </svg>
             <p>
-              <strong>Drop a JPG or PNG here</strong>
+              {/* A phone has nothing to drop from: it says what it can do. */}
+              <strong className="frames-fine-pointer">Drop or paste a JPG or PNG here</strong>
+              <strong className="frames-coarse-pointer">Choose a picture</strong>
             </p>
             <p className="muted">
-              At least {LIMITS.imageMinSide} px per side, up to 10 MB, between 1:2.5 and 2.5:1.
+              At least {LIMITS.imageMinSide} px per side, up to {LIMITS.imageMaxBytes / (1024 * 1024)} MB,
+              between 1:2.5 and 2.5:1. A picture outside these can be fixed here.
             </p>
             {emptyHint}
           </div>
         )}
-        {state.busy && <div className="dropzone__busy">Checking the image…</div>}
+        {state.busy && <div className="dropzone__busy">{state.busy}</div>}
       </div>
 
       <div className="frame-picker__bar">
@@ -192,19 +206,28 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
-        <button type="submit" className="button" disabled={!url.trim() || state.busy}>
+        <button type="submit" className="button" disabled={!url.trim() || state.busy !== null}>
           Use URL
         </button>
       </form>
 
-      {state.rejected.length > 0 && (
+      {refusal && (
         <div className="rejection" role="alert">
+          {refusal.thumbnail && (
+            <img
+              src={refusal.thumbnail}
+              alt={`The refused ${what}, as the studio fetched it`}
+              className="rejection__thumb"
+            />
+          )}
           <p className="rejection__title">That image can't be used:</p>
           <ul>
-            {state.rejected.map((v) => (
+            {refusal.violations.map((v) => (
               <li key={v.rule + v.message}>{v.message}</li>
             ))}
           </ul>
+          <FrameFixes refusal={refusal} what={what} busy={state.busy !== null} fix={fix} />
+          {refusal.fixError && <p className="rejection__fix-error">{refusal.fixError}</p>}
         </div>
       )}
       {state.note && <p className="note">{state.note}</p>}
