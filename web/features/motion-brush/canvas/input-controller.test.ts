@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Pt } from '../model/types.ts';
-import type { Viewport } from '../model/viewport.ts';
+import { type Viewport, ZOOM_STEP } from '../model/viewport.ts';
 import {
   addDynamicMask,
   resetMotionBrush,
@@ -170,6 +170,24 @@ describe('pointer input', () => {
     expect(viewport.scale).toBeGreaterThan(0.5);
     expect((210 - viewport.offsetX) / viewport.scale).toBeCloseTo(before.x);
     expect((120 - viewport.offsetY) / viewport.scale).toBeCloseTo(before.y);
+  });
+
+  it('zooms a Ctrl+wheel notch by one step at most, about the pointer, and a pinch in proportion', () => {
+    const wheel = (deltaY: number, ctrlKey: boolean) =>
+      input.onWheel({
+        deltaY,
+        deltaMode: 0,
+        ctrlKey,
+        clientX: 210,
+        clientY: 120,
+        preventDefault() {},
+      } as WheelEvent);
+    const start = viewport.scale;
+    wheel(-300, true);
+    expect(viewport.scale / start).toBeCloseTo(ZOOM_STEP, 9);
+    const mid = viewport.scale;
+    wheel(-2.5, true);
+    expect(viewport.scale / mid).toBeCloseTo(Math.exp(0.025), 9);
   });
 
   it('recovers from a lost release: the next press finishes the open stroke first', () => {

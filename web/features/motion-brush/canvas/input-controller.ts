@@ -1,6 +1,6 @@
 import { displayToImage } from '../../../../contract/geometry/points.ts';
 import type { Pt } from '../model/types.ts';
-import { type Viewport, zoomAt } from '../model/viewport.ts';
+import { type Viewport, wheelZoomFactor, zoomAt } from '../model/viewport.ts';
 import { beginStroke, commitPath, notify, type Stroke, setPathLive } from '../state/actions.ts';
 import { useMotionBrushStore } from '../state/store.ts';
 import { type BrushState, brushIdle, brushTool } from '../tools/brush-tool.ts';
@@ -309,11 +309,9 @@ export class InputController {
     const d = this.d();
     const v = d.viewport();
     if (!v) return;
+    // Also keeps Chromium from zooming the whole page on ctrl+wheel (a trackpad pinch).
     e.preventDefault();
-    // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel notch is ~100 px.
-    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
-    const factor = Math.exp(-e.deltaY * unit * (e.ctrlKey ? 0.01 : 0.0015));
-    d.setViewport(zoomAt(v, factor, this.local(e), d.minScale()));
+    d.setViewport(zoomAt(v, wheelZoomFactor(e), this.local(e), d.minScale()));
   };
 }
 

@@ -1,6 +1,11 @@
-import { hexToRgb } from '../model/colors.ts';
+import { hatchBand, hexToRgb, STATIC_HATCH } from '../model/colors.ts';
 import type { MaskBitmap } from '../model/mask-bitmap.ts';
-import type { Rect } from '../model/types.ts';
+import type { MaskEntry, Rect } from '../model/types.ts';
+
+/** Solid fill (a dynamic mask), or light/dark diagonal stripes `band` px wide (the static mask). */
+export type MirrorLook =
+  | { kind: 'solid'; on: number }
+  | { kind: 'hatch'; light: number; dark: number; band: number };
 
 /**
  * The on-screen copy of a mask: one native-size canvas per mask, shown through one Konva.Image. Only
@@ -10,28 +15,58 @@ import type { Rect } from '../model/types.ts';
 interface Mirror {
   canvas: HTMLCanvasElement;
   ctx: CanvasRenderingContext2D;
-  rgb: [number, number, number];
+  look: MirrorLook;
 }
 
 const mirrors = new Map<MaskBitmap, Mirror>();
 
-function write(m: Mirror, bitmap: MaskBitmap, r: Rect): void {
-  const img = m.ctx.createImageData(r.width, r.height);
-  const px = new Uint32Array(img.data.buffer);
-  const [red, green, blue] = m.rgb;
-  // ImageData is RGBA in memory; on little-endian machines (all browsers in practice) that reads as ABGR.
-  const on = ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
+/** An opaque #rrggbb as one ImageData pixel: RGBA in memory, which little-endian machines (all browsers in practice) read as ABGR. */
+export function pixel(hex: string): number {
+  const [red, green, blue] = hexToRgb(hex);
+  return ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
+}
+
+/** Fills `px` (the pixels of rectangle `r`, row by row) where the mask is painted; the rest stays transparent. */
+export function paintRect(px: Uint32Array, bitmap: MaskBitmap, r: Rect, look: MirrorLook): void {
   const src = bitmap.data;
+  if (look.kind === 'solid') {
+    for (let y = 0; y < r.height; y++) {
+      const row = (r.y + y) * bitmap.width + r.x;
+      const out = y * r.width;
+      for (let x = 0; x < r.width; x++) if (src[row + x]) px[out + x] = look.on;
+    }
+    return;
+  }
+  // The stripe is floor((x + y) / band) as in onLightStripe: walk its phase along each row instead of dividing.
+  const period = look.band * 2;
   for (let y = 0; y < r.height; y++) {
     const row = (r.y + y) * bitmap.width + r.x;
     const out = y * r.width;
-    for (let x = 0; x < r.width; x++) if (src[row + x]) px[out + x] = on;
+    let phase = (r.x + r.y + y) % period;
+    for (let x = 0; x < r.width; x++) {
+      if (src[row + x]) px[out + x] = phase < look.band ? look.light : look.dark;
+      if (++phase === period) phase = 0;
+    }
   }
+}
+
+function write(m: Mirror, bitmap: MaskBitmap, r: Rect): void {
+  const img = m.ctx.createImageData(r.width, r.height);
+  paintRect(new Uint32Array(img.data.buffer), bitmap, r, m.look);
   m.ctx.putImageData(img, r.x, r.y);
 }
 
+export function lookOf(bitmap: MaskBitmap, mask: Pick<MaskEntry, 'kind' | 'color'>): MirrorLook {
+  if (mask.kind === 'dynamic') return { kind: 'solid', on: pixel(mask.color) };
+  const band = hatchBand({ width: bitmap.width, height: bitmap.height });
+  return { kind: 'hatch', light: pixel(STATIC_HATCH.light), dark: pixel(STATIC_HATCH.dark), band };
+}
+
 /** The mask's canvas, created (and filled from the bitmap's painted tiles) on first use. */
-export function mirrorOf(bitmap: MaskBitmap, color: string): HTMLCanvasElement | null {
+export function mirrorOf(
+  bitmap: MaskBitmap,
+  mask: Pick<MaskEntry, 'kind' | 'color'>,
+): HTMLCanvasElement | null {
   const hit = mirrors.get(bitmap);
   if (hit) return hit.canvas;
   const canvas = document.createElement('canvas');
@@ -39,7 +74,7 @@ export function mirrorOf(bitmap: MaskBitmap, color: string): HTMLCanvasElement |
   canvas.height = bitmap.height;
   const ctx = canvas.getContext('2d');
   if (!ctx) return null;
-  const m: Mirror = { canvas, ctx, rgb: hexToRgb(color) };
+  const m: Mirror = { canvas, ctx, look: lookOf(bitmap, mask) };
   mirrors.set(bitmap, m);
   // Painted tiles now; strokes still in progress (not yet counted in the tile flags) stay dirty and are
   // written by the next flush.

@@ -27,6 +27,15 @@ interface Props {
 }
 
 /**
+ * A tint light enough to see the picture through; the static mask's black-and-white stripes stay more
+ * opaque, since half of them must read against any picture.
+ */
+function maskOpacity(m: MaskEntry, selected: boolean): number {
+  if (m.kind === 'static') return selected ? 0.7 : 0.55;
+  return selected ? 0.55 : 0.38;
+}
+
+/**
  * The Konva scene, three layers by how often they change: the frame (only on zoom/pan), the masks (one
  * Konva.Image per mask, redrawn while painting), and the overlay (paths, freehand stroke, brush cursor).
  * Every layer is non-listening: input is read from pointer events on the host element instead, which
@@ -59,7 +68,7 @@ export function MaskStage(p: Props) {
           {p.masks.map((m) => {
             if (!m.visible || (cutouts && m.kind === 'dynamic')) return null;
             const b = getBitmap(m.id);
-            const canvas = b && mirrorOf(b, m.color);
+            const canvas = b && mirrorOf(b, m);
             if (!canvas) return null;
             return (
               <KImage
@@ -68,7 +77,7 @@ export function MaskStage(p: Props) {
                 image={canvas}
                 width={imageSize.width}
                 height={imageSize.height}
-                opacity={m.id === p.selectedId ? 0.55 : 0.38}
+                opacity={maskOpacity(m, m.id === p.selectedId)}
                 perfectDrawEnabled={false}
               />
             );

@@ -62,7 +62,7 @@ export function useMotionPreview(
     for (const id of moving) {
       const m = masks.find((x) => x.id === id)!;
       const b = getBitmap(id);
-      const mirror = b && mirrorOf(b, m.color);
+      const mirror = b && mirrorOf(b, m);
       const c = mirror && cutout(frame, mirror, imageSize);
       if (c) cuts.push({ id, canvas: c });
     }

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { brushMaxFor } from '../model/brush-size.ts';
 import {
   addDynamicMask,
   beginStroke,
@@ -67,16 +68,21 @@ describe('masks', () => {
     expect(state().masks.find((m) => m.id === b)!.painted).toBe(false);
   });
 
-  it('changes the brush by a quarter with [ and ]', () => {
+  it('steps the brush with [ and ] through round sizes, within this frame’s slider range', () => {
     setBrushSize(40);
     nudgeBrushSize(1);
-    expect(state().brushSize).toBe(50);
+    expect(state().brushSize).toBe(45);
     nudgeBrushSize(-1);
     nudgeBrushSize(-1);
-    expect(state().brushSize).toBe(32);
+    expect(state().brushSize).toBe(35);
     setBrushSize(1);
     nudgeBrushSize(1);
     expect(state().brushSize).toBe(2);
+    // The frame is 640 px wide: the slider stops at 160, and so does ].
+    expect(brushMaxFor(state().imageSize)).toBe(160);
+    setBrushSize(150);
+    for (let i = 0; i < 5; i++) nudgeBrushSize(1);
+    expect(state().brushSize).toBe(160);
   });
 });
 

@@ -1,4 +1,5 @@
 import { LIMITS } from '../../../../contract/limits.ts';
+import { BRUSH_MAX, BRUSH_MIN, brushMaxFor, stepBrushSize } from '../model/brush-size.ts';
 import { nextDynamicColor, STATIC_COLOR } from '../model/colors.ts';
 import { History } from '../model/history.ts';
 import type { MaskBitmap } from '../model/mask-bitmap.ts';
@@ -183,19 +184,15 @@ export function setTool(tool: Tool): void {
   set({ tool, notice: null });
 }
 
-export const BRUSH_MIN = 1;
-export const BRUSH_MAX = 1000;
-
 export function setBrushSize(size: number): void {
   if (!Number.isFinite(size)) return;
   set({ brushSize: Math.round(Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, size))) });
 }
 
-/** `[` and `]`: a quarter smaller or larger, by at least one pixel. */
+/** `[` and `]`: the next round size down or up, within the slider's range for this frame. */
 export function nudgeBrushSize(direction: -1 | 1): void {
-  const s = get().brushSize;
-  const next = direction > 0 ? Math.max(s + 1, s * 1.25) : Math.min(s - 1, s / 1.25);
-  setBrushSize(next);
+  const s = get();
+  setBrushSize(stepBrushSize(s.brushSize, direction, brushMaxFor(s.imageSize)));
 }
 
 // ── Strokes ────────────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import { LIMITS } from '../../../../contract/limits.ts';
 import type { MaskEntry } from '../model/types.ts';
+import { sentDynamicMasks } from '../model/violations.ts';
 import {
   addDynamicMask,
   clearMask,
@@ -17,6 +18,22 @@ import { useMotionBrushStore } from '../state/store.ts';
 function rowLabel(masks: readonly MaskEntry[], m: MaskEntry): string {
   if (m.kind === 'static') return 'Static region';
   return `Dynamic mask ${masks.filter((x) => x.kind === 'dynamic').indexOf(m) + 1}`;
+}
+
+/** What the mask does and what it still needs, in the creator's words. */
+function rowFacts(m: MaskEntry): string {
+  if (m.kind === 'static') return m.painted ? 'painted · stays still' : 'paint what must stay still';
+  const points = `${m.path.length} ${m.path.length === 1 ? 'point' : 'points'}`;
+  if (!m.painted)
+    return m.path.length ? `path of ${points} · paint the area that moves` : 'paint the area that moves';
+  return m.path.length ? `painted · moves along ${points}` : 'painted · draw its path (T)';
+}
+
+/** The API's name for the mask, for the tooltip (Request JSON shows the same). */
+function apiName(masks: readonly MaskEntry[], m: MaskEntry): string {
+  if (m.kind === 'static') return 'static_mask';
+  const sent = sentDynamicMasks(masks).indexOf(m);
+  return sent < 0 ? 'not sent while empty' : `dynamic_masks[${sent}]`;
 }
 
 export function MaskList({ disabled }: { disabled: boolean }) {
@@ -68,20 +85,21 @@ export function MaskList({ disabled }: { disabled: boolean }) {
               m.kind === 'static' ? 'S' : String(masks.filter((x) => x.kind === 'dynamic').indexOf(m) + 1);
             return (
               <li key={m.id} className={`mb-mask${selected ? ' mb-mask--on' : ''}`} data-mask-index={i}>
-                <span className="mb-swatch" style={{ background: m.color }} aria-hidden="true" />
+                <span
+                  className={`mb-swatch${m.kind === 'static' ? ' mb-swatch--hatch' : ''}`}
+                  style={m.kind === 'static' ? undefined : { background: m.color }}
+                  aria-hidden="true"
+                />
                 <button
                   type="button"
                   className="mb-mask__name"
                   aria-pressed={selected}
-                  title={`Select (${shortcut})`}
+                  title={`Select (${shortcut}) — sent as ${apiName(masks, m)}`}
                   onClick={() => selectMask(m.id)}
                 >
                   {label}
                 </button>
-                <span className="mb-mask__facts muted mb-small">
-                  {m.painted ? 'painted' : 'empty'}
-                  {m.kind === 'dynamic' && ` · ${m.path.length} pt`}
-                </span>
+                <span className="mb-mask__facts muted mb-small">{rowFacts(m)}</span>
                 <label className="mb-check" title="Show on the canvas (hidden masks are still sent)">
                   <input
                     type="checkbox"

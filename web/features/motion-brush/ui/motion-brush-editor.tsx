@@ -6,7 +6,9 @@ import { StageController } from '../canvas/stage-controller.ts';
 import { useBoxSize } from '../canvas/use-box-size.ts';
 import { useHtmlImage } from '../canvas/use-html-image.ts';
 import { useMotionPreview } from '../canvas/use-motion-preview.ts';
+import { brushMaxFor } from '../model/brush-size.ts';
 import type { Pt, Size } from '../model/types.ts';
+import { ZOOM_STEP } from '../model/viewport.ts';
 import { setImageSize } from '../state/actions.ts';
 import { useMotionBrushStore } from '../state/store.ts';
 import { ChecksPanel } from './checks-panel.tsx';
@@ -118,19 +120,19 @@ export function MotionBrushEditor({
     stage.requestDraw({ masks: true, overlay: true });
   }, [pixels, masks, stage]);
 
-  const { onKeyDown, onKeyUp } = useEditorShortcuts({ enabled: ready, input, preview, host });
+  const root = useRef<HTMLDivElement>(null);
+  useEditorShortcuts({ enabled: ready, input, preview, host, root });
 
   const canPreview = masks.some((m) => m.kind === 'dynamic' && m.painted && m.path.length >= 2);
-  const maxBrush = size ? Math.max(100, Math.round(Math.max(size.width, size.height) / 4)) : 100;
+  const maxBrush = brushMaxFor(size);
 
   return (
     <div
+      ref={root}
       className="mb-editor"
       role="application"
       aria-label="Mask editor"
       aria-roledescription="motion brush editor"
-      onKeyDown={onKeyDown}
-      onKeyUp={onKeyUp}
     >
       <div className="mb-bar">
         <Toolbar disabled={!ready} maxBrush={maxBrush} busy={() => input.busy} />
@@ -139,7 +141,7 @@ export function MotionBrushEditor({
             type="button"
             className="button button--ghost"
             disabled={!ready}
-            onClick={() => zoomBy(1 / 1.25)}
+            onClick={() => zoomBy(1 / ZOOM_STEP)}
           >
             Zoom out
           </button>
@@ -150,7 +152,7 @@ export function MotionBrushEditor({
             type="button"
             className="button button--ghost"
             disabled={!ready}
-            onClick={() => zoomBy(1.25)}
+            onClick={() => zoomBy(ZOOM_STEP)}
           >
             Zoom in
           </button>
@@ -180,7 +182,7 @@ export function MotionBrushEditor({
         <div
           ref={host}
           className={`mb-canvas mb-canvas--${tool}`}
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: the canvas takes focus for Space-pan and shortcuts
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users focus the canvas for Space-pan and shortcuts
           tabIndex={0}
           data-scale={viewport?.scale}
           data-offset-x={viewport?.offsetX}

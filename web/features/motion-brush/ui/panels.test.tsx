@@ -35,7 +35,7 @@ describe('mask list', () => {
     });
     expect((button('Clear Static region') as HTMLButtonElement).disabled).toBe(false);
     fireEvent.click(button('Clear Static region'));
-    expect(screen.getByText('empty')).toBeTruthy();
+    expect(screen.getByText('paint what must stay still')).toBeTruthy();
     const show = screen.getByRole('checkbox', { name: 'Show Static region' }) as HTMLInputElement;
     fireEvent.click(show);
     expect(show.checked).toBe(false);

@@ -1,6 +1,7 @@
 import type { Ref } from 'react';
 import { imageToApi } from '../../../../contract/geometry/points.ts';
 import { MAX_POINTS } from '../model/path-edit.ts';
+import type { Pt, Size } from '../model/types.ts';
 import { maskLabel } from '../model/violations.ts';
 import { useMotionBrushStore } from '../state/store.ts';
 
@@ -11,9 +12,16 @@ interface Props {
   readoutRef: Ref<HTMLOutputElement>;
 }
 
+/** "from x 200, y 150 to x 650, y 480": a path's ends as the request will carry them, for the tooltip. */
+function apiEnds(path: readonly Pt[], size: Size): string {
+  const [a, b] = [imageToApi(path[0]!, size), imageToApi(path[path.length - 1]!, size)];
+  return `from x ${a.x}, y ${a.y} to x ${b.x}, y ${b.y}`;
+}
+
 /**
- * The selected dynamic mask's path: its "n / 77" count, and every point in Kling's own coordinates
- * (origin bottom-left, native pixels, integers) — exactly what the request will carry.
+ * The selected dynamic mask's path: its "n / 77" count and how to edit it. The API's view (points in
+ * Kling's own coordinates: native pixels, origin bottom-left, integers) is in the tooltips and in
+ * Request JSON, not on the editor's face.
  */
 export function PathPanel({ freehandCount, readoutRef }: Props) {
   const masks = useMotionBrushStore((s) => s.masks);
@@ -22,23 +30,22 @@ export function PathPanel({ freehandCount, readoutRef }: Props) {
   const mask = masks.find((m) => m.id === selectedId);
   const dynamic = mask?.kind === 'dynamic' ? mask : null;
   const count = freehandCount ?? dynamic?.path.length ?? 0;
+  const ends =
+    dynamic && size && dynamic.path.length >= 2 ? ` This one runs ${apiEnds(dynamic.path, size)}.` : '';
   return (
     <section className="mb-section" aria-label="Path">
       <div className="mb-section__head">
         <h3 className="mb-h">Path{dynamic ? ` · ${maskLabel(masks, dynamic.id)}` : ''}</h3>
-        <span className="mb-count" title={`Kling takes 2 to ${MAX_POINTS} points per path`}>
+        <span
+          className="mb-count"
+          title={`Kling takes 2 to ${MAX_POINTS} points per path, in the start frame's pixels counted from its bottom-left corner.${ends} Request JSON shows every point.`}
+        >
           <span className="mb-mono" data-testid="path-count">
             {count} / {MAX_POINTS}
           </span>{' '}
           points
         </span>
       </div>
-      <p className="mb-readout">
-        Pointer (API):{' '}
-        <output ref={readoutRef} className="mb-mono" aria-label="Pointer in API coordinates">
-          —
-        </output>
-      </p>
       {!dynamic ? (
         <p className="muted mb-small">Select a dynamic mask to draw its path (Trajectory tool, T).</p>
       ) : dynamic.path.length === 0 ? (
@@ -46,21 +53,19 @@ export function PathPanel({ freehandCount, readoutRef }: Props) {
           With the Trajectory tool, drag from the painted region to draw a path, or click point by point.
         </p>
       ) : (
-        <details className="mb-points">
-          <summary>Points in API coordinates (origin bottom-left)</summary>
-          <ol className="mb-mono">
-            {size &&
-              dynamic.path.map((p, i) => {
-                const a = imageToApi(p, size);
-                // biome-ignore lint/suspicious/noArrayIndexKey: a point is its index on the path
-                return <li key={i}>{`x ${a.x}, y ${a.y}`}</li>;
-              })}
-          </ol>
-        </details>
+        <p className="muted mb-small">
+          Drag points to move them · click a segment to insert · Alt-click, right-click or Delete removes ·
+          Esc cancels
+        </p>
       )}
-      <p className="muted mb-small">
-        Drag points to move them · click a segment to insert · Alt-click, right-click or Delete removes · Esc
-        cancels
+      <p
+        className="mb-readout muted mb-small"
+        title="The pointer in the start frame's own pixels, as Kling counts them: x from the left edge, y from the bottom edge"
+      >
+        Pointer{' '}
+        <output ref={readoutRef} className="mb-mono" aria-label="Pointer position">
+          —
+        </output>
       </p>
     </section>
   );

@@ -1,5 +1,6 @@
+import { BRUSH_MIN } from '../model/brush-size.ts';
 import type { Tool } from '../model/types.ts';
-import { BRUSH_MIN, redo, setBrushSize, setTool, undo } from '../state/actions.ts';
+import { redo, setBrushSize, setTool, undo } from '../state/actions.ts';
 import { useMotionBrushStore } from '../state/store.ts';
 
 const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [

@@ -1,14 +1,17 @@
-import { type KeyboardEvent, type RefObject, useRef } from 'react';
+import { type RefObject, useEffect, useRef } from 'react';
 import type { InputController } from '../canvas/input-controller.ts';
 import { nudgeBrushSize, redo, selectDynamic, selectStatic, setTool, undo } from '../state/actions.ts';
+import { type KeyScope, keyIsEditors, spaceIsPan } from './shortcut-target.ts';
 
 interface ShortcutDeps {
   /** Shortcuts act only once the editor can be edited (hydrated, frame size known). */
   enabled: boolean;
   input: Pick<InputController, 'busy' | 'cancel' | 'deletePoint' | 'setSpace'>;
   preview: { playing: boolean; stop(): void };
-  /** The canvas host: Space pans only when it has focus, and marks it for the grab cursor. */
+  /** The canvas host: the pointer over it routes keys here; it is marked for the grab cursor. */
   host: RefObject<HTMLElement | null>;
+  /** The editor's root: keys with focus inside it are the editor's. */
+  root: RefObject<HTMLElement | null>;
 }
 
 /** Single keys, without modifiers; 1–6 pick the dynamic masks in list order. */
@@ -26,24 +29,35 @@ const KEYS: Record<string, (d: ShortcutDeps) => void> = {
 };
 for (let n = 1; n <= 6; n++) KEYS[String(n)] = () => selectDynamic(n);
 
-function isTyping(t: EventTarget | null): boolean {
-  if (!(t instanceof HTMLElement)) return false;
-  if (t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
-  return t instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button', 'file'].includes(t.type);
-}
-
 /**
  * The editor's keyboard: undo/redo (Ctrl/⌘+Z, Shift+Z or Y — not while a stroke is in progress), tool
- * and mask keys, Space held to pan. Keys typed into a field are left alone.
+ * and mask keys, Space held to pan. Listened for on the document, so they work with focus in the editor
+ * or with the pointer over the canvas and focus anywhere else (a Zoom button just clicked, the page) —
+ * see `keyIsEditors`. Keys typed into a field, or already handled by something else, are left alone.
  */
-export function useEditorShortcuts(deps: ShortcutDeps) {
-  // The handlers read the latest deps, so they need not be rebuilt (or re-bound) on every render.
+export function useEditorShortcuts(deps: ShortcutDeps): void {
+  // The listeners read the latest deps, so they are bound once.
   const latest = useRef(deps);
   latest.current = deps;
-  const handlers = useRef({
-    onKeyDown(e: KeyboardEvent<HTMLElement>) {
+  useEffect(() => {
+    const host = latest.current.host.current;
+    let over = false;
+    let spaceHeld = false;
+    const scope = (): KeyScope => ({
+      editor: latest.current.root.current,
+      canvas: latest.current.host.current,
+      pointerOverCanvas: over,
+    });
+    const releaseSpace = () => {
+      if (!spaceHeld) return;
+      spaceHeld = false;
+      latest.current.input.setSpace(false);
+      if (host) delete host.dataset.space;
+    };
+
+    const onKeyDown = (e: KeyboardEvent) => {
       const d = latest.current;
-      if (!d.enabled || isTyping(e.target)) return;
+      if (!d.enabled || e.defaultPrevented || e.isComposing || !keyIsEditors(e.target, scope())) return;
       const key = e.key.toLowerCase();
       const mod = e.ctrlKey || e.metaKey;
       if (mod && (key === 'z' || key === 'y')) {
@@ -54,24 +68,54 @@ export function useEditorShortcuts(deps: ShortcutDeps) {
         return;
       }
       if (mod || e.altKey) return;
-      const host = d.host.current;
-      if (key === ' ' && host && e.target === host) {
+      if (key === ' ') {
+        if (!spaceHeld && !spaceIsPan(e.target, scope())) return;
+        // Also keeps a focused button from being pressed and the page from scrolling.
         e.preventDefault();
+        if (spaceHeld) return;
+        spaceHeld = true;
         d.input.setSpace(true);
-        host.dataset.space = 'true';
+        if (host) host.dataset.space = 'true';
         return;
       }
       const act = KEYS[key];
       if (!act) return;
       e.preventDefault();
       act(d);
-    },
-    onKeyUp(e: KeyboardEvent<HTMLElement>) {
-      if (e.key !== ' ') return;
-      const d = latest.current;
-      d.input.setSpace(false);
-      if (d.host.current) delete d.host.current.dataset.space;
-    },
-  });
-  return handlers.current;
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (e.key !== ' ' || !spaceHeld) return;
+      // A button focused while Space was held for panning would otherwise be pressed on release.
+      e.preventDefault();
+      releaseSpace();
+    };
+    const enter = () => {
+      over = true;
+    };
+    const leave = () => {
+      over = false;
+    };
+    // Keys held while the window loses focus never send their keyup here.
+    const blur = () => {
+      releaseSpace();
+      over = false;
+    };
+
+    document.addEventListener('keydown', onKeyDown);
+    document.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', blur);
+    // pointermove too: the pointer may already rest on the canvas when the editor appears (no enter).
+    host?.addEventListener('pointerenter', enter);
+    host?.addEventListener('pointermove', enter);
+    host?.addEventListener('pointerleave', leave);
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', blur);
+      host?.removeEventListener('pointerenter', enter);
+      host?.removeEventListener('pointermove', enter);
+      host?.removeEventListener('pointerleave', leave);
+      releaseSpace();
+    };
+  }, []);
 }
