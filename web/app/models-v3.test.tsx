@@ -38,7 +38,8 @@ function serve(usdPerUnit = 0.14) {
   );
 }
 
-const cost = () => screen.getByText(/ units \(≈ \$/);
+// The Summary's cost line (the action bar says the same figure without its basis).
+const cost = () => screen.getByText(/ units \(≈ \$/, { selector: '.summary strong' });
 const select = (name: string) => screen.getByLabelText(name, { selector: 'select' }) as HTMLSelectElement;
 
 beforeEach(() => {

@@ -2,14 +2,16 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCapabilities } from '../api/capabilities.ts';
 import { FieldIssuesProvider } from '../components/field-issues.tsx';
+import { showNotice } from '../components/notices.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { checkDraft } from '../editor/check-draft.ts';
 import { MOTION_TAB_LABELS, MOTION_TABS, type MotionTab } from '../editor/draft-types.ts';
 import { draftOf, useDraftHydrated, useEditorStore } from '../editor/editor-store.ts';
 import { nonZeroAxes } from '../features/camera/camera-motion.ts';
 import { CameraPanel } from '../features/camera/camera-panel.tsx';
+import { ActionBar } from '../features/composer/action-bar.tsx';
 import { RequestPreview } from '../features/composer/request-preview.tsx';
-import { SubmitPanel } from '../features/composer/submit-panel.tsx';
+import { SummaryPanel } from '../features/composer/summary-panel.tsx';
 import { useGenerate } from '../features/composer/use-generate.ts';
 import { EndFramePanel } from '../features/frames/end-frame-panel.tsx';
 import { FramePicker } from '../features/frames/frame-picker.tsx';
@@ -37,14 +39,30 @@ export function Studio() {
 function WorkspaceSkeleton() {
   return (
     <main className="workspace" aria-busy="true">
-      <div className="stage">
-        <div className="card skeleton" style={{ height: 420 }} />
-        <div className="card skeleton" style={{ height: 260 }} />
+      <div className="ws-inputs">
+        <div className="card skeleton" style={{ height: 380 }} />
       </div>
-      <div className="side">
+      <div className="ws-canvas">
+        <div className="card skeleton" style={{ height: 420 }} />
+      </div>
+      <div className="ws-settings">
         <div className="card skeleton" style={{ height: 520 }} />
       </div>
     </main>
+  );
+}
+
+/** What the studio does, in the time a first visitor gives it; shown until there is a picture. */
+function Intro() {
+  return (
+    <div className="intro">
+      <p className="intro__title">Turn a still picture into a short video.</p>
+      <ol className="intro__steps">
+        <li>Pick a start frame, or try a sample.</li>
+        <li>Say how it moves: a prompt, a brush, the camera or a reference video.</li>
+        <li>Generate. The video appears in Tasks.</li>
+      </ol>
+    </div>
   );
 }
 
@@ -84,11 +102,23 @@ function Workspace() {
     const r = frameFromBytes(s.bytes, s.fileName, 'start');
     if (!r.ok) return setSampleError(r.violations.map((v) => v.message).join(' '));
     setSampleError(null);
+    const before = useEditorStore.getState();
     setFrame('start', r.frame);
-    if (!useEditorStore.getState().prompt.trim()) setPrompt(s.prompt);
+    if (!before.prompt.trim()) setPrompt(s.prompt);
+    // A first sample is a move that works on any model: the picture and its prompt. A tab left on the
+    // brush, the camera or a reference video would hold Generate back, so the studio says it moves off it.
+    if (!before.frames.start && before.motionTab !== 'frames') {
+      const was = before.motionTab;
+      setMotionTab('frames');
+      showNotice({
+        message: `Motion set to ${MOTION_TAB_LABELS.frames}: the sample's prompt describes the move. ${MOTION_TAB_LABELS[was]} keeps its work.`,
+        undo: () => useEditorStore.getState().setMotionTab(was),
+      });
+    }
   }
 
-  const kept: Record<MotionTab, boolean> = {
+  // Tabs other than the active one that hold work: it is kept, just not sent.
+  const saved: Record<MotionTab, boolean> = {
     frames: !!draft.frames.end,
     brush: false,
     camera: draft.camera.type !== 'simple' || nonZeroAxes(draft.camera.config).length > 0,
@@ -98,12 +128,13 @@ function Workspace() {
   return (
     <FieldIssuesProvider server={generate.issues} client={check.violations}>
       <main className="workspace">
-        <div className="stage">
-          <section className="card" aria-label="Frames">
+        <div className="ws-inputs">
+          <section className="card frames-card" aria-label="Frames">
+            {!start && <Intro />}
             <FramePicker
               slot="start"
               title="Start frame"
-              actions={<SampleMenu onPick={onSample} />}
+              actions={<SampleMenu onPick={onSample} quickStart={!start} />}
               emptyHint={<p className="muted">No picture at hand? Try a sample.</p>}
             />
             {sampleError && (
@@ -112,7 +143,10 @@ function Workspace() {
               </p>
             )}
           </section>
+          <StoryboardSection />
+        </div>
 
+        <div className="ws-canvas">
           <section className="card motion" aria-label="Motion">
             <div className="card__header">
               <h2 className="card__title">Motion</h2>
@@ -125,7 +159,7 @@ function Workspace() {
               note={
                 <p className="tabs__note">
                   Only the active tab is sent: <strong>{MOTION_TAB_LABELS[draft.motionTab]}</strong>. The
-                  other tabs keep their work but are not submitted.
+                  other tabs keep their work for later.
                 </p>
               }
               items={MOTION_TABS.map((key) => ({
@@ -133,12 +167,12 @@ function Workspace() {
                 label: MOTION_TAB_LABELS[key],
                 adornment:
                   key === draft.motionTab ? (
-                    <span className="tab-badge tab-badge--sent" aria-hidden="true">
-                      sent
+                    <span className="tab-badge tab-badge--active" aria-hidden="true">
+                      in use
                     </span>
-                  ) : kept[key] ? (
+                  ) : saved[key] ? (
                     <span className="tab-badge" aria-hidden="true">
-                      kept
+                      saved
                     </span>
                   ) : null,
                 panel:
@@ -154,18 +188,16 @@ function Workspace() {
               }))}
             />
           </section>
-          <StoryboardSection />
         </div>
 
-        <div className="side">
+        <div className="ws-settings">
           <section className="card" aria-label="Settings">
             <h2 className="card__title">Settings</h2>
             <SettingsPanel />
           </section>
-          <SubmitPanel
+          <SummaryPanel
             draft={draft}
             check={check}
-            generate={generate}
             motionSummary={motionSummary(draft)}
             referenceMs={referenceMs}
             usdPerUnit={usdPerUnit}
@@ -173,10 +205,17 @@ function Workspace() {
           <RequestPreview draft={draft} buildBrushFields={brush.build} />
         </div>
 
-        <div className="tasks-area">
+        <div className="ws-tasks">
           <TasksSlot lastCreatedId={lastCreatedId} />
         </div>
       </main>
+      <ActionBar
+        draft={draft}
+        check={check}
+        generate={generate}
+        referenceMs={referenceMs}
+        usdPerUnit={usdPerUnit}
+      />
     </FieldIssuesProvider>
   );
 }

@@ -1,10 +1,6 @@
 import { describeSetup } from '../../../contract/capabilities/matrix.ts';
-import {
-  DEFAULT_USD_PER_UNIT,
-  image2videoPrice,
-  type PriceSetup,
-  unitsToUsd,
-} from '../../../contract/pricing/prices.ts';
+import { DEFAULT_USD_PER_UNIT, image2videoPrice, type PriceSetup } from '../../../contract/pricing/prices.ts';
+import { unitsWithMoney } from '../../../contract/words/setup-words.ts';
 
 /**
  * What an image-to-video task will cost, worked out where the creator can check it, from the contract's
@@ -15,5 +11,5 @@ import {
 export function image2videoCostLine(setup: PriceSetup, usdPerUnit = DEFAULT_USD_PER_UNIT): string {
   const price = image2videoPrice(setup);
   if (!price) return `no price known for ${describeSetup(setup)}`;
-  return `${price.basis} = ${price.units} units (≈ $${unitsToUsd(price.units, usdPerUnit).toFixed(2)})`;
+  return `${price.basis} = ${unitsWithMoney(price.units, usdPerUnit)}`;
 }

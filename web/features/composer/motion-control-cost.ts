@@ -4,8 +4,8 @@ import {
   DEFAULT_USD_PER_UNIT,
   MOTION_CONTROL_UNITS_PER_SECOND,
   motionControlUnits,
-  unitsToUsd,
 } from '../../../contract/pricing/prices.ts';
+import { unitsWithMoney } from '../../../contract/words/setup-words.ts';
 
 /**
  * What a motion-control task will cost, worked out where the creator can check it: the result lasts as
@@ -24,7 +24,7 @@ export function motionControlCostLine(
   const billed = billedSeconds(durationMs);
   const exact = Number((durationMs / 1000).toFixed(3));
   const length = exact === billed ? `${billed} s` : `${exact} s, billed as ${billed} s`;
-  return `${length} × ${rate} units/s = ${units} units (≈ $${unitsToUsd(units, usdPerUnit).toFixed(2)})`;
+  return `${length} × ${rate} units/s = ${unitsWithMoney(units, usdPerUnit)}`;
 }
 
 /** Before a clip is added: the rate alone. */

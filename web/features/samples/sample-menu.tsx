@@ -10,6 +10,11 @@ export interface PickedSample {
 
 interface SampleMenuProps {
   onPick(sample: PickedSample): void;
+  /**
+   * There is no picture yet: the button is the page's obvious start, and a press loads the first sample at
+   * once (ready to Generate), then lists the others in case another suits better.
+   */
+  quickStart?: boolean;
 }
 
 /** Rendered once per page: the PNG bytes and an object URL for the thumbnail. */
@@ -27,8 +32,9 @@ function rendered(scene: Scene) {
 }
 
 /** "Try a sample": built-in start frames, so a demo starts in one click. */
-export function SampleMenu({ onPick }: SampleMenuProps) {
+export function SampleMenu({ onPick, quickStart = false }: SampleMenuProps) {
   const [open, setOpen] = useState(false);
+  const [loaded, setLoaded] = useState<string | null>(null);
   const [thumbs, setThumbs] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const id = useId();
@@ -52,15 +58,29 @@ export function SampleMenu({ onPick }: SampleMenuProps) {
     };
   }, [open]);
 
+  async function load(scene: Scene) {
+    const { bytes } = await rendered(scene);
+    onPick({ bytes, fileName: `${scene.id}.png`, prompt: scene.prompt });
+  }
+
   async function pick(scene: Scene) {
     try {
-      const { bytes } = await rendered(scene);
-      onPick({ bytes, fileName: `${scene.id}.png`, prompt: scene.prompt });
+      await load(scene);
+      setLoaded(null);
       setOpen(false);
       button.current?.focus();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  function toggle() {
+    if (open || !quickStart) return setOpen((o) => !o);
+    setOpen(true);
+    const first = SCENES[0]!;
+    load(first)
+      .then(() => setLoaded(first.name))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }
 
   return (
@@ -78,20 +98,29 @@ export function SampleMenu({ onPick }: SampleMenuProps) {
       <button
         ref={button}
         type="button"
-        className="button button--accent"
+        className={quickStart ? 'button button--primary' : 'button button--accent'}
         aria-expanded={open}
         aria-controls={`${id}-list`}
-        onClick={() => setOpen((o) => !o)}
+        onClick={toggle}
       >
         Try a sample
       </button>
       {open && (
         <div id={`${id}-list`} className="samples__panel">
-          <p className="samples__title">Start from a built-in picture</p>
+          <p className="samples__title" aria-live="polite">
+            {loaded
+              ? `Loaded “${loaded}” with a prompt that suits it. Or pick another:`
+              : 'Start from a built-in picture'}
+          </p>
           <ul className="samples__list">
             {SCENES.map((s) => (
               <li key={s.id}>
-                <button type="button" className="samples__item" onClick={() => void pick(s)}>
+                <button
+                  type="button"
+                  className="samples__item"
+                  aria-current={loaded === s.name ? 'true' : undefined}
+                  onClick={() => void pick(s)}
+                >
                   <span className="samples__thumb" style={{ aspectRatio: `${s.width} / ${s.height}` }}>
                     {thumbs[s.id] && <img src={thumbs[s.id]} alt="" />}
                   </span>

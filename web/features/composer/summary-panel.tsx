@@ -1,20 +1,17 @@
 import { type ReactNode, useId } from 'react';
-import { describeSetup, MODELS } from '../../../contract/capabilities/matrix.ts';
-import { MOTION_CONTROL_MODELS } from '../../../contract/capabilities/motion-control.ts';
 import { DEFAULT_USD_PER_UNIT, PRICE_SOURCE } from '../../../contract/pricing/prices.ts';
 import { seconds } from '../../../contract/rules/video-rules.ts';
+import { setupWords } from '../../../contract/words/setup-words.ts';
 import { formatBytes } from '../../components/format.ts';
 import type { DraftCheck } from '../../editor/check-draft.ts';
 import type { Draft, Frame } from '../../editor/draft-types.ts';
 import { currentSetup } from '../../editor/gating.ts';
 import { image2videoCostLine } from './image2video-cost.ts';
 import { motionControlCostLine, motionControlRateLine } from './motion-control-cost.ts';
-import type { Generate } from './use-generate.ts';
 
-interface SubmitPanelProps {
+interface SummaryPanelProps {
   draft: Draft;
   check: DraftCheck;
-  generate: Generate;
   /** One line about the active motion ("Camera — Pan +5: the camera turns right"). */
   motionSummary: string;
   /**
@@ -25,21 +22,6 @@ interface SubmitPanelProps {
   /** US$ per unit, as the studio serves it (the operator's rate); DEFAULT_USD_PER_UNIT otherwise. */
   usdPerUnit?: number;
 }
-
-/** Fields the composer shows beside their inputs; anything else the backend names is listed here. */
-const SHOWN_FIELDS = new Set([
-  'image',
-  'image_tail',
-  'model_name',
-  'mode',
-  'duration',
-  'prompt',
-  'negative_prompt',
-  'image_url',
-  'video_url',
-  'character_orientation',
-  'keep_original_sound',
-]);
 
 function frameText(f: Frame | null): string {
   if (!f) return 'none';
@@ -56,7 +38,7 @@ function ImageToVideoRows({
   check,
   motionSummary,
   usdPerUnit = DEFAULT_USD_PER_UNIT,
-}: Omit<SubmitPanelProps, 'generate'>) {
+}: SummaryPanelProps) {
   const setup = currentSetup(draft);
   const voices = draft.voices.length;
   const sound = check.kind === 'image2video' ? check.request.sound : undefined;
@@ -65,8 +47,10 @@ function ImageToVideoRows({
   return (
     <>
       <dt>Model</dt>
-      <dd>
-        {MODELS[setup.model].label} · <code>{describeSetup(setup)}</code>
+      <dd
+        title={`model_name ${setup.model}${setup.mode ? `, mode ${setup.mode}` : ''}, duration ${setup.duration}`}
+      >
+        {setupWords(setup)}
       </dd>
       <dt>Motion</dt>
       <dd>{motionSummary}</dd>
@@ -100,7 +84,7 @@ function MotionControlRows({
   motionSummary,
   referenceMs,
   usdPerUnit,
-}: Omit<SubmitPanelProps, 'generate' | 'check'>) {
+}: Omit<SummaryPanelProps, 'check'>) {
   const { model, mode, keepSound, clip } = draft.reference;
   const ms = clip?.upload.durationMs ?? referenceMs;
   const clipText = clip
@@ -120,9 +104,7 @@ function MotionControlRows({
   return (
     <>
       <dt>Model</dt>
-      <dd>
-        {MOTION_CONTROL_MODELS[model].label} · <code>{`${model} ${mode}`}</code> · motion control
-      </dd>
+      <dd title={`model_name ${model}, mode ${mode}`}>{setupWords({ model, mode })} · motion control</dd>
       <dt>Motion</dt>
       <dd>{motionSummary}</dd>
       <dt>Character</dt>
@@ -139,30 +121,15 @@ function MotionControlRows({
   );
 }
 
-/** What will be sent and what it costs, why it cannot be sent yet, and the Generate button. */
-export function SubmitPanel({
-  draft,
-  check,
-  generate,
-  motionSummary,
-  referenceMs,
-  usdPerUnit,
-}: SubmitPanelProps) {
-  const reasonsId = useId();
-  const blocked = check.violations.length > 0;
-  const disabled = blocked || generate.pending;
-  // Issues the backend named but no field on screen shows (e.g. an upstream refusal).
-  const loose = generate.issues.filter(
-    (i) =>
-      !SHOWN_FIELDS.has(i.field) &&
-      !/^(camera_control|voice_list|sound|cfg_scale|multi_shot|shot_type|multi_prompt|element_list)/.test(
-        i.field,
-      ),
-  );
-
+/**
+ * "Summary": what Generate will send and the price list's cost line with its basis, beside the settings.
+ * The press itself, and why it is off, live in the action bar.
+ */
+export function SummaryPanel({ draft, check, motionSummary, referenceMs, usdPerUnit }: SummaryPanelProps) {
+  const headingId = useId();
   return (
-    <section className="card submit" aria-labelledby={`${reasonsId}-h`}>
-      <h2 id={`${reasonsId}-h`} className="card__title">
+    <section className="card submit" aria-labelledby={headingId}>
+      <h2 id={headingId} className="card__title">
         Summary
       </h2>
       <dl className="summary">
@@ -182,58 +149,6 @@ export function SubmitPanel({
           />
         )}
       </dl>
-
-      {blocked && (
-        <div className="reasons" id={reasonsId}>
-          <p className="reasons__title">Generate is off until:</p>
-          <ul>
-            {check.violations.map((v) => (
-              <li key={`${v.field}:${v.rule}:${v.message}`}>{v.message}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-
-      <button
-        type="button"
-        className="button button--primary button--large generate"
-        aria-disabled={disabled}
-        aria-describedby={blocked ? reasonsId : undefined}
-        aria-busy={generate.pending}
-        onClick={() => {
-          if (!disabled) void generate.submit(draft);
-        }}
-      >
-        {generate.pending && <span className="spinner" aria-hidden="true" />}
-        Generate
-      </button>
-
-      <div aria-live="polite" className="submit__status">
-        {generate.pending && <p className="muted">Sending to the studio…</p>}
-        {generate.created && !generate.pending && (
-          <p className="success">
-            Submitted as task <code>{generate.created.id}</code>. It appears under Tasks; your draft is kept.
-          </p>
-        )}
-      </div>
-      {generate.errorMessage && !generate.pending && (
-        <div className="error-box" role="alert">
-          <p>
-            <strong>Not submitted:</strong> {generate.errorMessage}
-            {generate.upstreamCode !== undefined && (
-              <span className="muted"> (Kling code {generate.upstreamCode})</span>
-            )}
-          </p>
-          {loose.length > 0 && (
-            <ul>
-              {loose.map((i) => (
-                <li key={`${i.field}:${i.rule}:${i.message}`}>{i.message}</li>
-              ))}
-            </ul>
-          )}
-          <p className="muted">Nothing was lost: fix what is named and generate again.</p>
-        </div>
-      )}
     </section>
   );
 }
