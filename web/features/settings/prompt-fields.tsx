@@ -2,6 +2,9 @@ import { type RefObject, useId } from 'react';
 import { LIMITS } from '../../../contract/limits.ts';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { useEditorStore } from '../../editor/editor-store.ts';
+import { promptPieces } from './prompt-pieces.ts';
+import { voiceNamed } from './voice-library.ts';
+import { useSavedVoices } from './voice-library-panel.tsx';
 
 function Counter({ id, length }: { id: string; length: number }) {
   const over = length > LIMITS.promptMaxChars;
@@ -10,6 +13,40 @@ function Counter({ id, length }: { id: string; length: number }) {
       {length.toLocaleString('en')} / {LIMITS.promptMaxChars.toLocaleString('en')}
       {over && ' — too long'}
     </span>
+  );
+}
+
+/**
+ * The prompt as it will be read, each `<<<voice_N>>>` shown as a chip with the voice's name from the library
+ * (the textarea stays the source of truth, and the request still carries the token).
+ */
+function PromptVoices({ prompt }: { prompt: string }) {
+  const voices = useEditorStore((s) => s.voices);
+  const saved = useSavedVoices();
+  const pieces = promptPieces(prompt);
+  if (!pieces.some((p) => p.kind === 'voice')) return null;
+  return (
+    <p className="prompt-voices">
+      <span className="muted">Reads as: </span>
+      {pieces.map((p, i) => {
+        // biome-ignore lint/suspicious/noArrayIndexKey: pieces are positions in the prompt
+        if (p.kind === 'text') return <span key={i}>{p.text}</span>;
+        const voiceId = voices[p.n - 1] ?? '';
+        const name =
+          voiceNamed(saved, voiceId)?.name ?? (voiceId ? `Voice ${p.n}` : `Voice ${p.n} (not set)`);
+        return (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: pieces are positions in the prompt
+            key={i}
+            className={`voice-chip${voiceId ? '' : ' voice-chip--missing'}`}
+            title={`${p.token}${voiceId ? ` · voice_id ${voiceId}` : ''}`}
+          >
+            <span aria-hidden="true">🎙 </span>
+            {name}
+          </span>
+        );
+      })}
+    </p>
   );
 }
 
@@ -49,6 +86,7 @@ export function PromptFields({ promptRef, motionControl = false }: PromptFieldsP
           aria-describedby={`${id}-pc`}
           onChange={(e) => setPrompt(e.target.value)}
         />
+        {!motionControl && <PromptVoices prompt={prompt} />}
         <FieldIssues fields={['prompt']} showClient />
       </div>
       {!motionControl && (

@@ -6,6 +6,7 @@ import { PromptFields } from './prompt-fields.tsx';
 import { ReferenceSetupFields } from './reference-setup-fields.tsx';
 import { SetupFields } from './setup-fields.tsx';
 import { SoundVoices } from './sound-voices.tsx';
+import './settings.css';
 
 /**
  * Everything about the generation that is not a frame or a motion. The Reference video tab (motion
