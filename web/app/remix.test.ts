@@ -3,12 +3,23 @@ import { encodeBase64 } from '../../contract/images/base64.ts';
 import type { TaskInputs } from '../../contract/schemas/studio-api.ts';
 import { pngImage } from '../../contract/testing/test-images.ts';
 import { syntheticVideo } from '../../contract/testing/test-videos.ts';
-import { useEditorStore } from '../editor/editor-store.ts';
+import { useNotices } from '../components/notices.tsx';
+import { draftOf, useEditorStore } from '../editor/editor-store.ts';
+import { frameFromValue } from '../editor/load-draft.ts';
+import {
+  addDynamicMask,
+  beginStroke,
+  commitPath,
+  resetMotionBrush,
+  setImageSize,
+} from '../features/motion-brush/state/actions.ts';
+import { getBitmap } from '../features/motion-brush/state/bitmaps.ts';
+import { useMotionBrushStore } from '../features/motion-brush/state/store.ts';
 import { resetClip } from '../features/reference-video/clip-pipeline.ts';
 import { useClipStore } from '../features/reference-video/clip-state.ts';
 import { FakeXhr, uploadAnswer } from '../testing/fake-xhr.ts';
 import { resetEditor } from '../testing/render.tsx';
-import { remixIntoStudio } from './remix.ts';
+import { REMIX_LOADED, REMIX_REPLACED, remixIntoStudio } from './remix.ts';
 
 const picture = encodeBase64(pngImage(800, 600));
 const clip = syntheticVideo({ width: 480, height: 360, durationMs: 4000, audio: true });
@@ -40,6 +51,8 @@ const inputs: TaskInputs = {
 beforeEach(() => {
   resetEditor();
   resetClip();
+  resetMotionBrush();
+  useNotices.setState({ notices: [] });
   FakeXhr.reset();
   vi.stubGlobal('XMLHttpRequest', FakeXhr);
 });
@@ -95,5 +108,84 @@ describe('remix of a motion-control task', () => {
     vi.stubGlobal('fetch', async () => new Response('gone', { status: 404 }));
     await expect(remixIntoStudio(inputs)).rejects.toThrow(/could not be read \(the studio answered 404\)/);
     expect(FakeXhr.sent).toHaveLength(0);
+  });
+});
+
+describe('remix over a draft with work', () => {
+  const remixed: TaskInputs = {
+    kind: 'image2video',
+    request: {
+      model_name: 'kling-v2-6',
+      mode: 'pro',
+      image: encodeBase64(pngImage(640, 360)),
+      prompt: 'remixed',
+    },
+    images: {
+      image: {
+        url: '/api/tasks/t/inputs/image',
+        format: 'png',
+        width: 640,
+        height: 360,
+        bytes: 1,
+        source: 'base64',
+      },
+    },
+  };
+
+  /** The brush's masks as data: entries, and each bitmap's pixels. */
+  const brushState = () => {
+    const s = useMotionBrushStore.getState();
+    return {
+      imageSize: s.imageSize,
+      selectedId: s.selectedId,
+      masks: s.masks.map((m) => ({ ...m, pixels: Array.from(getBitmap(m.id)?.data ?? []) })),
+    };
+  };
+
+  it('replaces the draft, says so, and Restore my draft brings back the draft and its masks exactly', async () => {
+    const store = useEditorStore.getState();
+    store.setFrame('start', frameFromValue(encodeBase64(pngImage(800, 600)), 'mine.png'));
+    store.setModel('kling-v1');
+    store.setPrompt('my own words');
+    store.setMotionTab('brush');
+    setImageSize({ width: 800, height: 600 });
+    const maskId = addDynamicMask()!;
+    const stroke = beginStroke('paint', { x: 100, y: 100 })!;
+    stroke.segment({ x: 100, y: 100 }, { x: 300, y: 200 });
+    stroke.commit();
+    commitPath(
+      maskId,
+      [],
+      [
+        { x: 150, y: 150 },
+        { x: 500, y: 400 },
+      ],
+    );
+    const draftBefore = draftOf(useEditorStore.getState());
+    const brushBefore = brushState();
+    expect(brushBefore.masks[0]?.pixels.some((v) => v === 255)).toBe(true);
+
+    await remixIntoStudio(remixed);
+    expect(useEditorStore.getState()).toMatchObject({ prompt: 'remixed', model: 'kling-v2-6', mode: 'pro' });
+    expect(useMotionBrushStore.getState()).toMatchObject({
+      masks: [],
+      imageSize: { width: 640, height: 360 },
+    });
+    const notice = useNotices.getState().notices.at(-1)!;
+    expect(notice).toMatchObject({ message: REMIX_REPLACED, undoLabel: 'Restore my draft' });
+
+    notice.undo!();
+    await vi.waitFor(() => expect(useEditorStore.getState().prompt).toBe('my own words'));
+    expect(draftOf(useEditorStore.getState())).toEqual(draftBefore);
+    expect(brushState()).toEqual(brushBefore);
+  });
+
+  it('says what it loaded, without an Undo, when the draft held no work', async () => {
+    await remixIntoStudio(remixed);
+    expect(useEditorStore.getState().prompt).toBe('remixed');
+    const notices = useNotices.getState().notices;
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ message: REMIX_LOADED });
+    expect(notices[0]?.undo).toBeUndefined();
   });
 });

@@ -13,6 +13,12 @@ export { bootMotionBrushPersistence } from './state/boot.ts';
 export { buildMotionBrushFields, motionBrushViolations } from './state/export-fields.ts';
 export { loadMotionBrush } from './state/load-fields.ts';
 export { exportRecipe, importRecipe, RECIPE_FORMAT } from './state/recipe.ts';
+export {
+  type MotionBrushSnapshot,
+  motionBrushHasWork,
+  restoreMotionBrush,
+  snapshotMotionBrush,
+} from './state/snapshot.ts';
 export { type MotionBrushState, useMotionBrushStore, whenHydrated } from './state/store.ts';
 
 import type { MotionBrushEditorProps } from './ui/motion-brush-editor.tsx';

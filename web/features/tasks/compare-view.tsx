@@ -1,35 +1,37 @@
 import { useQueries } from '@tanstack/react-query';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { createRef, type RefObject, useId, useMemo, useRef, useState } from 'react';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { taskQueries } from '../../api/task-queries.ts';
 import { DialogHeader } from './dialog-header.tsx';
 import { excerpt, formatElapsed } from './format.ts';
+import { ModalDialog } from './modal-dialog.tsx';
+import { canWipe } from './selection.ts';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
 import { useSyncedPlayback } from './use-synced-playback.ts';
 
 interface CompareViewProps {
-  ids: readonly [string, string];
+  /** Two to four finished results, in the order they were picked. */
+  ids: readonly string[];
   onClose: () => void;
 }
 
-/** Two finished videos side by side, playing in step, to judge which motion works better. */
+type Layout = 'side' | 'wipe';
+
+/**
+ * Finished videos playing in step, to judge which take works: side by side, or (for a pair) one over the
+ * other with a "Wipe" slider revealing the second, the way colourists compare grades.
+ */
 export function CompareView({ ids, onClose }: CompareViewProps) {
   const headingId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   // Finished tasks don't change: no polling here.
-  const [a, b] = useQueries({ queries: ids.map((id) => taskQueries.detail(id, { pollMs: false })) });
+  const results = useQueries({ queries: ids.map((id) => taskQueries.detail(id, { pollMs: false })) });
+  const tasks = results.map((r) => r.data).filter((t): t is StudioTask => !!t?.video);
+  const error = results.find((r) => r.error)?.error;
 
-  useEffect(() => {
-    closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-
-  const error = a?.error ?? b?.error;
   return (
-    <div className="tasks-overlay">
-      <div className="tasks-compare" role="dialog" aria-modal="true" aria-labelledby={headingId}>
+    <ModalDialog label="Compare" onClose={onClose} initialFocus={closeRef} className="compare-dialog">
+      <div className="tasks-compare">
         <DialogHeader
           headingId={headingId}
           title="Compare"
@@ -37,55 +39,113 @@ export function CompareView({ ids, onClose }: CompareViewProps) {
           onClose={onClose}
           closeRef={closeRef}
         />
-        {a?.data?.video && b?.data?.video ? (
-          <SyncedPair left={a.data} right={b.data} />
+        {tasks.length === ids.length ? (
+          <SyncedVideos tasks={tasks} />
         ) : error ? (
           <p role="alert">These videos could not be loaded: {error.message}. Close and pick them again.</p>
         ) : (
-          <p role="status">Loading both videos…</p>
+          <p role="status">Loading the videos…</p>
         )}
       </div>
-    </div>
+    </ModalDialog>
   );
 }
 
-function SyncedPair({ left, right }: { left: StudioTask; right: StudioTask }) {
-  const leftRef = useRef<HTMLVideoElement>(null);
-  const rightRef = useRef<HTMLVideoElement>(null);
-  const refs = useMemo(() => [leftRef, rightRef], []);
+function SyncedVideos({ tasks }: { tasks: readonly StudioTask[] }) {
+  const count = tasks.length;
+  const refs = useMemo<RefObject<HTMLVideoElement | null>[]>(
+    () => Array.from({ length: count }, () => createRef<HTMLVideoElement>()),
+    [count],
+  );
   const sync = useSyncedPlayback(refs);
   const [muted, setMuted] = useState(true);
+  const [layout, setLayout] = useState<Layout>('side');
+  const [wipe, setWipe] = useState(50);
+  const wiping = layout === 'wipe' && canWipe(tasks);
+  const layoutName = useId();
+  const all = count === 2 ? 'both' : 'all';
 
   return (
     <>
-      <div className="tasks-compare-grid">
-        {[
-          { task: left, ref: leftRef },
-          { task: right, ref: rightRef },
-        ].map(({ task, ref }) => (
-          <figure key={task.id}>
+      {canWipe(tasks) && (
+        <fieldset className="tasks-compare-layout">
+          <legend>View</legend>
+          {(
+            [
+              ['side', 'Side by side'],
+              ['wipe', 'Wipe'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value}>
+              <input
+                type="radio"
+                name={layoutName}
+                value={value}
+                checked={layout === value}
+                onChange={() => setLayout(value)}
+              />{' '}
+              {label}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {/* One set of <video> elements for both views: switching keeps them playing, in step. */}
+      <div className="tasks-compare-stage" data-layout={wiping ? 'wipe' : 'side'} data-count={count}>
+        {tasks.map((task, i) => (
+          <figure
+            key={task.id}
+            className="tasks-compare-item"
+            // Wiping, the second lies over the first, shown from the left edge up to the slider.
+            style={wiping && i === 1 ? { clipPath: `inset(0 ${100 - wipe}% 0 0)` } : undefined}
+          >
             <video
-              ref={ref}
+              ref={refs[i]}
               src={task.video?.url}
-              poster={task.thumbnailUrl ?? undefined}
-              aria-label={`Compared video: ${excerpt(task.prompt, 60) || 'untitled'}`}
+              poster={task.posterUrl ?? task.thumbnailUrl ?? undefined}
+              aria-label={`Compared video ${i + 1}: ${excerpt(task.prompt, 60) || 'untitled'}`}
               loop
               playsInline
               preload="auto"
-              // Two soundtracks at once are noise; the creator can turn sound on.
+              // Several soundtracks at once are noise; the creator can turn sound on.
               muted={muted}
             />
-            <figcaption>
-              <strong>{excerpt(task.prompt, 60) || 'Untitled'}</strong>
-              <br />
-              {settingsLine(task)} · {MOTION_LABELS[task.motion]}
-            </figcaption>
+            {!wiping && (
+              <figcaption>
+                <Caption task={task} />
+              </figcaption>
+            )}
           </figure>
         ))}
+        {wiping && (
+          <span className="tasks-wipe-line" style={{ insetInlineStart: `${wipe}%` }} aria-hidden="true" />
+        )}
       </div>
+      {wiping && (
+        <div className="tasks-wipe">
+          <input
+            type="range"
+            className="tasks-wipe-range"
+            aria-label="Wipe"
+            aria-valuetext={`${wipe} % of the second video shown`}
+            min={0}
+            max={100}
+            step={1}
+            value={wipe}
+            onChange={(e) => setWipe(Number(e.target.value))}
+          />
+          <p className="tasks-wipe-caption">
+            <span>
+              Left of the line: <Caption task={tasks[1]!} />
+            </span>
+            <span>
+              Right of it: <Caption task={tasks[0]!} />
+            </span>
+          </p>
+        </div>
+      )}
       <div className="tasks-compare-controls">
         <button type="button" className="button button--primary" onClick={sync.toggle}>
-          {sync.playing ? 'Pause both' : 'Play both'}
+          {sync.playing ? `Pause ${all}` : `Play ${all}`}
         </button>
         <input
           type="range"
@@ -103,6 +163,15 @@ function SyncedPair({ left, right }: { left: StudioTask; right: StudioTask }) {
           <input type="checkbox" checked={!muted} onChange={(e) => setMuted(!e.target.checked)} /> Sound
         </label>
       </div>
+    </>
+  );
+}
+
+function Caption({ task }: { task: StudioTask }) {
+  return (
+    <>
+      <strong>{excerpt(task.prompt, 60) || 'Untitled'}</strong> · {settingsLine(task)} ·{' '}
+      {MOTION_LABELS[task.motion]}
     </>
   );
 }

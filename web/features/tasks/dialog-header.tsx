@@ -4,7 +4,7 @@ interface DialogHeaderProps {
   /** The heading's id, for the panel's aria-labelledby. */
   headingId: string;
   title: ReactNode;
-  /** The close button's accessible name ("Close task details", "Close comparison"). */
+  /** The close button's accessible name ("Close result", "Close comparison"). */
   closeLabel: string;
   onClose: () => void;
   /** For a dialog that moves focus to its close button when it opens. */
@@ -13,7 +13,7 @@ interface DialogHeaderProps {
   children?: ReactNode;
 }
 
-/** The heading row of the task detail and the comparison: title, optional badge, × to close. */
+/** The heading row of the Result viewer and the comparison: title, optional badge, × to close. */
 export function DialogHeader({
   headingId,
   title,
@@ -24,7 +24,7 @@ export function DialogHeader({
 }: DialogHeaderProps) {
   return (
     <header className="tasks-detail-header">
-      <h3 id={headingId}>{title}</h3>
+      <h2 id={headingId}>{title}</h2>
       {children}
       <button
         ref={closeRef}

@@ -1,4 +1,5 @@
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { unitsWords } from '../../../contract/words/setup-words.ts';
 import { taskVideoDownloadUrl } from '../../api/task-queries.ts';
 import { useGenerateAgain } from './use-generate-again.ts';
 import { type RemixInto, useRemix } from './use-remix.ts';
@@ -6,15 +7,28 @@ import { type RemixInto, useRemix } from './use-remix.ts';
 interface TaskActionsProps {
   task: StudioTask;
   onOpenTask: (id: string) => void;
+  /** After Remix has put the inputs into the composer (the viewer closes, so the composer shows). */
+  onRemixed?: () => void;
   remixInto: RemixInto;
 }
 
-/** Keep it (Download), iterate on it (Remix), or roll the dice again with the same inputs. */
-export function TaskActions({ task, onOpenTask, remixInto }: TaskActionsProps) {
+/**
+ * What the same request costs again: the price list's figure for its settings (what the composer would
+ * show), else what Kling deducted last time; null when neither is known.
+ */
+export function againUnits(task: Pick<StudioTask, 'price' | 'units'>): number | null {
+  if (task.price) return task.price.units;
+  const deducted = Number(task.units);
+  return task.units !== null && Number.isFinite(deducted) ? deducted : null;
+}
+
+/** Keep it (Download), iterate on it (Remix), or roll the dice again with the same inputs, at its price. */
+export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActionsProps) {
   const remix = useRemix(remixInto);
   const again = useGenerateAgain();
   const busy = remix.isPending || again.isPending;
   const error = remix.error ?? again.error;
+  const units = againUnits(task);
 
   return (
     <div className="tasks-actions">
@@ -33,25 +47,24 @@ export function TaskActions({ task, onOpenTask, remixInto }: TaskActionsProps) {
         disabled={busy}
         onClick={() => {
           again.reset();
-          remix.mutate(task.id);
+          remix.mutate(task.id, { onSuccess: () => onRemixed?.() });
         }}
       >
         Remix
       </button>
       <button
         type="button"
-        className="button"
+        className="button button--primary"
         disabled={busy}
         onClick={() => {
           remix.reset();
           again.mutate(task.id, { onSuccess: (created) => onOpenTask(created.id) });
         }}
       >
-        Generate again
+        {units === null ? 'Generate again' : `Generate again · ${unitsWords(units)}`}
       </button>
       <p className="tasks-actions-status" role="status">
         {remix.isPending && 'Loading this task’s inputs into the composer…'}
-        {remix.isSuccess && !busy && 'Loaded into the composer: change anything, then press Generate.'}
         {again.isPending && 'Submitting the same request again…'}
       </p>
       {error && !busy && (

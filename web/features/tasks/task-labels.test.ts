@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MODELS, withRetiredModels } from '../../../contract/capabilities/matrix.ts';
 import { TASK_STATUSES } from '../../../contract/schemas/kling-task.ts';
 import { makeTask } from '../../testing/task-fixture.ts';
-import { lengthLine, lifecycleBadge, settingsLine, statusLabel } from './task-labels.ts';
+import { costLine, lengthLine, lifecycleBadge, settingsLine, statusLabel } from './task-labels.ts';
 
 describe('statusLabel', () => {
   it.each([
@@ -29,11 +29,22 @@ describe('settingsLine and lengthLine', () => {
 
   it('names the model, the mode (4k included) and the length', () => {
     expect(settingsLine(makeTask({ model: 'kling-v3', mode: '4k', duration: '12', shots: 3 }))).toBe(
-      'Kling 3.0 · 4k · 12 s · 3 shots',
+      'Kling 3.0 · 4K · 12 s · 3 shots',
+    );
+    expect(settingsLine(makeTask({ model: 'kling-v2-6', mode: 'pro', duration: '5' }))).toBe(
+      'Kling 2.6 · Pro · 5 s',
     );
     expect(settingsLine(makeTask({ model: 'kling-v2-master', mode: null, duration: '10' }))).toBe(
       'Kling 2.0 Master · 10 s',
     );
+  });
+});
+
+describe('costLine', () => {
+  it('says what Kling deducted once known, else the price list figure, in units (never "1 units")', () => {
+    expect(costLine(makeTask({ units: '1', price: { units: 3.5, basis: '' } }))).toBe('1 unit');
+    expect(costLine(makeTask({ units: null, price: { units: 3.5, basis: '' } }))).toBe('3.5 units');
+    expect(costLine(makeTask({ units: null, price: null }))).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
-import { MODELS, type ModelCapabilities, type ModelName } from '../../../contract/capabilities/matrix.ts';
+import type { ModelCapabilities, ModelName } from '../../../contract/capabilities/matrix.ts';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { MotionKind, StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { setupWords, unitsWords } from '../../../contract/words/setup-words.ts';
 
 /** Motion kinds in the words the composer's tabs use (design.md "Accessible names"). */
 export const MOTION_LABELS = {
@@ -18,9 +19,24 @@ export function lengthLine(task: Pick<StudioTask, 'duration' | 'shots'>): string
   return `${length} · ${task.shots} ${task.shots === 1 ? 'shot' : 'shots'}`;
 }
 
-/** "Kling 3.0 · 4k · 12 s · 3 shots". Models without modes (the v2 masters) show no mode. */
+/** "Kling 3.0 · 4K · 12 s · 3 shots", in the composer's words. Models without modes show no mode. */
 export function settingsLine(task: Pick<StudioTask, 'model' | 'mode' | 'duration' | 'shots'>): string {
-  return [MODELS[task.model].label, task.mode, lengthLine(task)].filter(Boolean).join(' · ');
+  const setup = setupWords({ model: task.model, mode: task.mode ?? undefined });
+  return `${setup} · ${lengthLine(task)}`;
+}
+
+/**
+ * What the task cost, "3.5 units": what Kling deducted once it says, else the price list's figure for its
+ * settings; null when neither is known.
+ */
+export function costUnits(task: Pick<StudioTask, 'units' | 'price'>): number | null {
+  if (task.units !== null && Number.isFinite(Number(task.units))) return Number(task.units);
+  return task.price?.units ?? null;
+}
+
+export function costLine(task: Pick<StudioTask, 'units' | 'price'>): string | null {
+  const units = costUnits(task);
+  return units === null ? null : unitsWords(units);
 }
 
 /** The badge a task's model wears in the served map: "Legacy", "Retired", or none for a current model. */
@@ -34,16 +50,24 @@ export function lifecycleBadge(
 }
 
 /**
- * What each of Kling's statuses reads as in the UI. Kling says `succeed`; people (and the e2e tests,
- * design.md "Accessible names") read "Succeeded".
+ * Every status a task can show, in people's words (design.md "Accessible names"): Kling says `succeed`,
+ * people read "Succeeded". `queued` and `cancelled` are the studio's own (held back while Kling's slots are
+ * full, or called off before sending); named here so the gallery speaks them the day the store has them.
  */
-export const STATUS_LABELS = {
+const LABELS = {
+  queued: 'Queued',
   submitted: 'Submitted',
   processing: 'Processing',
   succeed: 'Succeeded',
   failed: 'Failed',
-} as const satisfies Record<TaskStatus, string>;
+  cancelled: 'Cancelled',
+} as const;
 
-export type StatusLabel = (typeof STATUS_LABELS)[TaskStatus];
+export const STATUS_LABELS: Readonly<Record<TaskStatus, string>> = LABELS satisfies Record<
+  TaskStatus,
+  string
+>;
 
-export const statusLabel = (status: TaskStatus): StatusLabel => STATUS_LABELS[status];
+export type StatusLabel = (typeof LABELS)[keyof typeof LABELS];
+
+export const statusLabel = (status: TaskStatus): StatusLabel => LABELS[status as keyof typeof LABELS];

@@ -18,7 +18,7 @@ export function TaskMedia({ task }: { task: StudioTask }) {
         key={task.video.url}
         className="tasks-video"
         src={task.video.url}
-        poster={task.thumbnailUrl ?? undefined}
+        poster={task.posterUrl ?? task.thumbnailUrl ?? undefined}
         aria-label={`Result video: ${excerpt(task.prompt, 60) || 'untitled'}`}
         controls
         loop

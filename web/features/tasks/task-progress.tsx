@@ -4,7 +4,16 @@ import { formatApprox, formatElapsed } from './format.ts';
 import { taskProgress } from './progress.ts';
 
 /** Elapsed time against the model's typical time; no invented percentage (see progress.ts). */
-export function TaskProgress({ task, now }: { task: StudioTask; now: number }) {
+export function TaskProgress({
+  task,
+  now,
+  compact = false,
+}: {
+  task: StudioTask;
+  now: number;
+  /** A gallery card's one short line; the bar's accessible text stays the full sentence. */
+  compact?: boolean;
+}) {
   const p = taskProgress(task, now);
   const elapsed = formatElapsed(p.elapsedMs);
   if (p.phase === 'done') return <span className="tasks-took">took {elapsed}</span>;
@@ -14,8 +23,13 @@ export function TaskProgress({ task, now }: { task: StudioTask; now: number }) {
     p.phase === 'overdue'
       ? `${elapsed} elapsed, longer than the usual ${usual}; still working`
       : `${elapsed} elapsed; usually ${usual}${p.phase === 'queued' ? ', waiting for Kling to start' : ''}`;
+  const shown = !compact
+    ? text
+    : p.phase === 'overdue'
+      ? `${elapsed}, longer than usual`
+      : `${elapsed} of ${formatApprox(p.typicalSeconds)}`;
   return (
-    <div className="tasks-progress" data-phase={p.phase}>
+    <div className="tasks-progress" data-phase={p.phase} data-compact={compact || undefined}>
       <div
         role="progressbar"
         aria-label="Progress"
@@ -28,7 +42,7 @@ export function TaskProgress({ task, now }: { task: StudioTask; now: number }) {
       >
         <div className="tasks-progress-fill" style={{ inlineSize: `${(p.fraction ?? 1) * 100}%` }} />
       </div>
-      <span className="tasks-progress-text">{text}</span>
+      <span className="tasks-progress-text">{shown}</span>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { applyTaskChange } from '../../api/task-cache.ts';
@@ -10,58 +10,103 @@ import { TasksPanel } from './tasks-panel.tsx';
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-/** Serves GET /api/tasks from a list the test controls; jsdom has no EventSource, so the panel polls. */
-function serve(tasks: () => StudioTask[] | Response) {
+/** GET /api/tasks?page&pageSize (paged as the server pages) and GET /api/tasks/:id from a list the test controls. */
+function serve(tasks: () => StudioTask[] | Response, seen: string[] = []) {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string) => {
+      seen.push(url);
       const t = tasks();
       if (t instanceof Response) return t;
-      if (url.startsWith('/api/tasks?')) return json(makeList(t));
+      if (url.startsWith('/api/tasks?')) {
+        const q = new URLSearchParams(url.split('?')[1]);
+        const page = Number(q.get('page'));
+        const size = Number(q.get('pageSize'));
+        const status = q.get('status');
+        const all = status ? t.filter((x) => x.status === status) : t;
+        return json(
+          makeList(all.slice((page - 1) * size, page * size), { page, pageSize: size, total: all.length }),
+        );
+      }
       const task = t.find((x) => url === `/api/tasks/${x.id}`);
       return task ? json({ task }) : json({ error: { code: 'not_found', message: 'No such task' } }, 404);
     }),
   );
+  return seen;
 }
 
-function renderPanel() {
+function renderPanel(remixInto = async () => {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
+  const ui = (lastCreatedId: string | null = null) => (
     <QueryClientProvider client={client}>
-      <TasksPanel remixInto={async () => {}} />
-    </QueryClientProvider>,
+      <TasksPanel lastCreatedId={lastCreatedId} remixInto={remixInto} />
+    </QueryClientProvider>
   );
-  return { client, region: () => screen.getByRole('region', { name: 'Tasks' }) };
+  const r = render(ui());
+  return {
+    client,
+    region: () => screen.getByRole('region', { name: 'Tasks' }),
+    rerender: (id: string | null) => r.rerender(ui(id)),
+  };
 }
+
+const card = (region: HTMLElement, prompt: string) =>
+  within(region)
+    .getAllByRole('listitem')
+    .find((li) => li.textContent?.includes(prompt))!;
+const result = () => screen.getByRole('dialog', { name: 'Result' });
+const done = (id: string, prompt: string, extra: Partial<StudioTask> = {}) =>
+  makeTask({
+    id,
+    prompt,
+    status: 'succeed',
+    finishedAt: 1_760_000_005_000,
+    video: { url: `/api/tasks/${id}/video`, duration: '5', bytes: 1 },
+    posterUrl: `/api/tasks/${id}/poster`,
+    thumbnailUrl: `/api/tasks/${id}/thumbnail`,
+    ...extra,
+  });
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-describe('TasksPanel', () => {
-  it('lists tasks newest first with their status, settings and motion', async () => {
+describe('the gallery', () => {
+  it('shows each task as a card, newest first, with status, setup and cost in creator words', async () => {
     serve(() => [
       makeTask({ id: 'b', prompt: 'second', status: 'processing', createdAt: 2000 }),
-      makeTask({
-        id: 'a',
-        prompt: 'first',
-        status: 'succeed',
+      done('a', 'first', {
         motion: 'brush',
         createdAt: 1000,
-        finishedAt: 9000,
+        units: '1',
+        price: { units: 1, basis: '5 s × 0.2' },
       }),
     ]);
     const { region } = renderPanel();
-    const rows = await within(region()).findAllByRole('listitem');
-    expect(rows.map((r) => within(r).getByRole('button').textContent)).toEqual(['second', 'first']);
-    expect(within(rows[0]!).getByText('Processing')).toBeTruthy();
-    expect(within(rows[0]!).getByRole('progressbar')).toBeTruthy();
-    expect(within(rows[1]!).getByText('Succeeded')).toBeTruthy();
-    expect(within(rows[1]!).getByText(/Kling 1\.0 · std · 5 s · Motion brush/)).toBeTruthy();
+    const cards = await within(region()).findAllByRole('listitem');
+    expect(cards.map((c) => within(c).getAllByRole('button')[0]!.textContent)).toEqual(['second', 'first']);
+    expect(cards.map((c) => c.getAttribute('aria-setsize'))).toEqual(['2', '2']);
+    expect(within(cards[0]!).getAllByText('Processing').length).toBeGreaterThan(0);
+    expect(within(cards[0]!).getByRole('progressbar')).toBeTruthy();
+    expect(within(cards[1]!).getByText('Succeeded')).toBeTruthy();
+    expect(within(cards[1]!).getByText(/Kling 1\.0 · Standard · 5 s · Motion brush · 1 unit$/)).toBeTruthy();
+    // The result's own frame, not the input still; the running one has only its input still.
+    expect(cards[1]!.querySelector('img')?.getAttribute('src')).toBe('/api/tasks/a/poster');
+    // Only finished videos can be picked.
+    expect(within(cards[0]!).queryByRole('checkbox')).toBeNull();
+    expect(within(cards[1]!).getByRole('checkbox', { name: 'Pick first' })).toBeTruthy();
   });
 
-  it('shows a storyboard task with its length and shots, 4k, and a Legacy badge only on legacy models', async () => {
+  it('falls back to the start frame when the poster cannot load', async () => {
+    serve(() => [done('a', 'first')]);
+    const { region } = renderPanel();
+    const img = (await within(region()).findByRole('listitem')).querySelector('img')!;
+    fireEvent.error(img);
+    expect(card(region(), 'first').querySelector('img')?.getAttribute('src')).toBe('/api/tasks/a/thumbnail');
+  });
+
+  it('shows a storyboard task with 4K, its shots, and a Legacy badge only on legacy models', async () => {
     serve(() => [
       makeTask({
         id: 'v3',
@@ -76,17 +121,12 @@ describe('TasksPanel', () => {
       makeTask({ id: 'v1', prompt: 'old model', createdAt: 1000 }),
     ]);
     const { region } = renderPanel();
-    const rows = await within(region()).findAllByRole('listitem');
-    expect(within(rows[0]!).getByText(/Kling 3\.0 · 4k · 12 s · 3 shots · Image only/)).toBeTruthy();
-    expect(within(rows[0]!).queryByText('Legacy')).toBeNull();
-    const badge = within(rows[1]!).getByText('Legacy');
-    expect(badge.getAttribute('title')).toBe(
+    const cards = await within(region()).findAllByRole('listitem');
+    expect(within(cards[0]!).getByText(/Kling 3\.0 · 4K · 12 s · 3 shots · Image only/)).toBeTruthy();
+    expect(within(cards[0]!).queryByText('Legacy')).toBeNull();
+    expect(within(cards[1]!).getByText('Legacy').getAttribute('title')).toBe(
       'kling-v1: reported retired on 2026-09-15; may fail on your account',
     );
-
-    fireEvent.click(within(rows[0]!).getByRole('button', { name: 'storyboard' }));
-    const detail = within(region()).getByRole('article');
-    expect(within(detail).getByText(/Kling 3\.0 · 4k · 12 s · 3 shots · Image only/)).toBeTruthy();
   });
 
   it('says what to do when there is no history yet', async () => {
@@ -104,7 +144,17 @@ describe('TasksPanel', () => {
     expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
   });
 
-  it('updates a row in place from a task event, without a refetch', async () => {
+  it('filters by status, and offers all tasks back when none match', async () => {
+    serve(() => [makeTask({ id: 'r', prompt: 'running', status: 'processing' })]);
+    const { region } = renderPanel();
+    await within(region()).findByRole('listitem');
+    fireEvent.change(within(region()).getByLabelText('Filter by status'), { target: { value: 'failed' } });
+    expect(await within(region()).findByText('No failed tasks.')).toBeTruthy();
+    fireEvent.click(within(region()).getByRole('button', { name: 'Show all tasks' }));
+    expect(await within(region()).findByRole('listitem')).toBeTruthy();
+  });
+
+  it('updates a card in place from a task event, without a refetch', async () => {
     const task = makeTask({ id: 'live', prompt: 'live one', status: 'submitted' });
     serve(() => [task]);
     const { client, region } = renderPanel();
@@ -113,12 +163,102 @@ describe('TasksPanel', () => {
     act(() => applyTaskChange(client, { ...task, status: 'succeed', updatedAt: task.updatedAt + 1 }));
     // TanStack batches cache notifications onto the next tick, hence find (not get).
     expect(await within(row).findByText('Succeeded')).toBeTruthy();
-    // Same DOM node: the row was patched, not re-mounted.
+    // Same DOM node: the card was patched, not re-mounted.
     expect(within(region()).getByRole('listitem')).toBe(row);
     expect(vi.mocked(fetch).mock.calls.length).toBe(calls);
   });
 
-  it('opens a failed task with Kling’s message and what to change', async () => {
+  it('puts only a window of 500 results in the page, fetching the pages scrolled to', async () => {
+    const all = Array.from({ length: 500 }, (_, i) =>
+      makeTask({ id: `t${i}`, prompt: `task number ${i}`, createdAt: 10_000 - i }),
+    );
+    const seen = serve(() => all);
+    const { region } = renderPanel();
+    await within(region()).findAllByRole('listitem');
+    const shown = () => within(region()).getAllByRole('listitem');
+    expect(shown().length).toBeLessThan(40);
+    expect(shown()[0]!.getAttribute('aria-setsize')).toBe('500');
+    expect(seen.filter((u) => u.startsWith('/api/tasks?'))).toEqual(['/api/tasks?page=1&pageSize=100']);
+
+    // Scrolled to the end: the last results, from page 5, and nothing near the top.
+    const gallery = region().querySelector<HTMLElement>('.gallery')!;
+    gallery.scrollTop = 1_000_000;
+    fireEvent.scroll(gallery);
+    await waitFor(() => expect(within(region()).getByText('task number 499')).toBeTruthy());
+    expect(within(region()).queryByText('task number 0')).toBeNull();
+    expect(shown().length).toBeLessThan(40);
+    expect(seen).toContain('/api/tasks?page=5&pageSize=100');
+    expect(shown().at(-1)!.getAttribute('aria-posinset')).toBe('500');
+  });
+
+  it('plays a finished card’s video muted while hovered, one card at a time', async () => {
+    const play = vi.fn(async () => {});
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(play);
+    serve(() => [done('a', 'first'), done('b', 'second')]);
+    const { region } = renderPanel();
+    await within(region()).findAllByRole('listitem');
+    expect(region().querySelector('video')).toBeNull();
+
+    fireEvent.pointerEnter(card(region(), 'first'), { pointerType: 'mouse' });
+    const video = card(region(), 'first').querySelector('video')!;
+    expect(video.getAttribute('src')).toBe('/api/tasks/a/video');
+    expect(video.muted).toBe(true);
+    expect(play).toHaveBeenCalled();
+
+    fireEvent.pointerEnter(card(region(), 'second'), { pointerType: 'mouse' });
+    expect(region().querySelectorAll('video')).toHaveLength(1);
+    expect(card(region(), 'second').querySelector('video')).not.toBeNull();
+    fireEvent.pointerLeave(card(region(), 'second'));
+    expect(region().querySelector('video')).toBeNull();
+
+    // Keyboard focus plays it too.
+    fireEvent.focus(within(card(region(), 'first')).getByRole('button', { name: 'first' }));
+    expect(card(region(), 'first').querySelector('video')).not.toBeNull();
+  });
+
+  it('marks the task this tab just created, among all tasks whatever the filter, without opening a viewer', async () => {
+    serve(() => [makeTask({ id: 'new', prompt: 'fresh one' })]);
+    const { region, rerender } = renderPanel();
+    await within(region()).findByRole('listitem');
+    fireEvent.change(within(region()).getByLabelText('Filter by status'), { target: { value: 'failed' } });
+    await within(region()).findByText('No failed tasks.');
+    rerender('new');
+    const fresh = await within(region()).findByRole('listitem');
+    expect(fresh.hasAttribute('data-new')).toBe(true);
+    expect(within(fresh).getByRole('progressbar')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
+describe('the Result viewer', () => {
+  it('opens a finished result with its video, Download, and the ids under Details; Escape closes it', async () => {
+    serve(() => [done('ok123456789', 'sunset pan', { units: '3.5', price: { units: 3.5, basis: '5 s' } })]);
+    const { region } = renderPanel();
+    const opener = await within(region()).findByRole('button', { name: 'sunset pan' });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = result();
+    expect(within(dialog).getByRole('heading').textContent).toBe('sunset pan');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close result' }));
+    const video = dialog.querySelector('video')!;
+    expect(video.getAttribute('src')).toBe('/api/tasks/ok123456789/video');
+    expect(video.getAttribute('poster')).toBe('/api/tasks/ok123456789/poster');
+    expect([video.loop, video.controls]).toEqual([true, true]);
+    const download = within(dialog).getByRole('button', { name: 'Download' });
+    expect(download.getAttribute('href')).toBe('/api/tasks/ok123456789/video?download=1');
+    expect(download.hasAttribute('download')).toBe(true);
+    // Ids are folded away: inside the Details disclosure.
+    const details = within(dialog).getByText('Details').closest('details')!;
+    expect(details.open).toBe(false);
+    expect(within(details).getByText('ok123456789')).toBeTruthy();
+    expect(within(details).getByText('studio-ext-1')).toBeTruthy();
+
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+
+  it('shows a failed task with Kling’s message and what to change, and no Download', async () => {
     serve(() => [
       makeTask({
         id: 'f',
@@ -130,73 +270,20 @@ describe('TasksPanel', () => {
     ]);
     const { region } = renderPanel();
     fireEvent.click(await within(region()).findByRole('button', { name: 'doomed' }));
-    const detail = within(region()).getByRole('article');
-    expect(within(detail).getByText(/Failure to pass the risk control system/)).toBeTruthy();
-    expect(within(detail).getByText(/content check refused/)).toBeTruthy();
-    expect(within(detail).getByText(/What to change:/).parentElement?.textContent).toMatch(
+    const dialog = result();
+    expect(within(dialog).getByText(/Failure to pass the risk control system/)).toBeTruthy();
+    expect(within(dialog).getByText(/content check refused/)).toBeTruthy();
+    expect(within(dialog).getByText(/What to change:/).parentElement?.textContent).toMatch(
       /another start frame/,
     );
-    expect(within(detail).getByRole('button', { name: 'Remix' })).toBeTruthy();
-    expect(within(detail).getByRole('button', { name: 'Generate again' })).toBeTruthy();
-    // No video, so nothing to download.
-    expect(within(detail).queryByRole('button', { name: 'Download' })).toBeNull();
-  });
-
-  it('shows a finished video with a Download button', async () => {
-    serve(() => [
-      makeTask({
-        id: 'ok123456789',
-        prompt: 'sunset pan',
-        status: 'succeed',
-        finishedAt: 1_760_000_005_000,
-        units: '1',
-        video: { url: '/api/tasks/ok123456789/video', duration: '5.1', bytes: 2_000_000 },
-        thumbnailUrl: '/api/tasks/ok123456789/thumbnail',
-      }),
-    ]);
-    const { region } = renderPanel();
-    fireEvent.click(await within(region()).findByRole('button', { name: 'sunset pan' }));
-    const detail = within(region()).getByRole('article');
-    const video = detail.querySelector('video');
-    expect(video?.getAttribute('src')).toBe('/api/tasks/ok123456789/video');
-    expect(video?.getAttribute('poster')).toBe('/api/tasks/ok123456789/thumbnail');
-    expect(video?.loop).toBe(true);
-    expect(video?.controls).toBe(true);
-    const download = within(detail).getByRole('button', { name: 'Download' });
-    expect(download.getAttribute('href')).toBe('/api/tasks/ok123456789/video?download=1');
-    expect(download.hasAttribute('download')).toBe(true);
-    expect(within(detail).getByText('ok123456789')).toBeTruthy();
-    expect(within(detail).getByText('studio-ext-1')).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: 'Remix' })).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: /^Generate again/ })).toBeTruthy();
+    expect(within(dialog).queryByRole('button', { name: 'Download' })).toBeNull();
   });
 });
 
-describe('TasksPanel with lastCreatedId', () => {
-  it('opens the task the composer just created', async () => {
-    const created = makeTask({ id: 'new', prompt: 'fresh one' });
-    serve(() => [created]);
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const ui = (id: string | null) => (
-      <QueryClientProvider client={client}>
-        <TasksPanel lastCreatedId={id} remixInto={async () => {}} />
-      </QueryClientProvider>
-    );
-    const { rerender } = render(ui(null));
-    const region = screen.getByRole('region', { name: 'Tasks' });
-    await within(region).findByRole('listitem');
-    expect(within(region).queryByRole('article')).toBeNull();
-    rerender(ui('new'));
-    const detail = await within(region).findByRole('article');
-    expect(within(detail).getByRole('heading').textContent).toBe('fresh one');
-  });
-});
-
-describe('TaskActions', () => {
-  const done = makeTask({
-    id: 'done',
-    prompt: 'a done one',
-    status: 'succeed',
-    finishedAt: 1_760_000_005_000,
-  });
+describe('actions', () => {
+  const finished = done('done', 'a done one', { price: { units: 3.5, basis: '5 s × 0.7 units/s' } });
   const inputs = {
     kind: 'image2video',
     request: { model_name: 'kling-v1', prompt: 'a done one', external_task_id: 'ms-old' },
@@ -213,81 +300,79 @@ describe('TaskActions', () => {
           posted.push(JSON.parse(String(init.body)));
           return json({ task: created }, 201);
         }
-        if (url.startsWith('/api/tasks?')) return json(makeList([done]));
+        if (url.startsWith('/api/tasks?')) return json(makeList([finished]));
         if (url === '/api/tasks/done/inputs') return json(inputs);
-        if (url === '/api/tasks/done') return json({ task: done });
+        if (url === '/api/tasks/done') return json({ task: finished });
         if (url === '/api/tasks/again') return json({ task: created });
         return json({ error: { code: 'not_found', message: 'No such task' } }, 404);
       }),
     );
   }
 
-  function renderWith(remixInto: (i: unknown) => Promise<void>) {
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <TasksPanel remixInto={remixInto} />
-      </QueryClientProvider>,
-    );
-    return { client, region: screen.getByRole('region', { name: 'Tasks' }) };
-  }
-
-  it('Remix hands the task’s stored inputs to what the app injected', async () => {
+  it('Remix hands the task’s stored inputs to what the app injected, then closes the viewer', async () => {
     serveActions([]);
     const remixInto = vi.fn(async () => {});
-    const { region } = renderWith(remixInto);
-    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
-    fireEvent.click(within(region).getByRole('button', { name: 'Remix' }));
-    expect(await within(region).findByText(/Loaded into the composer/)).toBeTruthy();
+    const { region } = renderPanel(remixInto);
+    fireEvent.click(await within(region()).findByRole('button', { name: 'a done one' }));
+    fireEvent.click(within(result()).getByRole('button', { name: 'Remix' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(remixInto).toHaveBeenCalledWith(inputs);
   });
 
-  it('closes the detail from its header, and compares two finished videos in a dialog that closes too', async () => {
-    const other = makeTask({
-      id: 'done2',
-      prompt: 'another one',
-      status: 'succeed',
-      finishedAt: 1_760_000_006_000,
-    });
-    const video = (id: string) => ({ url: `/api/tasks/${id}/video`, duration: '5', bytes: 1 });
-    const a = { ...done, video: video('done') };
-    const b = { ...other, video: video('done2') };
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        if (url.startsWith('/api/tasks?')) return json(makeList([a, b]));
-        const task = [a, b].find((t) => url === `/api/tasks/${t.id}`);
-        return task ? json({ task }) : json({ error: { code: 'not_found', message: 'No such task' } }, 404);
-      }),
-    );
-    const { region } = renderWith(async () => {});
-    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
-    const detail = within(region).getByRole('article');
-    expect(within(detail).getByRole('heading').textContent).toBe('a done one');
-    expect(within(detail).getByText('Succeeded')).toBeTruthy();
-    fireEvent.click(within(detail).getByRole('button', { name: 'Close task details' }));
-    expect(within(region).queryByRole('article')).toBeNull();
-
-    for (const box of within(region).getAllByRole('checkbox')) fireEvent.click(box);
-    fireEvent.click(within(region).getByRole('button', { name: 'Compare' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Compare' });
-    const close = within(dialog).getByRole('button', { name: 'Close comparison' });
-    expect(document.activeElement).toBe(close);
-    fireEvent.click(close);
-    expect(screen.queryByRole('dialog')).toBeNull();
-  });
-
-  it('Generate again posts the stored request under a new ms- id and puts the new task in the cache', async () => {
+  it('Generate again wears its cost, posts the stored request under a new ms- id and shows the new task', async () => {
     const posted: unknown[] = [];
     serveActions(posted);
-    const { client, region } = renderWith(async () => {});
-    fireEvent.click(await within(region).findByRole('button', { name: 'a done one' }));
-    fireEvent.click(within(region).getByRole('button', { name: 'Generate again' }));
-    // The detail switches to the task just made.
-    expect(await within(region).findByText('ms-new')).toBeTruthy();
+    const { client, region } = renderPanel();
+    fireEvent.click(await within(region()).findByRole('button', { name: 'a done one' }));
+    fireEvent.click(within(result()).getByRole('button', { name: 'Generate again · 3.5 units' }));
+    // The viewer switches to the task just made.
+    await waitFor(() => expect(within(result()).getByText('ms-new')).toBeTruthy());
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ model_name: 'kling-v1', prompt: 'a done one' });
     expect((posted[0] as { external_task_id: string }).external_task_id).toMatch(/^ms-[0-9a-f-]{36}$/);
     expect(client.getQueryData(taskKeys.detail('again'))).toMatchObject({ id: 'again' });
+  });
+
+  it('picks results into a selection bar that downloads each and compares them, side by side or wiped', async () => {
+    const tasks = [done('a', 'first'), done('b', 'second'), done('c', 'third')];
+    serve(() => tasks);
+    const clicked: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.getAttribute('href') ?? '');
+    });
+    const { region } = renderPanel();
+    await within(region()).findAllByRole('listitem');
+    fireEvent.click(within(region()).getByRole('checkbox', { name: 'Pick first' }));
+    const bar = within(region()).getByRole('group', { name: 'Picked results' });
+    expect(bar.textContent).toMatch(/1 picked · pick one more to compare/);
+    expect(within(bar).getByRole('button', { name: 'Compare' })).toHaveProperty('disabled', true);
+    fireEvent.click(within(region()).getByRole('checkbox', { name: 'Pick third' }));
+    expect(bar.textContent).toMatch(/^2 picked/);
+
+    fireEvent.click(within(bar).getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(clicked).toHaveLength(2));
+    expect(clicked).toEqual(['/api/tasks/a/video?download=1', '/api/tasks/c/video?download=1']);
+
+    fireEvent.click(within(bar).getByRole('button', { name: 'Compare' }));
+    const compare = await screen.findByRole('dialog', { name: 'Compare' });
+    await waitFor(() => expect(compare.querySelectorAll('video')).toHaveLength(2));
+    expect(document.activeElement).toBe(within(compare).getByRole('button', { name: 'Close comparison' }));
+    expect(within(compare).getByRole('radio', { name: 'Side by side' })).toHaveProperty('checked', true);
+    expect(within(compare).queryByRole('slider', { name: 'Wipe' })).toBeNull();
+
+    const [left, right] = compare.querySelectorAll('video');
+    fireEvent.click(within(compare).getByRole('radio', { name: 'Wipe' }));
+    const wipe = within(compare).getByRole('slider', { name: 'Wipe' });
+    // The same two players (still in step), the second clipped at the line.
+    expect([...compare.querySelectorAll('video')]).toEqual([left, right]);
+    const clipOf = () => (right!.parentElement as HTMLElement).style.clipPath;
+    expect(clipOf()).toBe('inset(0 50% 0 0)');
+    fireEvent.change(wipe, { target: { value: '80' } });
+    expect(clipOf()).toBe('inset(0 20% 0 0)');
+
+    fireEvent.click(within(compare).getByRole('button', { name: 'Close comparison' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.click(within(bar).getByRole('button', { name: 'Clear' }));
+    expect(within(region()).queryByRole('group', { name: 'Picked results' })).toBeNull();
   });
 });

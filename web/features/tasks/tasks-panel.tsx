@@ -1,67 +1,52 @@
-import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
-import { taskQueries } from '../../api/task-queries.ts';
-import { isPair, toggleCompare } from './compare-selection.ts';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { CompareView } from './compare-view.tsx';
+import { Gallery } from './gallery.tsx';
+import { ResultDialog } from './result-dialog.tsx';
+import { comparable, togglePick } from './selection.ts';
+import { SelectionBar } from './selection-bar.tsx';
 import { StatusFilter } from './status-filter.tsx';
 import { StreamBadge } from './stream-badge.tsx';
-import { TaskDetail } from './task-detail.tsx';
-import { TaskList } from './task-list.tsx';
-import { TaskPagination } from './task-pagination.tsx';
 import type { RemixInto } from './use-remix.ts';
 import { pollIntervalFor, useTaskEvents } from './use-task-events.ts';
 import './tasks.css';
 
-export const TASKS_PAGE_SIZE = 20;
-
 export interface TasksPanelProps {
-  /** The task this tab just created (the composer's Generate): the panel opens it, so progress shows at once. */
+  /** The task this tab just created (the composer's Generate): it lands on top of the gallery, in view. */
   lastCreatedId?: string | null;
   /** What Remix does with a task's inputs: the app puts them into the composer and the motion brush. */
   remixInto: RemixInto;
 }
 
 /**
- * The "Tasks" region: history newest first, live from the event stream (polling while it is down),
- * with the selected task's detail and a side-by-side comparison of two finished videos.
- * What the user is looking at (page, filter, selection) is local UI state; tasks stay in TanStack Query.
+ * The "Tasks" region: every result as a card in a gallery, newest first, live from the event stream
+ * (polling while it is down); one opens in the "Result" viewer; picked ones are compared or downloaded
+ * from the selection bar. What the creator is looking at (filter, open result, picks) is local UI state;
+ * tasks stay in TanStack Query.
  */
 export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps) {
   const headingId = useId();
   const stream = useTaskEvents();
   const pollMs = pollIntervalFor(stream);
   const [filter, setFilter] = useState<TaskStatus | undefined>();
-  const [page, setPage] = useState(1);
-  const [selectedId, setSelectedId] = useState<string | undefined>();
+  const [open, setOpen] = useState<{ id: string; placeholder?: StudioTask } | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
 
-  // Adjusting state to a new prop during render (React's documented pattern) avoids an effect's extra paint.
-  const [openedCreated, setOpenedCreated] = useState(lastCreatedId);
-  if (lastCreatedId !== openedCreated) {
-    setOpenedCreated(lastCreatedId);
-    if (lastCreatedId) {
-      // Show it in the list too: it is the newest, so on the first page of all tasks.
-      setSelectedId(lastCreatedId);
-      setFilter(undefined);
-      setPage(1);
-    }
+  // Adjusting state to a new prop during render (React's documented pattern) avoids an effect's extra paint:
+  // a new task is shown among all tasks, whatever the filter was.
+  const [shownCreated, setShownCreated] = useState(lastCreatedId);
+  if (lastCreatedId !== shownCreated) {
+    setShownCreated(lastCreatedId);
+    if (lastCreatedId) setFilter(undefined);
   }
 
-  const list = useQuery(taskQueries.list({ page, pageSize: TASKS_PAGE_SIZE, status: filter }, { pollMs }));
-
-  // Deleting history or a narrower filter can leave us past the last page.
-  const lastPage = Math.max(1, Math.ceil((list.data?.total ?? 0) / TASKS_PAGE_SIZE));
-  useEffect(() => {
-    if (list.data && !list.isPlaceholderData && page > lastPage) setPage(lastPage);
-  }, [list.data, list.isPlaceholderData, page, lastPage]);
-
-  const changeFilter = (status: TaskStatus | undefined) => {
-    setFilter(status);
-    setPage(1);
-  };
+  const onOpen = useCallback((task: StudioTask) => setOpen({ id: task.id, placeholder: task }), []);
+  const onTogglePick = useCallback((id: string) => setPicked((p) => togglePick(p, id)), []);
+  const closeResult = useCallback(() => setOpen(null), []);
   const closeCompare = useCallback(() => setComparing(false), []);
+  const compared = comparable(picked);
 
   return (
     <section className="tasks-panel card" aria-labelledby={headingId}>
@@ -70,61 +55,35 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
           Tasks
         </h2>
         <StreamBadge state={stream} />
-        <StatusFilter value={filter} onChange={changeFilter} />
+        <StatusFilter value={filter} onChange={setFilter} />
       </header>
 
-      <TaskList
-        query={list}
-        filter={filter}
-        onClearFilter={() => changeFilter(undefined)}
-        selectedId={selectedId}
-        onSelect={setSelectedId}
-        compareIds={picked}
-        onToggleCompare={(id) => setPicked((p) => toggleCompare(p, id))}
-      />
-      {list.data && (
-        <TaskPagination page={page} pageSize={TASKS_PAGE_SIZE} total={list.data.total} onPage={setPage} />
-      )}
-
       {picked.length > 0 && (
-        <div className="tasks-compare-bar">
-          <span>
-            {isPair(picked)
-              ? 'Two videos picked.'
-              : 'One video picked; pick another finished one to compare.'}
-          </span>
-          <button
-            type="button"
-            className="button button--primary"
-            disabled={!isPair(picked)}
-            onClick={() => setComparing(true)}
-          >
-            Compare
-          </button>
-          <button type="button" className="button" onClick={() => setPicked([])}>
-            Clear
-          </button>
-        </div>
+        <SelectionBar picked={picked} onCompare={() => setComparing(true)} onClear={() => setPicked([])} />
       )}
 
-      {selectedId ? (
-        <TaskDetail
-          key={selectedId}
-          id={selectedId}
-          placeholder={list.data?.tasks.find((t) => t.id === selectedId)}
+      <Gallery
+        filter={filter}
+        onClearFilter={() => setFilter(undefined)}
+        pollMs={pollMs}
+        picked={picked}
+        newId={lastCreatedId}
+        onOpen={onOpen}
+        onTogglePick={onTogglePick}
+      />
+
+      {open && (
+        <ResultDialog
+          key={open.id}
+          id={open.id}
+          placeholder={open.placeholder}
           pollMs={pollMs}
-          onClose={() => setSelectedId(undefined)}
-          onOpenTask={setSelectedId}
+          onClose={closeResult}
+          onOpenTask={(id) => setOpen({ id })}
           remixInto={remixInto}
         />
-      ) : (
-        list.data &&
-        list.data.total > 0 && (
-          <p className="tasks-hint">Pick a task to watch, download, remix or compare it.</p>
-        )
       )}
-
-      {comparing && isPair(picked) && <CompareView ids={picked} onClose={closeCompare} />}
+      {comparing && compared && <CompareView ids={compared} onClose={closeCompare} />}
     </section>
   );
 }

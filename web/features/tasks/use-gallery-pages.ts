@@ -1,0 +1,55 @@
+import { type UseQueryResult, useQueries, useQuery } from '@tanstack/react-query';
+import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
+import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
+import { taskQueries } from '../../api/task-queries.ts';
+import { pageOf, pagesFor } from './virtual-window.ts';
+
+/** The API's largest page: 500 results are five requests, however fast the gallery is scrolled. */
+export const GALLERY_PAGE_SIZE = 100;
+
+export interface GalleryPages {
+  /** Page 1's query: the total, and the loading/error state of the gallery as a whole. */
+  first: UseQueryResult<TaskList>;
+  total: number;
+  /** The task at `index` (newest first), or undefined while its page loads. */
+  taskAt: (index: number) => StudioTask | undefined;
+  /** Some page on screen is still the previous filter's (kept until the new one arrives). */
+  stale: boolean;
+}
+
+/**
+ * The pages of `GET /api/tasks` the gallery's window needs, each an ordinary cached list query: task
+ * events patch them in place (api/task-cache.ts), and pages scrolled away stop polling and are dropped.
+ * Page 1 is always read: it carries the total, which decides the window (`rangeFor`), which decides the rest.
+ */
+export function useGalleryPages(
+  status: TaskStatus | undefined,
+  pollMs: number | false,
+  rangeFor: (total: number) => { startIndex: number; endIndex: number },
+): GalleryPages {
+  const first = useQuery(taskQueries.list({ page: 1, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }));
+  const total = first.data?.total ?? 0;
+  const { startIndex, endIndex } = rangeFor(total);
+  const later = pagesFor(startIndex, endIndex, GALLERY_PAGE_SIZE).filter((p) => p > 1);
+  const results = useQueries({
+    queries: later.map((page) => ({
+      ...taskQueries.list({ page, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }),
+      // Page 1 keeps the previous filter's cards until the new ones arrive (no empty flash); a later page
+      // shows placeholders instead: another page's cards in its place would be the wrong tasks.
+      placeholderData: undefined,
+    })),
+  });
+  const byPage = new Map<number, UseQueryResult<TaskList>>([
+    [1, first],
+    ...later.map((page, i) => [page, results[i]!] as const),
+  ]);
+  return {
+    first,
+    total,
+    taskAt: (index) => {
+      const { page, offset } = pageOf(index, GALLERY_PAGE_SIZE);
+      return byPage.get(page)?.data?.tasks[offset];
+    },
+    stale: first.isPlaceholderData,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The gallery's windowing maths, kept free of React and the DOM so it can be tested by numbers: with 500
+ * results only the rows in view (plus a margin) are in the document, and only their pages are fetched.
+ */
+
+export interface GridLayout {
+  columns: number;
+  /** One card's width in px. */
+  cardWidth: number;
+  /** One row's height in px (a card), without the gap. */
+  rowHeight: number;
+  gap: number;
+}
+
+export interface GridSizing {
+  /** Cards never get narrower than this; the columns are as many as fit. */
+  minCardWidth: number;
+  gap: number;
+  /** The media box's width / height (16:9 results). */
+  aspect: number;
+  /** The text under the media (prompt, status, setup), measured from a rendered card. */
+  metaHeight: number;
+}
+
+/** How many columns fit `width`, how wide each card is and how tall each row. */
+export function gridLayout(width: number, s: GridSizing): GridLayout {
+  const usable = Math.max(0, width);
+  const columns = Math.max(1, Math.floor((usable + s.gap) / (s.minCardWidth + s.gap)));
+  const cardWidth = columns > 0 ? Math.max(0, (usable - s.gap * (columns - 1)) / columns) : usable;
+  return { columns, cardWidth, rowHeight: cardWidth / s.aspect + s.metaHeight, gap: s.gap };
+}
+
+export interface WindowInput {
+  total: number;
+  layout: GridLayout;
+  /** How far the gallery is scrolled, px from its top. */
+  scrollTop: number;
+  /** The gallery's visible height, px. */
+  viewportHeight: number;
+  /** Rows kept rendered above and below the visible ones, so a fast flick or Tab never meets a blank. */
+  overscanRows: number;
+}
+
+export interface VisibleWindow {
+  /** First rendered row and one past the last (rows, not cards). */
+  firstRow: number;
+  endRow: number;
+  /** First rendered card and one past the last (indexes into the whole history, newest first). */
+  startIndex: number;
+  endIndex: number;
+  /** Where the first rendered row sits, px from the top of the full-height track. */
+  offsetTop: number;
+  /** The track's full height: every row, rendered or not, so the scroll bar is honest. */
+  totalHeight: number;
+}
+
+export function visibleWindow({
+  total,
+  layout,
+  scrollTop,
+  viewportHeight,
+  overscanRows,
+}: WindowInput): VisibleWindow {
+  const rows = Math.ceil(Math.max(0, total) / layout.columns);
+  const stride = layout.rowHeight + layout.gap;
+  const totalHeight = rows > 0 ? rows * stride - layout.gap : 0;
+  if (rows === 0 || stride <= 0)
+    return { firstRow: 0, endRow: 0, startIndex: 0, endIndex: 0, offsetTop: 0, totalHeight };
+  const top = Math.min(Math.max(0, scrollTop), Math.max(0, totalHeight - viewportHeight));
+  const firstVisible = Math.floor(top / stride);
+  const lastVisible = Math.floor((top + Math.max(0, viewportHeight)) / stride);
+  const firstRow = Math.max(0, firstVisible - overscanRows);
+  const endRow = Math.min(rows, lastVisible + 1 + overscanRows);
+  return {
+    firstRow,
+    endRow,
+    startIndex: firstRow * layout.columns,
+    endIndex: Math.min(total, endRow * layout.columns),
+    offsetTop: firstRow * stride,
+    totalHeight,
+  };
+}
+
+/**
+ * The pages of `GET /api/tasks` (1-based, `pageSize` each) holding cards `start` to `end` (exclusive).
+ * Page 1 is always among them: it carries the total and is where a new task lands.
+ */
+export function pagesFor(start: number, end: number, pageSize: number): number[] {
+  const pages = new Set<number>([1]);
+  if (end > start) {
+    const first = Math.floor(start / pageSize) + 1;
+    const last = Math.floor((end - 1) / pageSize) + 1;
+    for (let p = first; p <= last; p++) pages.add(p);
+  }
+  return [...pages].sort((a, b) => a - b);
+}
+
+/** Where card `index` lives: its page and its place on that page. */
+export const pageOf = (index: number, pageSize: number) => ({
+  page: Math.floor(index / pageSize) + 1,
+  offset: index % pageSize,
+});
+
+/** Two windows that render the same cards at the same place: no re-render needed. */
+export const sameWindow = (a: VisibleWindow, b: VisibleWindow) =>
+  a.startIndex === b.startIndex &&
+  a.endIndex === b.endIndex &&
+  a.offsetTop === b.offsetTop &&
+  a.totalHeight === b.totalHeight;
