@@ -1,4 +1,9 @@
+import type { Page } from '@playwright/test';
+import sharp from 'sharp';
+import { pngImage } from '../contract/testing/test-images.ts';
 import { brushFrame, readMask } from './assets/brush-images.ts';
+import { asBuffer, type FilePayload } from './assets/frame-images.ts';
+import { expectNoSeriousA11yViolations } from './axe.ts';
 import { expect, type Sim, type SimRequest, test, uniquePrompt } from './fixtures.ts';
 import { MaskEditor } from './pages/mask-editor.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -12,10 +17,10 @@ import { TasksPage } from './pages/tasks-page.ts';
 const W = 800;
 const H = 600;
 
-async function openBrush(page: import('@playwright/test').Page) {
+async function openBrush(page: Page, frame?: FilePayload) {
   const studio = new StudioPage(page);
   await studio.goto();
-  await studio.uploadStart(await brushFrame(W, H));
+  await studio.uploadStart(frame ?? (await brushFrame(W, H)));
   await expect(studio.frameMeta(W, H)).toBeVisible();
   await studio.tab('Motion brush').click();
   // Motion brush exists on kling-v1 std/pro 5s only; std 5s is the default, set it explicitly anyway.
@@ -109,11 +114,12 @@ test('undo takes a stroke out of the exported mask; redo and the keyboard shortc
   await page.keyboard.press('ControlOrMeta+z'); // B gone again
   await expect(editor.redo).toBeEnabled();
 
-  // [ and ] resize the brush; T picks the Trajectory tool.
-  const size = Number(await editor.brushSize.inputValue());
+  // [ and ] step the brush through round sizes (40 → 45 → 40); T picks the Trajectory tool.
+  await expect(editor.brushSize).toHaveValue('40');
   await page.keyboard.press(']');
-  await expect(editor.brushSize).toHaveValue(String(Math.round(size * 1.25)));
+  await expect(editor.brushSize).toHaveValue('45');
   await page.keyboard.press('[');
+  await expect(editor.brushSize).toHaveValue('40');
   await page.keyboard.press('t');
   await expect(editor.trajectory).toHaveAttribute('aria-pressed', 'true');
   await editor.drag(
@@ -200,4 +206,201 @@ test('two moving regions and a static one: preview plays, all three masks are se
   await tasks.expectFinished(prompt);
   await tasks.open(prompt);
   await tasks.expectVideoPlays();
+});
+
+// ── Polish from the creator tryout (issue 16 item 6) ──────────────────────────────────────────────────
+
+test('Space+drag pans right after clicking Zoom in (focus still on it): the view moves, no mask appears, Zoom in is not pressed again', async ({
+  page,
+}) => {
+  const { editor } = await openBrush(page);
+  await editor.zoomIn.click();
+  await expect(editor.zoomIn).toBeFocused();
+  const before = await editor.view();
+  const rows = await editor.maskRows();
+  expect(rows).toEqual([]);
+
+  const from = await editor.hover({ x: 400, y: 300 });
+  await page.keyboard.down('Space');
+  await page.mouse.down();
+  await page.mouse.move(from.x + 120, from.y + 60, { steps: 10 });
+  await page.mouse.up();
+  await page.keyboard.up('Space');
+
+  const after = await editor.view();
+  // Panned by the drag, at the same zoom (a Space reaching the button would have zoomed in again).
+  expect(after.scale).toBe(before.scale);
+  expect(Math.abs(after.x - before.x - 120)).toBeLessThanOrEqual(1);
+  expect(Math.abs(after.y - before.y - 60)).toBeLessThanOrEqual(1);
+  expect(await editor.maskRows()).toEqual(rows);
+  await expect(editor.root.getByText('No masks yet', { exact: false })).toBeVisible();
+  await expect(editor.undo).toBeDisabled();
+
+  // Without Space the same drag paints: the check above could have failed.
+  await editor.drag([
+    { x: 380, y: 300 },
+    { x: 420, y: 300 },
+  ]);
+  await expect(editor.mask('Dynamic mask 1')).toBeVisible();
+  expect(await editor.view()).toEqual(after);
+});
+
+test('shortcuts act with the pointer over the canvas while focus is elsewhere, and never while typing', async ({
+  page,
+}) => {
+  const { studio, editor } = await openBrush(page);
+  await editor.paint({ x: 300, y: 300 }, { x: 360, y: 300 });
+  await expect(editor.root.getByText('painted · draw its path (T)')).toBeVisible();
+
+  // Focus outside the editor (the Motion tab), the pointer resting on the canvas.
+  const tab = studio.tab('Motion brush');
+  await tab.focus();
+  await editor.hover({ x: 500, y: 200 });
+  await page.keyboard.press('e');
+  await expect(editor.eraser).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('t');
+  await expect(editor.trajectory).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(editor.root.getByText('paint the area that moves', { exact: true })).toBeVisible();
+  await expect(editor.redo).toBeEnabled();
+  await page.keyboard.press('ControlOrMeta+Shift+z');
+  await expect(editor.root.getByText('painted · draw its path (T)')).toBeVisible();
+  await expect(tab).toBeFocused();
+
+  // The pointer off the canvas: the same key is not the editor's.
+  const box = (await editor.canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y - 40);
+  await page.keyboard.press('b');
+  await expect(editor.trajectory).toHaveAttribute('aria-pressed', 'true');
+
+  // Typing in the prompt with the pointer over the canvas: the letters are the prompt's.
+  await studio.prompt.click();
+  await editor.hover({ x: 500, y: 200 });
+  await page.keyboard.type('bet');
+  await page.keyboard.press('Space');
+  await expect(studio.prompt).toHaveValue('bet ');
+  await expect(editor.trajectory).toHaveAttribute('aria-pressed', 'true');
+  await expect(editor.brush).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('] stops at the slider’s max and [ steps back, the label agreeing with the slider', async ({ page }) => {
+  const { editor } = await openBrush(page);
+  // An 800 px wide frame: the slider offers up to a quarter of it.
+  await expect(editor.brushSize).toHaveAttribute('max', '200');
+  await editor.hover({ x: 400, y: 300 });
+  const seen: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    await page.keyboard.press(']');
+    seen.push(await editor.brushSize.inputValue());
+  }
+  expect(seen.slice(0, 5)).toEqual(['45', '50', '60', '70', '80']);
+  expect(seen.map(Number).every((v) => v <= 200)).toBe(true);
+  await expect(editor.brushSize).toHaveValue('200');
+  await expect(editor.brushSize).toHaveAttribute('max', '200');
+  await expect(editor.brushSize).toHaveAttribute('aria-valuetext', '200 pixels');
+  await expect(editor.root.getByText('200 px', { exact: true })).toBeVisible();
+  await page.keyboard.press('[');
+  await expect(editor.brushSize).toHaveValue('180');
+  await expect(editor.root.getByText('180 px', { exact: true })).toBeVisible();
+});
+
+test('Ctrl+wheel zooms one bounded step about the pointer; a trackpad pinch zooms in proportion', async ({
+  page,
+}) => {
+  const { editor } = await openBrush(page);
+  const anchor = { x: 300, y: 200 };
+  const at = await editor.hover(anchor);
+  const v0 = await editor.view();
+
+  // A big Ctrl+wheel notch (the tryout's 58 % → 1,173 %): one Zoom-in step at most.
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
+  await expect.poll(async () => (await editor.view()).scale).not.toBe(v0.scale);
+  const v1 = await editor.view();
+  expect(v1.scale / v0.scale).toBeGreaterThan(1.2);
+  expect(v1.scale / v0.scale).toBeLessThanOrEqual(1.25 + 1e-9);
+  await expect(editor.root.getByText(`${Math.round(v1.scale * 100)}%`, { exact: true })).toBeVisible();
+  // About the pointer: the same image point stays under it.
+  const under = await editor.toImage(at);
+  expect(Math.abs(under.x - anchor.x)).toBeLessThanOrEqual(1);
+  expect(Math.abs(under.y - anchor.y)).toBeLessThanOrEqual(1);
+
+  // A pinch as Chromium reports it on a trackpad: ctrl+wheel with small fractional deltas, 1 % a pixel.
+  await editor.canvas.evaluate((el, p) => {
+    for (let i = 0; i < 10; i++)
+      el.dispatchEvent(
+        new WheelEvent('wheel', {
+          deltaY: -2.5,
+          ctrlKey: true,
+          clientX: p.x,
+          clientY: p.y,
+          bubbles: true,
+          cancelable: true,
+        }),
+      );
+  }, at);
+  await expect.poll(async () => (await editor.view()).scale).not.toBe(v1.scale);
+  const v2 = await editor.view();
+  expect(v2.scale / v1.scale).toBeCloseTo(Math.exp(0.25), 3);
+});
+
+/** A night-dark start frame (deep navy, a faint gradient), where the old grey static mask vanished. */
+function darkFrame(): FilePayload {
+  const png = pngImage(W, H, { pixel: (x, y) => [0x10 + (x * 8) / W, 0x18, 0x2a + (y * 8) / H] });
+  return { name: 'night.png', mimeType: 'image/png', buffer: asBuffer(png) };
+}
+
+/** Greyscale spread of a canvas region on screen (image pixels a → b): min, max. */
+async function luminanceRange(
+  page: Page,
+  editor: MaskEditor,
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+) {
+  const [p, q] = [await editor.toPage(a), await editor.toPage(b)];
+  const shot = await page.screenshot({ clip: { x: p.x, y: p.y, width: q.x - p.x, height: q.y - p.y } });
+  const grey = await sharp(shot).greyscale().raw().toBuffer();
+  let min = 255;
+  let max = 0;
+  for (const v of grey) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { min, max };
+}
+
+test('the static mask is hatched light and dark, plain to see on a dark picture', async ({ page }) => {
+  const { editor } = await openBrush(page, darkFrame());
+  await editor.staticMask.click();
+  await editor.brushSize.fill('120');
+  await editor.paint({ x: 250, y: 300 }, { x: 550, y: 300 });
+  await expect(editor.root.getByText('painted · stays still', { exact: true })).toBeVisible();
+  // The pointer off the canvas, so the brush ring is not in the pictures.
+  const box = (await editor.canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y - 40);
+
+  const plain = await luminanceRange(page, editor, { x: 300, y: 80 }, { x: 500, y: 140 });
+  const masked = await luminanceRange(page, editor, { x: 300, y: 270 }, { x: 500, y: 330 });
+  // The bare picture is uniformly dark…
+  expect(plain.max).toBeLessThan(60);
+  expect(plain.max - plain.min).toBeLessThan(16);
+  // …and the mask over it has stripes far lighter than it, and others as dark.
+  expect(masked.max).toBeGreaterThan(140);
+  expect(masked.min).toBeLessThan(plain.max);
+});
+
+test('the mask editor has no serious accessibility violations, light and dark', async ({ page }) => {
+  const { editor } = await openBrush(page);
+  await editor.staticMask.click();
+  await editor.paint({ x: 380, y: 60 }, { x: 420, y: 60 });
+  await editor.addDynamicMask.click();
+  await editor.paint({ x: 100, y: 500 }, { x: 140, y: 500 });
+  await editor.drawPath({ x: 120, y: 500 }, { x: 300, y: 350 });
+  await expect(editor.root.getByText(/^painted · moves along \d+ points$/)).toBeVisible();
+  const scope = '[role="application"][aria-label="Mask editor"]';
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectNoSeriousA11yViolations(page, 'the mask editor (light)', scope);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoSeriousA11yViolations(page, 'the mask editor (dark)', scope);
 });

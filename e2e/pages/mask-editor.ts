@@ -22,6 +22,8 @@ export class MaskEditor {
   readonly undo: Locator;
   readonly redo: Locator;
   readonly previewMotion: Locator;
+  readonly zoomIn: Locator;
+  readonly zoomOut: Locator;
   readonly brushSize: Locator;
   readonly pathCount: Locator;
   readonly saved: Locator;
@@ -37,6 +39,8 @@ export class MaskEditor {
     this.undo = button('Undo');
     this.redo = button('Redo');
     this.previewMotion = button('Preview motion');
+    this.zoomIn = button('Zoom in');
+    this.zoomOut = button('Zoom out');
     this.brushSize = this.root.getByRole('slider', { name: 'Brush size', exact: true });
     // The canvas host is the test contract for gestures: it publishes the viewport.
     this.canvas = this.root.locator('[data-image-width]');
@@ -55,15 +59,42 @@ export class MaskEditor {
     await expect(this.canvas).toHaveAttribute('data-image-height', String(height));
   }
 
-  /** Image pixels → page pixels, through the current zoom and pan. */
-  async toPage(p: ImagePt): Promise<{ x: number; y: number }> {
-    const box = await this.canvas.boundingBox();
-    if (!box) throw new Error('the canvas is not visible');
-    const v = await this.canvas.evaluate((el: HTMLElement) => ({
+  /** The viewport the canvas publishes: display scale and the frame's offset in the canvas box. */
+  async view(): Promise<{ scale: number; x: number; y: number }> {
+    return this.canvas.evaluate((el: HTMLElement) => ({
       scale: Number(el.dataset.scale),
       x: Number(el.dataset.offsetX),
       y: Number(el.dataset.offsetY),
     }));
+  }
+
+  /** The image point under page point q (the inverse of toPage). */
+  async toImage(q: { x: number; y: number }): Promise<ImagePt> {
+    const box = await this.canvas.boundingBox();
+    if (!box) throw new Error('the canvas is not visible');
+    const v = await this.view();
+    return { x: (q.x - box.x - v.x) / v.scale, y: (q.y - box.y - v.y) / v.scale };
+  }
+
+  /** Rests the mouse over image point p (no button), e.g. for shortcuts that follow the pointer. */
+  async hover(p: ImagePt) {
+    await this.canvas.scrollIntoViewIfNeeded();
+    const q = await this.toPage(p);
+    await this.page.mouse.move(q.x, q.y);
+    return q;
+  }
+
+  /** The mask list as it reads, one string per row: its name and what it holds ("painted · …"). */
+  async maskRows(): Promise<string[]> {
+    const list = this.root.getByRole('region', { name: 'Masks', exact: true });
+    return (await list.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Image pixels → page pixels, through the current zoom and pan. */
+  async toPage(p: ImagePt): Promise<{ x: number; y: number }> {
+    const box = await this.canvas.boundingBox();
+    if (!box) throw new Error('the canvas is not visible');
+    const v = await this.view();
     return { x: box.x + v.x + p.x * v.scale, y: box.y + v.y + p.y * v.scale };
   }
 
