@@ -36,6 +36,8 @@ interface BadFile {
   rule: string;
   /** What the rule says after "<field label>: ". */
   says: string;
+  /** The one-click fix offered beside the refusal (frame-fixes.spec.ts applies each). */
+  fix?: 'Crop to fit' | 'Compress' | 'Upscale';
 }
 
 const BAD_FILES: BadFile[] = [
@@ -80,6 +82,7 @@ const BAD_FILES: BadFile[] = [
     bytes: () => paddedPng(10 * 1024 * 1024 + 1),
     rule: 'image_too_large',
     says: '10.0 MB is over the 10 MB limit',
+    fix: 'Compress',
   },
   {
     what: '299 px wide',
@@ -87,6 +90,7 @@ const BAD_FILES: BadFile[] = [
     bytes: () => solidPng(299, 400),
     rule: 'image_too_small',
     says: '299×400 px is below the 300 px minimum for each side',
+    fix: 'Upscale',
   },
   {
     what: '1:2.6',
@@ -94,6 +98,7 @@ const BAD_FILES: BadFile[] = [
     bytes: () => solidPng(300, 780),
     rule: 'image_aspect',
     says: '1:2.6 is narrower than 1:2.5 (aspect ratio must be 1:2.5 to 2.5:1)',
+    fix: 'Crop to fit',
   },
   {
     what: '2.6:1',
@@ -101,6 +106,7 @@ const BAD_FILES: BadFile[] = [
     bytes: () => solidPng(780, 300),
     rule: 'image_aspect',
     says: '2.6:1 is wider than 2.5:1 (aspect ratio must be 1:2.5 to 2.5:1)',
+    fix: 'Crop to fit',
   },
   {
     // Decoding it would need 10.8 GB; its IDAT holds 1 KB, so a decoder would fail with "truncated",
@@ -223,6 +229,8 @@ for (const slot of SLOTS) {
 
       await input(studio, slot).setInputFiles(path[bad.name]!);
       await expect(studio.rejection().getByRole('listitem')).toHaveText([message]);
+      // The fix its rule calls for, beside the refusal; none for what no fix can mend.
+      await expect(studio.rejection().getByRole('button')).toHaveText(bad.fix ? [bad.fix] : []);
       // The refused file never becomes the frame.
       await expect(preview(studio, slot)).toHaveCount(0);
       await expect(summaryLine(studio, slot)).toHaveText('none');

@@ -28,6 +28,29 @@ export async function paddedPng(bytes: number): Promise<Buffer> {
   return asBuffer(images.pngImage(640, 360, { color: { r: 30, g: 90, b: 170 }, padToBytes: bytes }));
 }
 
+/**
+ * Pictures a fix can mend (frame-fixes.spec.ts). A gradient whose red channel follows x (red across), so a
+ * crop's position can be read back from the pixels the simulator received.
+ */
+export const gradientPng = (width: number, height: number): Buffer =>
+  asBuffer(images.pngImage(width, height));
+
+/**
+ * A photo-like PNG over the size limit: a gradient with per-pixel grain, which PNG's filters cannot
+ * squeeze (2800×1900 ≈ 12.7 MB), as a camera picture saved as PNG would be. Deterministic.
+ */
+export function grainyPng(width = 2800, height = 1900): Buffer {
+  const grain = images.randomBytes(width * height, 7);
+  return asBuffer(
+    images.pngImage(width, height, {
+      pixel: (x, y) => {
+        const n = grain[y * width + x]! >> 2;
+        return [((x * 255) / width + n) & 255, ((y * 255) / height + n) & 255, (128 + n) & 255];
+      },
+    }),
+  );
+}
+
 /** A directory under e2e/.tmp/ for one worker's files (workers generate in parallel). */
 export function corpusDir(tag: string): {
   dir: string;
