@@ -49,6 +49,17 @@ test('kling-v3: a 3–15 s slider, 4K with its price, and the cost follows every
   await expect(studio.duration).toHaveRole('combobox');
   await expect(studio.duration).toHaveValue('10');
   await expect(costLine(studio)).toHaveText('10 s × 1.2 units/s with sound = 12 units (≈ $1.68)');
+  // Not silently: the studio says it moved the length, what that does to the price, and offers Undo.
+  const moved = page
+    .getByRole('status')
+    .locator('.notice')
+    .filter({ hasText: "Switched to 10 s (−2.4 units, ≈ −$0.34) because Kling 2.6 doesn't offer 12 s" });
+  await expect(moved).toBeVisible();
+  await moved.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(studio.model).toHaveValue('kling-v3');
+  await expect(duration).toHaveValue('12');
+  await expect(studio.mode).toHaveValue('pro');
+  await expect(costLine(studio)).toHaveText('12 s × 1.2 units/s with sound = 14.4 units (≈ $2.02)');
 });
 
 test('legacy models wear a badge and their note; a retired one is disabled with its note and the server refuses it', async ({
