@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { MODE_WORDS } from '../../../contract/capabilities/matrix.ts';
 import {
   MOTION_CONTROL_MODEL_NAMES,
   MOTION_CONTROL_MODELS,
@@ -8,7 +9,8 @@ import { FieldIssues } from '../../components/field-issues.tsx';
 import { SelectField } from '../../components/select-field.tsx';
 import { useEditorStore } from '../../editor/editor-store.ts';
 
-const MODE_LABELS = { std: 'Standard (720p)', pro: 'Pro (1080p)' } as const;
+/** The creator's mode words, with the resolution each renders. */
+const MODE_LABELS = { std: `${MODE_WORDS.std} (720p)`, pro: `${MODE_WORDS.pro} (1080p)` } as const;
 
 /**
  * Model and mode for the Reference video tab: only the models that take motion control, and no duration
@@ -31,7 +33,8 @@ export function ReferenceSetupFields() {
           value={model}
           choices={MOTION_CONTROL_MODEL_NAMES.map((m) => ({
             value: m,
-            label: `${MOTION_CONTROL_MODELS[m].label} (${m})`,
+            label: MOTION_CONTROL_MODELS[m].label,
+            apiName: m,
           }))}
           onChange={setReferenceModel}
           hint="Motion control runs on these models only."
@@ -39,7 +42,7 @@ export function ReferenceSetupFields() {
         <SelectField
           label="Mode"
           value={mode}
-          choices={caps.modes.map((m) => ({ value: m, label: MODE_LABELS[m] }))}
+          choices={caps.modes.map((m) => ({ value: m, label: MODE_LABELS[m], apiName: m }))}
           onChange={setReferenceMode}
         />
       </div>
