@@ -102,7 +102,16 @@ test('Settings speak creator words and pass axe, with the voice library open, li
   await studio.model.selectOption('kling-v2-6');
   await studio.mode.selectOption('pro');
   await page.locator('summary', { hasText: 'Voice library' }).click();
-  await expect(page.getByRole('form', { name: 'Save a voice' })).toBeVisible();
+  const form = page.getByRole('form', { name: 'Save a voice' });
+  await form.getByLabel('Voice name', { exact: true }).fill('Guide');
+  await form.getByLabel('Voice ID', { exact: true }).fill('4242');
+  await form.getByRole('button', { name: 'Save voice' }).click();
+  await expect(page.getByRole('list', { name: 'Saved voices' })).toContainText('Guide');
+  // A voice row with its pick list, and a prompt chip: everything Sound & voices can show.
+  await page.getByRole('button', { name: 'Add voice', exact: true }).click();
+  await page.getByLabel('Voice 1', { exact: true }).selectOption({ label: 'Guide' });
+  await studio.prompt.fill('A guide says <<<voice_1>>>');
+  await expect(page.locator('.voice-chip')).toHaveText('🎙 Guide');
   const settings = page.getByRole('region', { name: 'Settings' });
   await expect(settings).toBeVisible();
   await expectNoSeriousA11yViolations(
