@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
+import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
@@ -31,6 +32,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   v3_4k_render: v34kRenderRows,
   brush: brushRows,
   mask_codec: maskCodecRows,
+  compress: compressRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -94,6 +94,30 @@ describe('frame checks on real bytes', () => {
     expect(r.frame.facts).toEqual({ format: 'png', bytes: png.length, width: 320, height: 320 });
   });
 
+  it('judges a fix’s own encoding by the same rules, only without decoding it again', async () => {
+    const small = new File([pngImage(200, 200) as Uint8Array<ArrayBuffer>], 'small-upscaled.png');
+    expect(await frameFromFile(small, 'start', { encodedHere: true })).toMatchObject({
+      ok: false,
+      violations: [{ rule: 'image_too_small' }],
+    });
+    const big = pngImage(400, 400, { padToBytes: LIMITS.imageMaxBytes + 1 });
+    const r = await frameFromFile(new File([big as Uint8Array<ArrayBuffer>], 'big.png'), 'end', {
+      encodedHere: true,
+    });
+    expect(r).toMatchObject({ ok: false, violations: [{ field: 'image_tail', rule: 'image_too_large' }] });
+    const ok = await frameFromFile(
+      new File([jpegImage(640, 360) as Uint8Array<ArrayBuffer>], 'c.jpg'),
+      'start',
+      {
+        encodedHere: true,
+      },
+    );
+    expect(ok.ok && ok.frame.source === 'file' && ok.frame.facts).toMatchObject({
+      format: 'jpeg',
+      width: 640,
+    });
+  });
+
   it('reads only the head of an oversized file', async () => {
     const big = pngImage(400, 400, { padToBytes: 11 * 1024 * 1024 });
     const r = await frameFromFile(new File([big as Uint8Array<ArrayBuffer>], 'big.png'), 'start');

@@ -81,7 +81,7 @@ export function useFrameIngest(slot: FrameSlot) {
     setState({ ...IDLE, busy, refusal: refusalBefore });
     try {
       const { file, says } = await make();
-      const r = await frameFromFile(file, slot);
+      const r = await frameFromFile(file, slot, { encodedHere: true });
       if (!r.ok) return setState({ ...IDLE, refusal: refused(r, file) });
       setFrame(slot, r.frame);
       setState(IDLE);
