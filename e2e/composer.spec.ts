@@ -202,20 +202,31 @@ test('request JSON shows what is sent with images elided', async ({ page }) => {
   });
 });
 
-test('try a sample: one click gives a drawn start frame and a prompt', async ({ page }) => {
+test('try a sample: one click gives a drawn start frame and a prompt; the list offers the others', async ({
+  page,
+}) => {
   const studio = new StudioPage(page);
   await studio.goto();
+  const trySample = page.getByRole('button', { name: 'Try a sample', exact: true });
+  // On an empty draft the first press loads a sample at once, and leaves the list open for another.
+  await trySample.click();
+  await expect(studio.frameMeta(1280, 720)).toBeVisible();
+  await expect(studio.prompt).not.toHaveValue('');
+  await expect(page.getByRole('button', { name: /Alpine lake at dusk/ })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
   const samples: [RegExp, number, number][] = [
-    [/Alpine lake at dusk/, 1280, 720],
     [/Neon city at night/, 1280, 720],
     [/Lighthouse on the cliffs/, 720, 1280],
+    [/Alpine lake at dusk/, 1280, 720],
   ];
   for (const [name, width, height] of samples) {
-    await page.getByRole('button', { name: 'Try a sample' }).click();
+    if ((await trySample.getAttribute('aria-expanded')) !== 'true') await trySample.click();
     await page.getByRole('button', { name }).click();
     await expect(studio.frameMeta(width, height)).toBeVisible();
+    await expect(trySample).toHaveAttribute('aria-expanded', 'false');
   }
-  await expect(studio.prompt).not.toHaveValue('');
   await expect(studio.generate).toBeEnabled();
 });
 

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { FilePayload } from '../assets/frame-images.ts';
 
 export type AxisName = 'Horizontal' | 'Vertical' | 'Pan' | 'Tilt' | 'Roll' | 'Zoom';
-export type MotionTabName = 'Start & end frames' | 'Motion brush' | 'Camera';
+export type MotionTabName = 'Start & end frames' | 'Motion brush' | 'Camera' | 'Reference video';
 
 /**
  * The composer as a creator sees it: located by accessible names only (design.md), exact, so other
@@ -16,6 +16,8 @@ export class StudioPage {
   readonly duration: Locator;
   readonly prompt: Locator;
   readonly negativePrompt: Locator;
+  /** The action bar (region "Generate"): setup, cost, why Generate is off, and the button. */
+  readonly actionBar: Locator;
   readonly generate: Locator;
   readonly generateReasons: Locator;
   readonly submitted: Locator;
@@ -30,6 +32,7 @@ export class StudioPage {
     this.duration = page.getByLabel('Duration', { exact: true });
     this.prompt = page.getByLabel('Prompt', { exact: true });
     this.negativePrompt = page.getByLabel('Negative prompt', { exact: true });
+    this.actionBar = page.getByRole('region', { name: 'Generate', exact: true });
     this.generate = page.getByRole('button', { name: 'Generate', exact: true });
     this.generateReasons = page.locator('.reasons');
     this.submitted = page.getByText(/^Submitted as task/);
@@ -40,6 +43,11 @@ export class StudioPage {
   async goto() {
     await this.page.goto('/');
     await expect(this.generate).toBeVisible();
+  }
+
+  /** The question before a copy of a request that is still running ("Generate another?"). */
+  confirmDuplicate(): Locator {
+    return this.page.getByRole('alertdialog').filter({ hasText: 'still running' });
   }
 
   tab(name: MotionTabName): Locator {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Activity, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCapabilities } from '../api/capabilities.ts';
 import { FieldIssuesProvider } from '../components/field-issues.tsx';
@@ -26,14 +26,26 @@ import {
 import { type PickedSample, SampleMenu } from '../features/samples/sample-menu.tsx';
 import { SettingsPanel } from '../features/settings/settings-panel.tsx';
 import { StoryboardSection } from '../features/storyboard/index.ts';
+import { AfterPaint } from './after-paint.tsx';
 import { type BrushImage, MotionBrushSlot, useMotionBrushPort } from './motion-brush-slot.tsx';
 import { motionSummary } from './motion-summary.ts';
 import { TasksSlot } from './tasks-slot.tsx';
 
-/** The studio once the stored draft is loaded; until then a skeleton of the same shape (no jump). */
+/**
+ * The studio once the stored draft is loaded; until then a skeleton of the same shape (no jump). The
+ * workspace is rendered hidden meanwhile (React's Activity: no effects, nothing on screen), so the time
+ * IndexedDB takes to answer builds it, and showing the creator's draft is an update rather than a mount.
+ */
 export function Studio() {
   const hydrated = useDraftHydrated();
-  return hydrated ? <Workspace /> : <WorkspaceSkeleton />;
+  return (
+    <>
+      <Activity mode={hydrated ? 'visible' : 'hidden'}>
+        <Workspace />
+      </Activity>
+      {!hydrated && <WorkspaceSkeleton />}
+    </>
+  );
 }
 
 function WorkspaceSkeleton() {
@@ -202,11 +214,15 @@ function Workspace() {
             referenceMs={referenceMs}
             usdPerUnit={usdPerUnit}
           />
-          <RequestPreview draft={draft} buildBrushFields={brush.build} />
+          <AfterPaint>
+            <RequestPreview draft={draft} buildBrushFields={brush.build} />
+          </AfterPaint>
         </div>
 
         <div className="ws-tasks">
-          <TasksSlot lastCreatedId={lastCreatedId} />
+          <AfterPaint fallback={<div className="card skeleton tasks-placeholder" />}>
+            <TasksSlot lastCreatedId={lastCreatedId} />
+          </AfterPaint>
         </div>
       </main>
       <ActionBar
