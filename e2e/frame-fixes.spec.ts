@@ -219,6 +219,14 @@ test.describe('paste', () => {
     await expect(studio.frameMeta(800, 400)).toHaveCount(0);
     await expect(studio.frameMeta(640, 360)).toBeVisible();
 
+    // Away from the Prompt, a paste that replaces the frame says so, with an Undo.
+    await focusPage(page);
+    await pasteKey(page);
+    await expect(studio.frameMeta(800, 400)).toBeVisible();
+    await expect(notice(page)).toHaveText('Pasted a new start picture; it replaced the one before.');
+    await page.getByRole('button', { name: 'Undo paste', exact: true }).click();
+    await expect(studio.frameMeta(640, 360)).toBeVisible();
+
     // The end frame's picker has focus (its zone was clicked): the paste goes there.
     await studio.model.selectOption('kling-v1');
     await studio.tab('Start & end frames').click();

@@ -2,6 +2,7 @@ import { type DragEvent, type FormEvent, type ReactNode, useEffect, useId, useSt
 import { LIMITS } from '../../../contract/limits.ts';
 import { FieldIssues } from '../../components/field-issues.tsx';
 import { formatBytes } from '../../components/format.ts';
+import { showNotice } from '../../components/notices.tsx';
 import type { FrameSlot } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
 import { FRAME_FIELD } from './check-image.ts';
@@ -39,9 +40,25 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
   const word = WORD[slot];
   const what = `${word} picture`;
 
-  const takePicture = (file: File) => void run(() => frameFromFile(file, slot), file);
+  const takePicture = (file: File) => run(() => frameFromFile(file, slot), file);
   const takeUrl = (address: string) => run(() => frameFromUrl(address, slot));
-  usePasteInto(slot, { picture: takePicture, url: (u) => void takeUrl(u) });
+  /**
+   * A paste can land while the creator is busy elsewhere (painting a mask, say): when it replaces a
+   * frame, it says so, with an Undo.
+   */
+  const pasted = async (take: () => Promise<boolean>) => {
+    const before = useEditorStore.getState().frames[slot];
+    if ((await take()) && before)
+      showNotice({
+        message: `Pasted a new ${what}; it replaced the one before.`,
+        undoLabel: 'Undo paste',
+        undo: () => setFrame(slot, before),
+      });
+  };
+  usePasteInto(slot, {
+    picture: (file) => void pasted(() => takePicture(file)),
+    url: (u) => void pasted(() => takeUrl(u)),
+  });
 
   // A URL frame the studio has not shown this page (restored after a reload, or by Remix): ask it again,
   // for the thumbnail and the facts, and say at once if the picture no longer passes.
@@ -66,7 +83,7 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
 
   function onFiles(files: FileList | null) {
     const file = files?.[0];
-    if (file) takePicture(file);
+    if (file) void takePicture(file);
   }
 
   function onDrop(e: DragEvent) {

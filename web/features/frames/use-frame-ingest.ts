@@ -54,15 +54,21 @@ export function useFrameIngest(slot: FrameSlot) {
     };
   }
 
-  /** Picks, drops, pastes and URLs. `picture` is the file being judged, kept for a fix if it is refused. */
-  async function run(work: () => Promise<IngestResult>, picture?: File) {
+  /**
+   * Picks, drops, pastes and URLs. `picture` is the file being judged, kept for a fix if it is refused.
+   * Resolves true when the result became the frame.
+   */
+  async function run(work: () => Promise<IngestResult>, picture?: File): Promise<boolean> {
     setState({ ...IDLE, busy: CHECKING });
     try {
       const r = await work();
       if (r.ok) {
         setFrame(slot, r.frame);
         setState({ ...IDLE, note: r.note });
-      } else setState({ ...IDLE, refusal: refused(r, picture) });
+        return true;
+      }
+      setState({ ...IDLE, refusal: refused(r, picture) });
+      return false;
     } catch {
       setState({
         ...IDLE,
@@ -72,6 +78,7 @@ export function useFrameIngest(slot: FrameSlot) {
           ],
         },
       });
+      return false;
     }
   }
 
