@@ -63,6 +63,11 @@ describe('the action bar', () => {
     expect(reasons.querySelector('details li')?.textContent).toMatch(/<<<voice_2>>> refers to voice 2/);
     // The description names what holds it back, for those who do not see the bar.
     expect(generate().getAttribute('aria-describedby')).toBe(reasons.id);
+    const more = reasons.querySelector('details')!;
+    fireEvent.click(more.querySelector('summary')!);
+    more.open = true;
+    fireEvent.keyDown(more.querySelector('summary')!, { key: 'Escape' });
+    expect(more.open).toBe(false);
   });
 
   it('Ctrl+Enter in the Prompt box sends exactly what Generate sends; nothing while Generate is off', async () => {

@@ -165,7 +165,15 @@ export function ActionBar({ draft, check, generate, referenceMs, usdPerUnit }: A
                   <li>{reasons.first.message}</li>
                 </ul>
                 {reasons.rest.length > 0 && (
-                  <details className="reasons__more">
+                  <details
+                    className="reasons__more"
+                    onKeyDown={(e) => {
+                      // Escape folds the list back, as it closes any popup.
+                      if (e.key !== 'Escape' || !e.currentTarget.open) return;
+                      e.currentTarget.open = false;
+                      e.currentTarget.querySelector('summary')?.focus();
+                    }}
+                  >
                     <summary>{reasons.more}</summary>
                     <ul>
                       {reasons.rest.map((v) => (
@@ -180,8 +188,9 @@ export function ActionBar({ draft, check, generate, referenceMs, usdPerUnit }: A
               {generate.pending && <p className="muted">Sending to the studio…</p>}
               {generate.created && !generate.pending && !reasons && (
                 <p className="success">
-                  Submitted as task <code>{generate.created.id}</code>. It appears in Tasks; your draft is
-                  kept.
+                  {/* The id's first characters tell tasks apart; the whole id is in the tooltip and in Tasks. */}
+                  Submitted as task <code title={generate.created.id}>{generate.created.id.slice(0, 8)}</code>
+                  . It appears in Tasks; your draft is kept.
                 </p>
               )}
             </div>
