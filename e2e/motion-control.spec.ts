@@ -124,6 +124,7 @@ test('picture + clip → Generate → Succeeded → the result plays as long as 
   expect(String(sent.body.video_url)).not.toContain('upload:');
 
   // The result plays, and lasts as long as the reference (±0.5 s); the reference plays beside it.
+  await tasks.open(prompt);
   const result = tasks.detail.getByLabel(/^Result video/);
   await expect(result).toBeVisible({ timeout: FINISH_TIMEOUT_MS });
   await result.evaluate(async (v: HTMLVideoElement) => {
@@ -145,12 +146,14 @@ test('picture + clip → Generate → Succeeded → the result plays as long as 
   );
 
   // Remix: back into the Reference video tab, the clip uploaded again under a fresh ref.
+  await tasks.close();
   await reference.matchPicture.check();
   await studio.prompt.fill('something else');
   const uploads: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/uploads') uploads.push(r.url());
   });
+  await tasks.open(prompt);
   await tasks.remix.click();
   await expect(reference.tab).toHaveAttribute('aria-selected', 'true');
   await expect(reference.matchVideo).toBeChecked();

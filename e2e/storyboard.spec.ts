@@ -120,8 +120,10 @@ test('a 3-shot 12 s storyboard → Generate → Succeeded → a 12 s video with 
   expect(report.cuts.map((c) => Math.round(c.seconds * 10) / 10)).toEqual([4, 9]);
 
   // Remix brings the storyboard back: shots, lengths and shot type.
+  await tasks.close();
   await board.length(1).fill('6');
   await board.prompt(2).fill('something else');
+  await tasks.open(prompt);
   await tasks.remix.click();
   await expect(board.multiShot).toBeChecked();
   await expect(board.shots()).toHaveCount(3);

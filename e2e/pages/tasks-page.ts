@@ -3,7 +3,7 @@ import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { frameImages } from '../assets/frame-images.ts';
 
-export type StatusText = 'Submitted' | 'Processing' | 'Succeeded' | 'Failed';
+export type StatusText = 'Queued' | 'Submitted' | 'Processing' | 'Succeeded' | 'Failed' | 'Cancelled';
 
 /**
  * How long a task may take to finish. The simulator really renders each video with ffmpeg, and with two
@@ -35,27 +35,36 @@ export async function createTaskViaApi(
   return ((await res.json()) as { task: StudioTask }).task;
 }
 
-/** The "Tasks" region: the history list, the selected task's detail and the comparison. */
+/**
+ * The "Tasks" region: the gallery of result cards (windowed: only the rows in view are in the page), the
+ * selection bar, and the dialogs over the workspace ("Result", "Compare").
+ */
 export class TasksPage {
   readonly region: Locator;
+  readonly gallery: Locator;
+  /** The "Result" viewer (a modal dialog over the workspace). */
   readonly detail: Locator;
   readonly video: Locator;
   readonly download: Locator;
   readonly remix: Locator;
   readonly generateAgain: Locator;
   readonly failure: Locator;
+  readonly selectionBar: Locator;
   readonly compareButton: Locator;
   readonly compareDialog: Locator;
 
   constructor(readonly page: Page) {
     this.region = page.getByRole('region', { name: 'Tasks' });
-    this.detail = this.region.getByRole('article');
-    this.video = this.detail.locator('video');
+    this.gallery = this.region.getByRole('list', { name: 'Results' });
+    this.detail = page.getByRole('dialog', { name: 'Result' });
+    this.video = this.detail.getByLabel(/^Result video/);
     this.download = this.detail.getByRole('button', { name: 'Download' });
     this.remix = this.detail.getByRole('button', { name: 'Remix' });
-    this.generateAgain = this.detail.getByRole('button', { name: 'Generate again' });
+    // Its name carries the cost: "Generate again · 3.5 units".
+    this.generateAgain = this.detail.getByRole('button', { name: /^Generate again/ });
     this.failure = this.detail.getByRole('note', { name: 'Why it failed' });
-    this.compareButton = this.region.getByRole('button', { name: 'Compare', exact: true });
+    this.selectionBar = this.region.getByRole('group', { name: 'Picked results' });
+    this.compareButton = this.selectionBar.getByRole('button', { name: 'Compare', exact: true });
     this.compareDialog = page.getByRole('dialog', { name: 'Compare' });
   }
 
@@ -66,7 +75,7 @@ export class TasksPage {
     await expect(this.region.getByText('Live', { exact: true })).toBeVisible();
   }
 
-  /** The list row of the task with this prompt (prompts are unique per test). */
+  /** The gallery card of the task with this prompt (prompts are unique per test). */
   row(prompt: string): Locator {
     return this.region.getByRole('listitem').filter({ hasText: prompt });
   }
@@ -75,14 +84,55 @@ export class TasksPage {
     return this.row(prompt).getByText(status, { exact: true });
   }
 
-  /** Waits for the task to reach a final status (renders can queue: see FINISH_TIMEOUT_MS). */
-  async expectFinished(prompt: string, status: 'Succeeded' | 'Failed' = 'Succeeded') {
-    await expect(this.rowStatus(prompt, status)).toBeVisible({ timeout: FINISH_TIMEOUT_MS });
+  /**
+   * Scrolls the gallery until the card is among the rendered ones (new tasks are on top; other specs' tasks
+   * may have pushed it down), then brings it into view. False when no card has the prompt.
+   */
+  async reveal(prompt: string): Promise<boolean> {
+    return this.region.locator('.gallery').evaluate(async (gallery, p) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const find = () => [...gallery.querySelectorAll('li')].find((li) => li.textContent?.includes(p));
+      for (let top = 0; ; top += Math.max(100, gallery.clientHeight / 2)) {
+        gallery.scrollTop = top;
+        gallery.dispatchEvent(new Event('scroll'));
+        await frame();
+        const hit = find();
+        if (hit) {
+          hit.scrollIntoView({ block: 'nearest' });
+          return true;
+        }
+        if (top >= gallery.scrollHeight) return false;
+      }
+    }, prompt);
   }
 
+  /** Waits for the task to reach a final status (renders can queue: see FINISH_TIMEOUT_MS). */
+  async expectFinished(prompt: string, status: 'Succeeded' | 'Failed' = 'Succeeded') {
+    await expect
+      .poll(async () => (await this.reveal(prompt)) && (await this.rowStatus(prompt, status).isVisible()), {
+        timeout: FINISH_TIMEOUT_MS,
+        intervals: [250, 500, 1000],
+      })
+      .toBe(true);
+  }
+
+  /** Opens the task's card in the Result viewer. */
   async open(prompt: string) {
+    await this.reveal(prompt);
     await this.row(prompt).getByRole('button', { name: prompt }).click();
     await expect(this.detail.getByRole('heading', { name: prompt })).toBeVisible();
+  }
+
+  async close() {
+    await this.detail.getByRole('button', { name: 'Close result' }).click();
+    await expect(this.detail).toHaveCount(0);
+  }
+
+  /** Unfolds the viewer's Details (ids, price, timestamps). */
+  async showDetails() {
+    const summary = this.detail.getByText('Details', { exact: true });
+    if (!(await this.detail.locator('details').evaluate((d) => (d as HTMLDetailsElement).open)))
+      await summary.click();
   }
 
   /**
@@ -134,7 +184,15 @@ export class TasksPage {
     return download;
   }
 
+  /** Ticks the card's checkbox: the selection bar compares and downloads the picks. */
+  async pick(prompt: string) {
+    await this.reveal(prompt);
+    await this.row(prompt)
+      .getByRole('checkbox', { name: `Pick ${prompt}` })
+      .check();
+  }
+
   async pickForCompare(prompt: string) {
-    await this.row(prompt).getByRole('checkbox', { name: 'Pick to compare' }).check();
+    await this.pick(prompt);
   }
 }

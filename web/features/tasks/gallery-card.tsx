@@ -63,9 +63,8 @@ export const GalleryCard = memo(function GalleryCard({
         <CardImage sources={[task.posterUrl, task.thumbnailUrl]} />
         {previewing && playable && <HoverVideo task={task} />}
         {!isFinalStatus(task.status) && (
-          <span className="gallery-media-badge" aria-hidden="true">
-            {statusLabel(task.status)}
-          </span>
+          // Drawn by CSS from the attribute: the card's text already says the status once.
+          <span className="gallery-media-badge" data-label={statusLabel(task.status)} aria-hidden="true" />
         )}
       </div>
       <div className="gallery-meta">

@@ -15,7 +15,8 @@ import { useGalleryPages } from './use-gallery-pages.ts';
 import { useNow } from './use-now.ts';
 import { gridLayout, sameWindow, type VisibleWindow, visibleWindow } from './virtual-window.ts';
 
-const SIZING = { minCardWidth: 196, gap: 12, aspect: 16 / 9 } as const;
+/** A narrow column (the workspace's tasks column, a phone) shows rows: picture beside the text. */
+const SIZING = { minCardWidth: 196, gap: 12, aspect: 16 / 9, listBelow: 440 } as const;
 /** The text under a card's picture until a rendered card is measured (CSS fixes its height). */
 const ESTIMATED_META_PX = 104;
 /** Before the first measure (and where there is no layout, as in tests) assume a panel of this size. */
@@ -124,6 +125,7 @@ export function Gallery({
         <div className="gallery-track" style={{ blockSize: win.totalHeight }}>
           <ol
             className="gallery-grid"
+            data-layout={layout.mode}
             aria-label="Results"
             style={{
               transform: `translateY(${win.offsetTop}px)`,

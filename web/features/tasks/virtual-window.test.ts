@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridLayout, pageOf, pagesFor, sameWindow, visibleWindow } from './virtual-window.ts';
 
-const sizing = { minCardWidth: 200, gap: 10, aspect: 16 / 9, metaHeight: 100 };
+const sizing = { minCardWidth: 200, gap: 10, aspect: 16 / 9, metaHeight: 100, listBelow: 0 };
 
 describe('gridLayout', () => {
   it('fits as many columns as the width takes and shares the rest', () => {
@@ -12,15 +12,27 @@ describe('gridLayout', () => {
     expect(l.rowHeight).toBeCloseTo(((650 - 20) / 3) * (9 / 16) + 100);
   });
 
-  it('keeps one column on a phone, however narrow', () => {
-    expect(gridLayout(150, sizing)).toMatchObject({ columns: 1, cardWidth: 150 });
+  it('keeps one column, however narrow', () => {
+    expect(gridLayout(150, sizing)).toMatchObject({ mode: 'grid', columns: 1, cardWidth: 150 });
     expect(gridLayout(0, sizing).columns).toBe(1);
+  });
+
+  it('turns cards into rows as tall as their text in a column narrower than listBelow', () => {
+    const narrow = { ...sizing, listBelow: 420 };
+    expect(gridLayout(330, narrow)).toEqual({
+      mode: 'list',
+      columns: 1,
+      cardWidth: 330,
+      rowHeight: 100,
+      gap: 10,
+    });
+    expect(gridLayout(420, narrow)).toMatchObject({ mode: 'grid', columns: 2 });
   });
 });
 
 describe('visibleWindow', () => {
   // 3 columns, rows of exactly 200 px + 10 px gap: a 210 px stride.
-  const layout = { columns: 3, cardWidth: 180, rowHeight: 200, gap: 10 };
+  const layout = { mode: 'grid', columns: 3, cardWidth: 180, rowHeight: 200, gap: 10 } as const;
   const at = (scrollTop: number, total = 500) =>
     visibleWindow({ total, layout, scrollTop, viewportHeight: 630, overscanRows: 2 });
 

@@ -4,6 +4,8 @@
  */
 
 export interface GridLayout {
+  /** Cards with the picture on top, or (in a narrow column) rows with the picture beside the text. */
+  mode: 'grid' | 'list';
   columns: number;
   /** One card's width in px. */
   cardWidth: number;
@@ -20,14 +22,18 @@ export interface GridSizing {
   aspect: number;
   /** The text under the media (prompt, status, setup), measured from a rendered card. */
   metaHeight: number;
+  /** Narrower than this, cards become rows as tall as their text, the picture beside it. */
+  listBelow: number;
 }
 
 /** How many columns fit `width`, how wide each card is and how tall each row. */
 export function gridLayout(width: number, s: GridSizing): GridLayout {
   const usable = Math.max(0, width);
+  if (usable < s.listBelow)
+    return { mode: 'list', columns: 1, cardWidth: usable, rowHeight: s.metaHeight, gap: s.gap };
   const columns = Math.max(1, Math.floor((usable + s.gap) / (s.minCardWidth + s.gap)));
   const cardWidth = columns > 0 ? Math.max(0, (usable - s.gap * (columns - 1)) / columns) : usable;
-  return { columns, cardWidth, rowHeight: cardWidth / s.aspect + s.metaHeight, gap: s.gap };
+  return { mode: 'grid', columns, cardWidth, rowHeight: cardWidth / s.aspect + s.metaHeight, gap: s.gap };
 }
 
 export interface WindowInput {
