@@ -13,9 +13,11 @@ process.env.DATA_DIR = dataDir;
 process.env.SIM_PHASE_MS ??= '400';
 process.env.POLL_MIN_MS ??= '300';
 process.env.POLL_MAX_MS ??= '1000';
-// Journeys run in parallel against one simulator: its account limit (1303) and the studio's wallet guard
-// are raised so that parallel specs never throttle each other. Tests of those limits set their own.
+// Journeys run in parallel against one simulator: its account limit (1303), the studio's queue slots and
+// its wallet guard are raised so that parallel specs never throttle each other. Tests of those limits set
+// their own.
 process.env.SIM_CONCURRENCY ??= '100';
+process.env.KLING_CONCURRENCY ??= '100';
 process.env.RATE_LIMIT_CREATES_PER_MIN ??= '1000';
 process.env.MAX_RUNNING_TASKS ??= '100';
 // The journeys are not about the disk: a CI machine with little free space must not turn creates into 507s.

@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.ts';
 import { imageCheckRoutes } from './routes/image-check.ts';
 import { loginRoutes } from './routes/login.ts';
 import { motionControlRoutes } from './routes/motion-control.ts';
+import { queueRoutes } from './routes/queue.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { uploadRoutes } from './routes/uploads.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/uploads', uploadRoutes(deps));
   app.route('/api/image-check', imageCheckRoutes(deps));
   app.route('/api/motion-control', motionControlRoutes(deps));
+  app.route('/api/queue', queueRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
   app.route('/api/callbacks', callbackRoutes(deps));
   // Unknown /api paths answer JSON, never the SPA's index.html.

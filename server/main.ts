@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const resumed = services.tracker.resumeAll();
   if (resumed) log.info(`Resumed tracking ${resumed} unfinished task${resumed === 1 ? '' : 's'}`);
+  // Once listening: Kling fetches a motion-control upload from this server while its create is sent.
+  await services.dispatcher.start();
   log.info(
     `Tasks are followed by ${config.publicUrl ? `Kling callbacks to ${config.publicUrl}` : 'polling'}; data in ${config.dataDir}`,
   );

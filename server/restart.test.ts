@@ -36,6 +36,8 @@ const env = () => ({
   // 21 creates in a few seconds: above the wallet guard's defaults (20 a minute, 20 running).
   RATE_LIMIT_CREATES_PER_MIN: '100',
   MAX_RUNNING_TASKS: '100',
+  // All 21 at Kling at once (the simulator allows 50): the queue sends each as soon as it is accepted.
+  KLING_CONCURRENCY: '25',
 });
 
 describe('kill -9 and restart', () => {

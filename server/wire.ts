@@ -4,7 +4,9 @@ import { removeStaleDownloads } from './inputs/reference-video.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { hostEntry } from './lib/safe-fetch.ts';
+import { createDispatcher } from './queue/dispatcher.ts';
 import type { AppDeps } from './routes/app-deps.ts';
+import { createDailyBudget } from './tasks/daily-budget.ts';
 import { openDatabase } from './tasks/database.ts';
 import { createTaskStore } from './tasks/task-store.ts';
 import { createWalletGuard } from './tasks/wallet-guard.ts';
@@ -22,7 +24,7 @@ export interface ResolvedUpstream {
 
 export interface Services extends AppDeps {
   auth: KlingAuth;
-  /** Stops the tracker and closes the database. */
+  /** Stops the dispatcher and the tracker and closes the database. */
   close(): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ export function createServices(opts: {
   // image URL (or a redirect) aimed at it is refused like any other private address.
   const allowHosts: ReadonlySet<string> = new Set(config.urlFetch.allowHosts);
   const exemptFirstHop = { host: hostEntry(new URL(upstream.baseUrl)), pathPrefix: UPSTREAM_VIDEO_PREFIX };
+  // The tracker tells the dispatcher when a slot frees: Kling is done with a task (before the archive), or
+  // a task ended.
+  let upstreamFinished: (id: string) => void = () => {};
+  let taskEnded: (id: string) => void = () => {};
   const tracker = createTaskTracker({
     store,
     client,
@@ -75,6 +81,8 @@ export function createServices(opts: {
     pollMaxMs: config.tracker.pollMaxMs,
     confirmWindowMs: config.tracker.confirmWindowMs,
     callbacks: config.publicUrl !== undefined,
+    onUpstreamFinal: (id) => upstreamFinished(id),
+    onFinal: (id) => taskEnded(id),
   });
   const uploads = createUploadStore({ db, dataDir: config.dataDir, clock, log, ttlMs: config.uploadTtlMs });
   // Before the first request can arrive: leftovers of a crash go first, then old unused uploads.
@@ -83,9 +91,28 @@ export function createServices(opts: {
   const guard = createWalletGuard({
     createsPerMinute: config.walletGuard.createsPerMinute,
     maxRunningTasks: config.walletGuard.maxRunningTasks,
-    countRunning: () => store.countRunning(),
+    countUnfinished: () => store.countUnfinished(),
     clock,
   });
+  const budget = createDailyBudget({
+    unitsPerDay: config.queue.budgetUnitsPerDay,
+    spentSince: (since) => store.spentSince(since),
+    clock,
+  });
+  const dispatcher = createDispatcher({
+    store,
+    client,
+    tracker,
+    clock,
+    log,
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    uploads,
+    concurrency: config.queue.concurrency,
+  });
+  upstreamFinished = (id) => dispatcher.upstreamFinished(id);
+  taskEnded = (id) => dispatcher.taskEnded(id);
   return {
     config,
     upstream: { kind: upstream.kind, baseUrl: upstream.baseUrl },
@@ -94,6 +121,8 @@ export function createServices(opts: {
     tracker,
     events,
     guard,
+    budget,
+    dispatcher,
     clock,
     log,
     auth,
@@ -101,6 +130,7 @@ export function createServices(opts: {
     uploads,
     async close() {
       uploads.stop();
+      await dispatcher.stop();
       await tracker.stop();
       db.close();
     },

@@ -4,10 +4,19 @@ import { z } from 'zod';
  * Kling's task object and envelopes (reference §3). Note the status is `succeed`, not `succeeded`.
  * `task_info` and `task_result` are `{}` until they have content, so every inner field is optional.
  */
-export const TASK_STATUSES = ['submitted', 'processing', 'succeed', 'failed'] as const;
+export const KLING_TASK_STATUSES = ['submitted', 'processing', 'succeed', 'failed'] as const;
+export const klingTaskStatusSchema = z.enum(KLING_TASK_STATUSES);
+export type KlingTaskStatus = z.infer<typeof klingTaskStatusSchema>;
+
+/**
+ * A studio task's statuses: Kling's four, with `queued` before them (accepted, waiting for a free slot at
+ * Kling, never sent yet) and `cancelled` (a queued task ended by the creator before it was sent). Kling
+ * itself never says either.
+ */
+export const TASK_STATUSES = ['queued', ...KLING_TASK_STATUSES, 'cancelled'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
-export const FINAL_STATUSES: readonly TaskStatus[] = ['succeed', 'failed'];
+export const FINAL_STATUSES: readonly TaskStatus[] = ['succeed', 'failed', 'cancelled'];
 export const isFinalStatus = (s: TaskStatus) => FINAL_STATUSES.includes(s);
 
 export const klingVideoSchema = z.object({
@@ -20,7 +29,7 @@ export const klingVideoSchema = z.object({
 
 export const klingTaskSchema = z.object({
   task_id: z.string(),
-  task_status: taskStatusSchema,
+  task_status: klingTaskStatusSchema,
   task_status_msg: z.string().optional(),
   task_info: z.object({ external_task_id: z.string().optional() }).loose().optional(),
   task_result: z

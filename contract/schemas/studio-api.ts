@@ -68,6 +68,17 @@ export const studioTaskSchema = z.object({
    * archived; null before. Optional so answers from a studio that predates it still parse.
    */
   posterUrl: z.string().nullable().optional(),
+  /**
+   * When the studio sent the task to Kling (null while it waits in the queue): a progress estimate starts
+   * here, not at `createdAt`. Optional so answers from a studio that predates the queue still parse.
+   */
+  sentAt: z.number().nullable().optional(),
+  /** A queued task waiting for a slot at Kling: its place in the order the studio sends them (1 = next). */
+  queue: z.object({ position: z.number().int().min(1) }).optional(),
+  /** A task made by `POST /api/tasks/batch`: the batch's id, this task's place in it and the batch's size. */
+  batch: z
+    .object({ id: z.string(), index: z.number().int().min(0), size: z.number().int().min(1) })
+    .optional(),
 });
 export type StudioTask = z.infer<typeof studioTaskSchema>;
 
@@ -89,15 +100,70 @@ export const taskListQuerySchema = z.object({
 export const violationSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });
 export type Violation = z.infer<typeof violationSchema>;
 
+/**
+ * The daily spending cap (BUDGET_UNITS_PER_DAY) as it stands: units of today's tasks that were sent or are
+ * queued, by the price table the composer uses (contract/pricing); the day is the studio's local day.
+ */
+export const budgetSchema = z.object({
+  unitsPerDay: z.number().positive(),
+  spentUnits: z.number().min(0),
+  leftUnits: z.number().min(0),
+  /** When the day's spend starts again from zero (the studio's next local midnight), epoch ms. */
+  resetsAt: z.number(),
+});
+export type Budget = z.infer<typeof budgetSchema>;
+
 export const apiErrorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
     issues: z.array(violationSchema).optional(),
     upstreamCode: z.number().optional(),
+    /** With `budget_exceeded`: the budget as it stood, and the units the refused create or batch needed. */
+    budget: budgetSchema.extend({ neededUnits: z.number() }).optional(),
   }),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/**
+ * `POST /api/tasks/batch`: one create request (`POST /api/tasks`' body) and either `count` identical takes
+ * or `images`, start frames (base64 or https URLs) that each replace the request's `image` in a task of
+ * their own. Each frame is checked on its own: a bad one refuses only itself.
+ */
+export const BATCH_LIMITS = { takes: 8, frames: 20 } as const;
+export const batchRequestSchema = z
+  .object({
+    request: z.record(z.string(), z.unknown()),
+    count: z.number().int().min(1).max(BATCH_LIMITS.takes).optional(),
+    images: z.array(z.string().min(1)).min(1).max(BATCH_LIMITS.frames).optional(),
+  })
+  .strict();
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
+
+/** A frame of a batch that was refused, by its index in `images`, with the error a single create gets. */
+export const batchRefusalSchema = z.object({
+  index: z.number().int().min(0),
+  error: apiErrorSchema.shape.error,
+});
+export const batchResponseSchema = z.object({
+  batchId: z.string(),
+  /** In the batch's order, every one queued. */
+  tasks: z.array(studioTaskSchema),
+  refused: z.array(batchRefusalSchema),
+});
+export type BatchResponse = z.infer<typeof batchResponseSchema>;
+
+/**
+ * `GET /api/queue`: what the dispatcher is doing. `slots.configured` is KLING_CONCURRENCY, `slots.learned`
+ * the limit Kling has shown (a 1303 lowers it); `budget` is null when BUDGET_UNITS_PER_DAY is 0 (off).
+ */
+export const queueStateSchema = z.object({
+  queued: z.number().int(),
+  running: z.number().int(),
+  slots: z.object({ configured: z.number().int(), learned: z.number().int() }),
+  budget: budgetSchema.nullable(),
+});
+export type QueueState = z.infer<typeof queueStateSchema>;
 
 export const healthSchema = z.object({
   ok: z.boolean(),

@@ -5,7 +5,14 @@ import { isFinalStatus, type TaskStatus } from '../schemas/kling-task.ts';
  * callback in flight; ranking them makes every such interleaving converge on the same final state.
  * The backend uses it to refuse a backwards move, the browser to keep the newer of two snapshots.
  */
-export const STATUS_RANK: Record<TaskStatus, number> = { submitted: 0, processing: 1, succeed: 2, failed: 2 };
+export const STATUS_RANK: Record<TaskStatus, number> = {
+  queued: 0,
+  submitted: 1,
+  processing: 2,
+  succeed: 3,
+  failed: 3,
+  cancelled: 3,
+};
 
 /** Whether a task in `from` may move to `to`: only forward, and never out of a final status. */
 export function canMove(from: TaskStatus, to: TaskStatus): boolean {

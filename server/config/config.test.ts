@@ -24,9 +24,19 @@ describe('config', () => {
       publicUrl: undefined,
     });
     expect(c.upstream.kind).toBe('simulator');
-    expect(c.walletGuard).toEqual({ createsPerMinute: 20, maxRunningTasks: 20 });
+    expect(c.walletGuard).toEqual({ createsPerMinute: 20, maxRunningTasks: 100 });
+    expect(c.queue).toEqual({ concurrency: 5, budgetUnitsPerDay: 0 });
     expect(c.tracker).toMatchObject({ pollMinMs: 2000, pollMaxMs: 30_000 });
     expect(c.bodyLimitBytes).toBe(48 * 1024 * 1024);
+  });
+
+  it('reads the queue’s slots and the daily budget, and refuses nonsense', () => {
+    expect(loadConfig({ KLING_CONCURRENCY: '2', BUDGET_UNITS_PER_DAY: '250.5' }).queue).toEqual({
+      concurrency: 2,
+      budgetUnitsPerDay: 250.5,
+    });
+    expect(() => loadConfig({ KLING_CONCURRENCY: '0' })).toThrow(/KLING_CONCURRENCY/);
+    expect(() => loadConfig({ BUDGET_UNITS_PER_DAY: '-1' })).toThrow(/BUDGET_UNITS_PER_DAY/);
   });
 
   it('uses Kling’s global endpoint with a key pair, or the given base URL', () => {

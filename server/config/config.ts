@@ -45,6 +45,8 @@ export interface Config {
   /** Kling's webhook secrets; empty: callbacks are not signature-checked (the per-task token still is). */
   webhookSecrets: string[];
   walletGuard: { createsPerMinute: number; maxRunningTasks: number };
+  /** KLING_CONCURRENCY and BUDGET_UNITS_PER_DAY (0: no cap). */
+  queue: { concurrency: number; budgetUnitsPerDay: number };
   tracker: { pollMinMs: number; pollMaxMs: number; confirmWindowMs: number };
   upstreamTimeoutMs: number;
   urlFetch: { timeoutMs: number; allowHosts: string[] };
@@ -143,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     sessionMaxAgeS: e.SESSION_MAX_AGE_S,
     webhookSecrets: e.KLING_WEBHOOK_SECRET ?? [],
     walletGuard: { createsPerMinute: e.RATE_LIMIT_CREATES_PER_MIN, maxRunningTasks: e.MAX_RUNNING_TASKS },
+    queue: { concurrency: e.KLING_CONCURRENCY, budgetUnitsPerDay: e.BUDGET_UNITS_PER_DAY },
     tracker: { pollMinMs: e.POLL_MIN_MS, pollMaxMs: e.POLL_MAX_MS, confirmWindowMs: e.CONFIRM_WINDOW_MS },
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     urlFetch: {

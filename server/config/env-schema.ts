@@ -73,9 +73,17 @@ export const envSchema = z.object({
   /** When set, a callback needs a valid signature by one of these (and a fresh, unseen webhook-id). */
   KLING_WEBHOOK_SECRET: opt(webhookSecrets),
 
-  /** Wallet guard: creates per client per minute (0 = off) and tasks running at once (0 = off). */
+  /**
+   * Wallet guard: creates per client per minute (a batch is one; 0 = off) and tasks the studio holds
+   * unfinished at once, queued or running (0 = off). Above a batch's 20 frames, so another creator's single
+   * task is not refused while one batch waits.
+   */
   RATE_LIMIT_CREATES_PER_MIN: withDefault(int(0), 20),
-  MAX_RUNNING_TASKS: withDefault(int(0), 20),
+  MAX_RUNNING_TASKS: withDefault(int(0), 100),
+  /** The queue: tasks sent to Kling at once (the account plan's concurrency; a 1303 teaches a lower one). */
+  KLING_CONCURRENCY: withDefault(int(1, 1000), 5),
+  /** Units a day the studio may spend (tasks sent or queued, by the price table); 0 = no cap. */
+  BUDGET_UNITS_PER_DAY: withDefault(z.coerce.number().min(0).max(1e9), 0),
 
   /** Tracker polling: first interval, ceiling, and how long an unanswered create is looked for. */
   POLL_MIN_MS: withDefault(int(10), 2000),

@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_MOTION_CONTROL_MODEL } from '../../contract/capabilities/motion-control.ts';
-import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
 import { checkMotionControlRequest } from '../inputs/check-motion-control.ts';
@@ -8,17 +7,15 @@ import { inputRef, saveInputs } from '../inputs/input-files.ts';
 import { keepReference, uploadMissing } from '../inputs/reference-video.ts';
 import type { FileFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError, validationError } from '../lib/studio-error.ts';
-import { newTaskState, type TaskRecord } from '../tasks/task-record.ts';
+import { newTaskState, priceUnitsOf, type TaskRecord } from '../tasks/task-record.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
-import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
   admitAndInsert,
   type CreateTaskDeps,
-  confirmed,
+  type Creator,
   discard,
   duplicateExternalId,
-  hashCallbackToken,
-  settleFailedCreate,
+  enqueue,
 } from './create-task.ts';
 import { checkDiskFloor } from './disk-floor.ts';
 
@@ -39,14 +36,14 @@ export const referenceSeconds = (durationMs: number) => String(Math.round(durati
 /**
  * POST /api/motion-control, with POST /api/tasks' guarantees (create-task.ts): the disk floor first; every
  * check (the picture's bytes, the reference's facts from its upload or its download, the shared rules)
- * before anything is stored or sent; the record and its inputs (the reference included) stored BEFORE the
- * one send; a refusal deletes the record; a lost answer is looked up by external_task_id, never re-sent.
- * An upload goes to Kling as a signed link of the studio's that works while the task is unfinished.
+ * before anything is stored; admitted with the insert; the record and its inputs (the reference included)
+ * stored, then queued. The dispatcher sends it; an upload goes to Kling as a signed link of the studio's
+ * that works while the task is unfinished, made from `uploadBase` when it is sent.
  */
 export async function createMotionControl(
   deps: CreateMotionControlDeps,
   body: unknown,
-  clientId: string,
+  who: Creator,
 ): Promise<StudioTask> {
   await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
   const { request, images, reference } = await checkMotionControlRequest(body, {
@@ -60,12 +57,12 @@ export async function createMotionControl(
 
   const id = randomUUID();
   const externalTaskId = request.external_task_id ?? newExternalTaskId(id);
-  const token = deps.publicUrl ? randomBytes(32).toString('base64url') : undefined;
+  let record: TaskRecord;
   try {
     if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
       throw duplicateExternalId();
     const now = deps.clock.now();
-    const record: TaskRecord = {
+    record = {
       id,
       kind: 'motion-control',
       externalTaskId,
@@ -75,7 +72,7 @@ export async function createMotionControl(
       duration: referenceSeconds(reference.facts.durationMs),
       motion: 'reference',
       prompt: request.prompt ?? '',
-      callbackTokenHash: token ? hashCallbackToken(token) : null,
+      callbackTokenHash: null,
       // The picture becomes a reference to its file; video_url stays the creator's (the upload's ref or
       // their URL), never the signed link, which is Kling's alone. The creator's callback_url is not kept.
       request: {
@@ -84,9 +81,11 @@ export async function createMotionControl(
         external_task_id: externalTaskId,
         callback_url: undefined,
       },
-      clientId,
+      clientId: who.client,
+      priceUnits: priceUnitsOf({ kind: 'motion-control', request, referenceMs: reference.facts.durationMs }),
+      uploadBase: reference.uploadId !== undefined ? (deps.uploadBase ?? null) : null,
     };
-    admitAndInsert(deps, record, clientId);
+    admitAndInsert(deps, [record], who.peer);
   } catch (e) {
     await reference.release();
     throw e;
@@ -105,33 +104,7 @@ export async function createMotionControl(
     await discard(deps, id);
     throw e;
   }
-
-  const outgoing: MotionControlRequest = {
-    ...request,
-    video_url:
-      reference.uploadId !== undefined && deps.uploadBase !== undefined
-        ? deps.uploads.signedUrl(deps.uploadBase, reference.uploadId, id)
-        : request.video_url,
-    external_task_id: externalTaskId,
-    ...(token ? { callback_url: `${deps.publicUrl}/api/callbacks/kling/${token}` } : {}),
-  };
-  try {
-    const answer = await deps.client.createMotionControl(outgoing);
-    return await confirmed(deps, id, answer);
-  } catch (e) {
-    if (!(e instanceof UpstreamError)) {
-      await discard(deps, id);
-      throw e;
-    }
-    return settleFailedCreate(
-      deps,
-      id,
-      externalTaskId,
-      'motion-control',
-      request.model_name ?? DEFAULT_MOTION_CONTROL_MODEL,
-      e,
-    );
-  }
+  return enqueue(deps, [record])[0]!;
 }
 
 /** An upload removed since it was checked (the sweeper) is the creator's "add it again", not a 404. */

@@ -1,43 +1,54 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_DURATION, DEFAULT_MODEL, effectiveMode } from '../../contract/capabilities/matrix.ts';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
-import { KLING_CODE } from '../../contract/schemas/kling-task.ts';
-import type { MotionKind, StudioTask, TaskKind } from '../../contract/schemas/studio-api.ts';
+import type { MotionKind, StudioTask } from '../../contract/schemas/studio-api.ts';
 import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
 import { checkCreateRequest } from '../inputs/check-create-request.ts';
+import type { CollectedImage } from '../inputs/collect-images.ts';
 import { removeInputs, requestWithRefs, saveInputs } from '../inputs/input-files.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError } from '../lib/studio-error.ts';
-import { newTaskState, type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
+import type { DailyBudget } from '../tasks/daily-budget.ts';
+import { newTaskState, priceUnitsOf, type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import type { WalletGuard } from '../tasks/wallet-guard.ts';
-import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
-import type { TaskTracker } from '../tracker/task-tracker.ts';
-import type { KlingClient } from '../upstream/kling-client.ts';
-import { studioErrorFromUpstream, UpstreamError } from '../upstream/upstream-error.ts';
+import type { TaskEvents } from '../tracker/task-events.ts';
 import { checkDiskFloor } from './disk-floor.ts';
+
+export { hashCallbackToken } from '../tasks/callback-token.ts';
+
+/** The queue as a create sees it (server/queue's dispatcher): told when a task is whole, asked its place. */
+export interface QueueHandle {
+  wake(): void;
+  positionOf(id: string): number | undefined;
+}
 
 export interface CreateTaskDeps {
   store: TaskStore;
-  client: KlingClient;
-  tracker: TaskTracker;
+  events: TaskEvents;
+  queue: QueueHandle;
   guard: WalletGuard;
+  budget: DailyBudget;
   clock: Clock;
   log: Logger;
   dataDir: string;
-  /** With it, Kling calls back to `${publicUrl}/api/callbacks/kling/<token>`; without, the tracker polls. */
-  publicUrl: string | undefined;
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
-  upstreamTimeoutMs: number;
   /** Below this much free space in dataDir a create is refused with 507 (0: off). */
   minFreeDiskBytes: number;
   /** RETIRED_MODELS: a create on one is refused before anything is stored or sent. */
   retiredModels: readonly string[];
 }
 
-export const hashCallbackToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/**
+ * Who asks: `peer` (the socket's address) for the per-client rate limit, which a header cannot forge;
+ * `client` (the `x-studio-client` header, else the peer) for the queue's round-robin between creators.
+ */
+export interface Creator {
+  peer: string;
+  client: string;
+}
 
 export function motionOf(r: CreateRequest): MotionKind {
   if (r.camera_control) return 'camera';
@@ -47,29 +58,38 @@ export function motionOf(r: CreateRequest): MotionKind {
 }
 
 /**
- * POST /api/tasks: check everything (no upstream call on any violation), store the task and its inputs
- * BEFORE sending (so a crash mid-call leaves a record the tracker can resolve), send once, and settle
- * what an error means for money: a refusal deletes the record, a lost answer is looked up by
- * external_task_id, never re-sent.
+ * POST /api/tasks: check everything (validation, the pictures' real bytes, the disk floor; nothing is
+ * stored on any violation), admit it (wallet guard, daily budget) together with the insert, store its
+ * inputs, and queue it: the answer is the task, `queued`, at once. The dispatcher (server/queue) sends it
+ * when Kling has a slot; what Kling then says (a refusal included) reaches the task, not this answer.
  */
-export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: string): Promise<StudioTask> {
+export async function createTask(deps: CreateTaskDeps, body: unknown, who: Creator): Promise<StudioTask> {
   // First, before any image is fetched or anything stored: a nearly full disk refuses the create whole.
   await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
   const { request, images } = await checkCreateRequest(body, deps.imageFetch, deps.retiredModels);
   if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
     throw duplicateExternalId();
+  const record = image2videoRecord(request, who.client, deps.clock.now());
+  admitAndInsert(deps, [record], who.peer);
+  await storeInputs(deps, [record], images);
+  // The decoded bytes are on disk now: let them go.
+  images.length = 0;
+  return enqueue(deps, [record])[0]!;
+}
 
+/** A new image2video task's record, queued and not yet whole (its inputs are stored next). */
+export function image2videoRecord(
+  request: CreateRequest,
+  client: string,
+  now: number,
+  batch?: { id: string; index: number; size: number },
+): TaskRecord {
   const id = randomUUID();
   const externalTaskId = request.external_task_id ?? newExternalTaskId(id);
-  const token = deps.publicUrl ? randomBytes(32).toString('base64url') : undefined;
-  const outgoing: CreateRequest = {
-    ...request,
-    external_task_id: externalTaskId,
-    ...(token ? { callback_url: `${deps.publicUrl}/api/callbacks/kling/${token}` } : {}),
-  };
   const model = request.model_name ?? DEFAULT_MODEL;
-  const now = deps.clock.now();
-  const record: TaskRecord = {
+  // The creator's callback_url (if any) is replaced by the studio's own when sent; it is not kept.
+  const stored = requestWithRefs({ ...request, external_task_id: externalTaskId, callback_url: undefined });
+  return {
     id,
     kind: 'image2video',
     externalTaskId,
@@ -79,41 +99,26 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, clientId: 
     duration: request.duration ?? DEFAULT_DURATION,
     motion: motionOf(request),
     prompt: request.prompt ?? '',
-    callbackTokenHash: token ? hashCallbackToken(token) : null,
-    // The creator's callback_url (if any) is replaced by the studio's own; it is not kept.
-    request: requestWithRefs({ ...request, external_task_id: externalTaskId, callback_url: undefined }),
-    clientId,
+    callbackTokenHash: null,
+    request: stored,
+    clientId: client,
+    priceUnits: priceUnitsOf({ kind: 'image2video', request }),
+    ...(batch ? { batchId: batch.id, batchIndex: batch.index, batchSize: batch.size } : {}),
   };
-  admitAndInsert(deps, record, clientId);
-
-  try {
-    const saved = await saveInputs(deps.dataDir, id, images);
-    // The decoded bytes are on disk now: let them go before the (long) upstream call, which sends the
-    // base64 the request already holds.
-    images.length = 0;
-    deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
-  } catch (e) {
-    await discard(deps, id);
-    throw e;
-  }
-
-  try {
-    const answer = await deps.client.createTask(outgoing);
-    return await confirmed(deps, id, answer);
-  } catch (e) {
-    if (!(e instanceof UpstreamError)) {
-      await discard(deps, id);
-      throw e;
-    }
-    return settleFailedCreate(deps, id, externalTaskId, 'image2video', model, e);
-  }
 }
 
-/** Admit and insert with no await in between: the running-task count cannot be raced. */
-export function admitAndInsert(deps: CreateTaskDeps, record: TaskRecord, clientId: string): void {
-  deps.guard.admit(clientId);
+/**
+ * Admit and insert in one synchronous transaction: the budget and the wallet guard count what is stored,
+ * so two creates cannot both squeeze under a limit. A batch is admitted (or refused) whole.
+ */
+export function admitAndInsert(deps: CreateTaskDeps, records: TaskRecord[], peer: string): void {
+  const units = records.reduce((sum, r) => sum + (r.priceUnits ?? 0), 0);
   try {
-    deps.store.insert(record);
+    deps.store.transaction(() => {
+      deps.budget.admit(units);
+      deps.guard.admit(peer, records.length);
+      for (const r of records) deps.store.insert(r);
+    });
   } catch (e) {
     if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE')
       throw duplicateExternalId();
@@ -121,81 +126,40 @@ export function admitAndInsert(deps: CreateTaskDeps, record: TaskRecord, clientI
   }
 }
 
-/** The upstream's answer to a create: applied, tracked, and returned as the task. */
-export async function confirmed(
+/** Every record's inputs, saved before any of them may be sent; on a failure none is kept. */
+export async function storeInputs(
   deps: CreateTaskDeps,
-  id: string,
-  answer: Parameters<TaskTracker['applyUpstream']>[1],
-): Promise<StudioTask> {
-  const updated = await deps.tracker.applyUpstream(id, answer, 'create');
-  deps.tracker.track(id);
-  deps.log.info('task created', { id, klingTaskId: answer.task_id });
-  const record = updated ?? deps.store.get(id);
-  if (!record) throw new StudioError(500, 'internal', 'The task vanished while it was being created');
-  return toStudioTask(record);
-}
-
-/** What an error from the one create call means for the stored record (and for money). */
-export async function settleFailedCreate(
-  deps: CreateTaskDeps,
-  id: string,
-  externalTaskId: string,
-  kind: TaskKind,
-  model: string,
-  e: UpstreamError,
-): Promise<StudioTask> {
-  const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs, { model });
-  // A clear refusal (bad request, policy, busy, no credits, auth): nothing was created upstream.
-  const serverSide =
-    e.kind === 'api' &&
-    ((e.details.code ?? 0) >= KLING_CODE.serverError || (e.details.httpStatus ?? 0) >= 500);
-  if (e.neverSent || (e.kind === 'api' && !serverSide)) {
-    deps.log.info('create refused by Kling', { id, code: e.details.code, kind: e.kind });
-    await discard(deps, id);
-    throw studioError;
-  }
-  // No usable answer: Kling may have created the task anyway. Look it up by our external id, once.
-  let found: Awaited<ReturnType<KlingClient['getTask']>>;
+  records: TaskRecord[],
+  images: CollectedImage[] | ((r: TaskRecord) => CollectedImage[]),
+): Promise<void> {
   try {
-    found = await deps.client.getTask(externalTaskId, kind);
-  } catch (lookupError) {
-    deps.log.warn('looking up an unanswered create failed', { id, error: lookupError });
-    found = undefined;
-    if (e.answered) return keepUnconfirmed(deps, id, studioError);
+    for (const r of records) {
+      const saved = await saveInputs(deps.dataDir, r.id, typeof images === 'function' ? images(r) : images);
+      deps.store.update(r.id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
+    }
+  } catch (e) {
+    for (const r of records) await discard(deps, r.id);
+    throw e;
   }
-  if (found) {
-    deps.log.info('create answer lost, task found by external id', { id, kind: e.kind });
-    return confirmed(deps, id, found);
-  }
-  // Kling answered (an error or garbage) and has no such task: settled, nothing to pay for.
-  if (e.answered) {
-    await discard(deps, id);
-    throw studioError;
-  }
-  return keepUnconfirmed(deps, id, studioError);
 }
 
-/**
- * No answer at all (timeout, connection cut): the create may still land upstream. Keep the record and let
- * the tracker look it up by external_task_id for a while; it is never re-sent.
- */
-function keepUnconfirmed(deps: CreateTaskDeps, id: string, cause: StudioError): never {
-  const record = deps.store.update(id, {
-    statusMessage: WAITING_FOR_CONFIRMATION,
-    updatedAt: deps.clock.now(),
+/** The tasks are whole: they join the queue, are announced, and the dispatcher is told. */
+export function enqueue(deps: CreateTaskDeps, records: TaskRecord[]): StudioTask[] {
+  for (const r of records) deps.store.markReady(r.id);
+  for (const r of records) {
+    const stored = deps.store.get(r.id);
+    if (stored) deps.events.publish(toStudioTask(stored, deps.queue.positionOf(r.id)));
+  }
+  deps.queue.wake();
+  deps.log.info('task queued', { ids: records.map((r) => r.id) });
+  return records.map((r) => {
+    const stored = deps.store.get(r.id);
+    if (!stored) throw new StudioError(500, 'internal', 'The task vanished while it was being queued');
+    return toStudioTask(stored, deps.queue.positionOf(r.id));
   });
-  deps.tracker.publish(record);
-  deps.tracker.track(id);
-  deps.log.warn('create unanswered; tracking by external id', { id, code: cause.code });
-  throw new StudioError(
-    cause.status,
-    cause.code,
-    `${cause.message} The studio keeps checking whether Kling created the task: if it did, it appears in Tasks (it is never sent twice).`,
-    cause.details,
-  );
 }
 
-export async function discard(deps: CreateTaskDeps, id: string): Promise<void> {
+export async function discard(deps: Pick<CreateTaskDeps, 'store' | 'dataDir'>, id: string): Promise<void> {
   deps.store.delete(id);
   await removeInputs(deps.dataDir, id);
 }

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
+import type { Dispatcher } from '../queue/dispatcher.ts';
+import type { DailyBudget } from '../tasks/daily-budget.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import type { WalletGuard } from '../tasks/wallet-guard.ts';
 import type { TaskEvents } from '../tracker/task-events.ts';
@@ -20,6 +22,10 @@ export interface AppDeps {
   tracker: TaskTracker;
   events: TaskEvents;
   guard: WalletGuard;
+  /** BUDGET_UNITS_PER_DAY. */
+  budget: DailyBudget;
+  /** Sends queued tasks to Kling as slots free (server/queue). */
+  dispatcher: Dispatcher;
   clock: Clock;
   log: Logger;
   /** For image URLs in create requests (the byte cap is the image limit). */

@@ -32,6 +32,12 @@ async function tokenPathFor(upstream: SimForStudio, externalTaskId: string): Pro
   return url.pathname;
 }
 
+/** A create's task once the dispatcher has sent it: it answers `queued`; Kling's id comes with the send. */
+async function createSent(s: Studio, body: unknown) {
+  const { task } = taskEnvelopeSchema.parse(await (await s.create(body)).json());
+  return waitForTask(s, task.id, (t) => t.status !== 'queued');
+}
+
 const post = (s: Studio, path: string, body: unknown) =>
   s.fetch(path, {
     method: 'POST',
@@ -56,8 +62,7 @@ function wire(
 
 describe('Kling callbacks', () => {
   it('carry a per-task unguessable token and drive the task to an archived video without polling', async () => {
-    const res = await ctx.studio.create({ image, prompt: 'called back' });
-    const { task } = taskEnvelopeSchema.parse(await res.json());
+    const task = await createSent(ctx.studio, { image, prompt: 'called back' });
     const path = await tokenPathFor(ctx.sim, task.externalTaskId);
     expect(path).toMatch(/^\/api\/callbacks\/kling\/[A-Za-z0-9_-]{43}$/);
     const done = await waitForTask(ctx.studio, task.id);
@@ -66,9 +71,7 @@ describe('Kling callbacks', () => {
     expect((await ctx.sim.stats()).queries).toBe(0);
 
     // A second task gets a different token.
-    const other = taskEnvelopeSchema.parse(
-      await (await ctx.studio.create({ image, prompt: 'another' })).json(),
-    ).task;
+    const other = await createSent(ctx.studio, { image, prompt: 'another' });
     expect(await tokenPathFor(ctx.sim, other.externalTaskId)).not.toBe(path);
 
     // Late and repeated news after the end changes nothing.
@@ -83,9 +86,7 @@ describe('Kling callbacks', () => {
   });
 
   it('a forged token gets 404 and changes nothing', async () => {
-    const { task } = taskEnvelopeSchema.parse(
-      await (await slow.studio.create({ image, prompt: 'forged' })).json(),
-    );
+    const task = await createSent(slow.studio, { image, prompt: 'forged' });
     const forged = `/api/callbacks/kling/${randomBytes(32).toString('base64url')}`;
     const res = await post(slow.studio, forged, wire(task, 'failed'));
     expect(res.status).toBe(404);
@@ -97,9 +98,7 @@ describe('Kling callbacks', () => {
   });
 
   it('a real token with another task in the body gets 400 and changes nothing', async () => {
-    const { task } = taskEnvelopeSchema.parse(
-      await (await slow.studio.create({ image, prompt: 'mismatch' })).json(),
-    );
+    const task = await createSent(slow.studio, { image, prompt: 'mismatch' });
     const path = await tokenPathFor(slow.sim, task.externalTaskId);
     const res = await post(slow.studio, path, { ...wire(task, 'failed'), task_id: '999999999999999999' });
     expect(res.status).toBe(400);
@@ -113,9 +112,7 @@ describe('Kling callbacks', () => {
   });
 
   it('out of order: a late status never moves a task backwards', async () => {
-    const { task } = taskEnvelopeSchema.parse(
-      await (await slow.studio.create({ image, prompt: 'ordered' })).json(),
-    );
+    const task = await createSent(slow.studio, { image, prompt: 'ordered' });
     const path = await tokenPathFor(slow.sim, task.externalTaskId);
     const statusNow = async () =>
       taskEnvelopeSchema.parse(await (await slow.studio.fetch(`/api/tasks/${task.id}`)).json()).task;
@@ -137,9 +134,7 @@ describe('Kling callbacks', () => {
   });
 
   it('accepts the envelope form some relays send', async () => {
-    const { task } = taskEnvelopeSchema.parse(
-      await (await slow.studio.create({ image, prompt: 'enveloped' })).json(),
-    );
+    const task = await createSent(slow.studio, { image, prompt: 'enveloped' });
     const path = await tokenPathFor(slow.sim, task.externalTaskId);
     const res = await post(slow.studio, path, {
       code: 0,
@@ -194,7 +189,7 @@ describe('signed callbacks (KLING_WEBHOOK_SECRET)', () => {
   });
 
   async function slowTask(prompt: string) {
-    const { task } = taskEnvelopeSchema.parse(await (await signed.create({ image, prompt })).json());
+    const task = await createSent(signed, { image, prompt });
     return { task, path: await tokenPathFor(slow.sim, task.externalTaskId) };
   }
   const taskNow = async (id: string) =>
@@ -300,7 +295,7 @@ describe('signed callbacks (KLING_WEBHOOK_SECRET)', () => {
 describe('signed callbacks, the whole path: the simulator signs, the studio verifies', () => {
   const secret = newSecret();
   const finish = async (s: Studio, prompt: string) => {
-    const { task } = taskEnvelopeSchema.parse(await (await s.create({ image, prompt })).json());
+    const task = await createSent(s, { image, prompt });
     return waitForTask(s, task.id);
   };
 

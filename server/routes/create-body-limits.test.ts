@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
 import { listenStudio } from '../http/serve-studio.ts';
 import { bodyOf, type RawExchange, rawConnect, stalledUpload } from '../testing/raw-http.ts';
-import { b64, png, type Studio, startStudio, withSim } from '../testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, waitForTask, withSim } from '../testing/studio-harness.ts';
 
 /**
  * Finding 4 of the 2026-12 security review: 30 sockets that stop short of a 48 MB body held 1.6 GB. Bodies
@@ -158,7 +158,10 @@ describe('create bodies: bounded memory and connections', () => {
       env: { RATE_LIMIT_CREATES_PER_MIN: '1', MAX_RUNNING_TASKS: '0' },
     });
     try {
-      expect((await studio.create({ image })).status).toBe(201);
+      const first = await studio.create({ image });
+      expect(first.status).toBe(201);
+      // Queued at once; the dispatcher sends it.
+      await waitForTask(studio, (await first.json()).task.id, (t) => t.status !== 'queued');
       const x = await stall(studio.url);
       const { status } = await x.head;
       expect(status).toBe(429);

@@ -18,6 +18,7 @@ import {
   type Studio,
   startSimForStudio,
   startStudio,
+  waitForTask,
 } from '../testing/studio-harness.ts';
 
 /**
@@ -573,6 +574,8 @@ describe('POST /api/tasks refuses bad requests before any upstream call', () => 
   it('refuses a reused external_task_id before any upstream call', async () => {
     const first = await studio.create({ image: img.ok, external_task_id: 'dup-1' });
     expect(first.status).toBe(201);
+    // Queued at once: let the dispatcher send it before the simulator's log is cleared.
+    await waitForTask(studio, (await first.json()).task.id, (t) => t.status !== 'queued');
     await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
     const again = await studio.create({ image: img.ok, external_task_id: 'dup-1' });
     expect(again.status).toBe(409);
@@ -590,6 +593,7 @@ describe('URL images are checked by their real bytes', () => {
     const res = await studio.create({ image: url, prompt: 'from a URL' });
     expect(res.status).toBe(201);
     const { task } = await res.json();
+    await waitForTask(studio, task.id, (t) => t.status !== 'queued');
     const [received] = await sim.requests();
     expect(received!.body.image).toBe(url);
     const inputs = await (await studio.fetch(`/api/tasks/${task.id}/inputs`)).json();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlingTask } from '../../contract/schemas/kling-task.ts';
 import { type StudioTask, taskEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
-import { b64, png, type Studio, startStudio, withStudio } from '../testing/studio-harness.ts';
+import { b64, png, type Studio, startStudio, waitForTask, withStudio } from '../testing/studio-harness.ts';
 
 /**
  * `final_unit_deduction` is the only thing from Kling that becomes a task's `units`: it is kept when it
@@ -43,9 +43,11 @@ describe('a callback carrying final_unit_deduction', () => {
   }
 
   it('drops markup (the task moves on, its units stay unknown) and keeps a decimal', async () => {
-    const { task } = taskEnvelopeSchema.parse(
+    const queued = taskEnvelopeSchema.parse(
       await (await ctx.studio.create({ image, prompt: 'forged units' })).json(),
-    );
+    ).task;
+    // Kling's task id comes with the send.
+    const task = await waitForTask(ctx.studio, queued.id, (t) => t.status !== 'queued');
     expect((await callback(task, 'processing', FORGED)).status).toBe(200);
     const processing = await taskOf(ctx.studio, task.id);
     expect(processing.status).toBe('processing');

@@ -66,6 +66,7 @@ describe('a kling-v3 storyboard', () => {
     const { task } = taskEnvelopeSchema.parse(json);
     expect(task).toMatchObject({ model: 'kling-v3', mode: 'pro', duration: '12', shots: 3 });
 
+    await waitForTask(studio, task.id, (t) => t.status !== 'queued');
     const received = await ctx.sim.requests();
     expect(received).toHaveLength(1);
     const sent = received[0]!.body;
@@ -100,6 +101,7 @@ describe('a kling-v3 storyboard', () => {
     };
     const res = await studio.create(body);
     expect(res.status).toBe(201);
+    await waitForTask(studio, (await res.json()).task.id, (t) => t.status !== 'queued');
     const [sent] = await ctx.sim.requests();
     expect(sent?.body).toMatchObject({
       multi_shot: true,
@@ -211,7 +213,11 @@ describe('retired models', () => {
     expect(await ctx.sim.requests()).toEqual([]);
     expect(await taskTotal(studio)).toBe(before);
     // The models not retired still go through on the same studio.
-    expect((await studio.create({ ...v26() })).status).toBe(201);
+    const ok = await studio.create({ ...v26() });
+    expect(ok.status).toBe(201);
+    expect(
+      (await waitForTask(studio, (await ok.json()).task.id, (t) => t.status !== 'queued')).status,
+    ).not.toBe('failed');
   });
 
   it('RETIRED_MODELS covers motion control, said with the request’s other problems', async () => {
@@ -239,27 +245,23 @@ describe('retired models', () => {
     expect(await ctx.sim.requests()).toEqual([]);
   });
 
-  it('Kling answering a create with 1203: "Kling no longer offers <model>; pick another", the task not kept', async () => {
-    const before = await taskTotal(studio);
+  it('Kling answering a create with 1203: the task fails "Kling no longer offers <model>; pick another"', async () => {
     const res = await studio.create({ model_name: 'kling-v2-5-turbo', mode: 'std', duration: '5', image });
-    const error = await refused(res);
-    expect(error).toEqual({
-      code: 'model_retired',
-      message: 'Kling no longer offers kling-v2-5-turbo; pick another',
-      issues: [
-        {
-          field: 'model_name',
-          rule: 'model_retired',
-          message: 'Model: Kling no longer offers kling-v2-5-turbo; pick another',
-        },
-      ],
-      upstreamCode: 1203,
+    expect(res.status).toBe(201);
+    const { task } = taskEnvelopeSchema.parse(await res.json());
+    // Only Kling could know: the studio queued it, and the task ends with Kling's answer in the words the
+    // composer uses for a retired model.
+    const failed = await waitForTask(studio, task.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      statusMessage: 'Kling no longer offers kling-v2-5-turbo; pick another',
+      klingTaskId: null,
+      units: null,
     });
-    // It was sent once (only Kling could know), answered 404/1203, and nothing is left to track or pay for.
+    // It was sent once, answered 404/1203, and nothing is left to track or pay for.
     const received = await ctx.sim.requests();
     expect(received).toHaveLength(1);
     expect(received[0]?.response).toMatchObject({ status: 404, code: 1203 });
-    expect(await taskTotal(studio)).toBe(before);
   });
 
   it('1203 outside a create keeps its generic meaning', () => {

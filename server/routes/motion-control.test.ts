@@ -14,7 +14,7 @@ import {
   uploadEnvelopeSchema,
 } from '../../contract/schemas/studio-api.ts';
 import { syntheticVideo } from '../../contract/testing/test-videos.ts';
-import { inputsDir } from '../inputs/input-files.ts';
+import { WAITING_FOR_KLING } from '../queue/queue-words.ts';
 import type { RenderFn } from '../simulator/index.ts';
 import {
   b64,
@@ -31,6 +31,7 @@ import {
   withSim,
 } from '../testing/studio-harness.ts';
 import { makeTestVideo } from '../testing/test-videos.ts';
+import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 
 /**
  * POST /api/motion-control end to end on loopback: the real studio, the real simulator (a fake renderer
@@ -88,10 +89,13 @@ const body = (video_url: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function created(res: Response): Promise<StudioTask> {
+/** A create's task once the queue has sent it (the create answers `queued`; Kling's answer comes after). */
+async function created(s: Studio, res: Response): Promise<StudioTask> {
   const json = await res.json();
   expect(res.status, JSON.stringify(json)).toBe(201);
-  return taskEnvelopeSchema.parse(json).task;
+  const { task } = taskEnvelopeSchema.parse(json);
+  expect(task.status).toBe('queued');
+  return waitForTask(s, task.id, (t) => t.status !== 'queued');
 }
 
 /** The motion-control creates the simulator received. */
@@ -115,7 +119,10 @@ describe('an uploaded reference, end to end', () => {
     const ref = await upload(studio);
     const events = watchEvents(studio.url);
     await events.ready;
-    const task = await created(await motionControl(studio, body(ref, { prompt: 'a dancer on a pier' })));
+    const task = await created(
+      studio,
+      await motionControl(studio, body(ref, { prompt: 'a dancer on a pier' })),
+    );
     expect(task).toMatchObject({
       kind: 'motion-control',
       motion: 'reference',
@@ -182,7 +189,7 @@ describe('an uploaded reference, end to end', () => {
     );
 
     // The remix body goes back as it is: a new task, a new link for it, the same picture.
-    const again = await created(await motionControl(studio, inputs.request));
+    const again = await created(studio, await motionControl(studio, inputs.request));
     expect(again.id).not.toBe(task.id);
     const second = (await sent(ctx.sim))[1]!.body as Record<string, unknown>;
     expect(SIGNED.exec(String(second.video_url))?.[3]).toBe(again.id);
@@ -196,7 +203,7 @@ describe('an uploaded reference, end to end', () => {
       release = r;
     });
     try {
-      const task = await created(await motionControl(studio, body(await upload(studio))));
+      const task = await created(studio, await motionControl(studio, body(await upload(studio))));
       const link = String((await sent(ctx.sim))[0]!.body.video_url);
       await waitForTask(studio, task.id, (t) => t.status === 'processing');
       const res = await fetch(link);
@@ -217,7 +224,7 @@ describe('an uploaded reference, end to end', () => {
 
   it('a lost create answer is found by external id on the motion-control endpoint, never sent twice', async () => {
     const ref = await upload(studio);
-    const task = await created(await motionControl(studio, body(ref, { prompt: '[sim:malformed]' })));
+    const task = await created(studio, await motionControl(studio, body(ref, { prompt: '[sim:malformed]' })));
     expect(task.klingTaskId).not.toBeNull();
     expect(await sent(ctx.sim)).toHaveLength(1);
     expect(studio.logLines.some((l) => l.includes('task found by external id') && l.includes(task.id))).toBe(
@@ -226,20 +233,21 @@ describe('an uploaded reference, end to end', () => {
     expect((await waitForTask(studio, task.id)).status).toBe('succeed');
   });
 
-  it('a refusal by Kling deletes the record and its inputs; the upload stays usable', async () => {
+  it('a refusal by Kling fails the task in plain words, nothing created; the upload stays usable', async () => {
     const ref = await upload(studio);
-    const before = await taskCount(studio);
-    const err = await refused(await motionControl(studio, body(ref, { prompt: '[sim:1301]' })));
-    expect(err.code).toBe('content_policy');
-    expect(await taskCount(studio)).toBe(before);
+    const task = await created(studio, await motionControl(studio, body(ref, { prompt: '[sim:1301]' })));
+    expect(task).toMatchObject({ status: 'failed', klingTaskId: null });
+    expect(task.statusMessage).toMatch(/content policy refused this request/);
     const id = SIGNED.exec(String((await sent(ctx.sim))[0]!.body.video_url))![3]!;
-    expect(existsSync(inputsDir(studio.dataDir, id))).toBe(false);
-    await created(await motionControl(studio, body(ref)));
+    expect(id).toBe(task.id);
+    // Ended: Kling may no longer fetch the reference, but the upload serves the next create.
+    expect((await fetch(String((await sent(ctx.sim))[0]!.body.video_url))).status).toBe(404);
+    expect((await created(studio, await motionControl(studio, body(ref)))).status).not.toBe('failed');
   });
 
   it('a duplicate external_task_id is 409 and sent once', async () => {
     const ref = await upload(studio);
-    await created(await motionControl(studio, body(ref, { external_task_id: 'mc-dup-1' })));
+    await created(studio, await motionControl(studio, body(ref, { external_task_id: 'mc-dup-1' })));
     const err = await refused(await motionControl(studio, body(ref, { external_task_id: 'mc-dup-1' })), 409);
     expect(err.code).toBe('duplicate_external_task_id');
     expect(err.issues?.[0]).toMatchObject({ field: 'external_task_id', rule: 'external_task_id_duplicate' });
@@ -276,7 +284,10 @@ describe('nothing is sent upstream on a bad request', () => {
     ]);
     expect(err.message).toMatch(/^Reference video \(video_url\): 11 s is longer than 10 s/);
     // The rules, not the file, refused it: the same upload goes through with the other orientation.
-    const ok = await created(await motionControl(studio, body(long, { character_orientation: 'video' })));
+    const ok = await created(
+      studio,
+      await motionControl(studio, body(long, { character_orientation: 'video' })),
+    );
     expect(ok.duration).toBe('11');
   });
 
@@ -354,7 +365,7 @@ describe('the wallet guard', () => {
     });
     try {
       const ref = await upload(limited);
-      await created(await motionControl(limited, body(ref)));
+      await created(limited, await motionControl(limited, body(ref)));
       const err = await refused(await motionControl(limited, body(ref)), 429);
       expect(err.code).toBe('rate_limited');
       expect(await sent(ctx.sim)).toHaveLength(1);
@@ -384,7 +395,7 @@ describe('uploads and where Kling fetches them', () => {
   it('with PUBLIC_URL: the link is under PUBLIC_URL, and Kling calls back', async () => {
     const pub = await startCallbackStudio(ctx.sim);
     try {
-      const task = await created(await motionControl(pub, body(await upload(pub))));
+      const task = await created(pub, await motionControl(pub, body(await upload(pub))));
       const got = (await sent(ctx.sim))[0]!.body as Record<string, unknown>;
       expect(String(got.video_url).startsWith(`${pub.url}/api/uploads/`)).toBe(true);
       expect(String(got.callback_url).startsWith(`${pub.url}/api/callbacks/kling/`)).toBe(true);
@@ -401,10 +412,12 @@ describe('uploads and where Kling fetches them', () => {
     const short = await startStudio(ctx.sim, { upstreamKind: 'simulator', env: { UPLOAD_TTL_MS: '1000' } });
     try {
       const ref = await upload(short);
-      const task = await created(await motionControl(short, body(ref)));
+      const task = await created(short, await motionControl(short, body(ref)));
       expect((await waitForTask(short, task.id)).status).toBe('succeed');
       await new Promise((r) => setTimeout(r, 1100));
-      expect(await short.services.uploads.sweep()).toBe(1);
+      // Swept now, or already by the sweeper's own timer (every second at this TTL).
+      await short.services.uploads.sweep();
+      expect(short.services.uploads.get(ref.slice('upload:'.length))).toBeUndefined();
 
       const inputs = taskInputsSchema.parse(await (await short.fetch(`/api/tasks/${task.id}/inputs`)).json());
       if (inputs.kind !== 'motion-control') throw new Error('not a motion-control task');
@@ -486,7 +499,7 @@ describe('an https reference URL', () => {
   });
 
   it('is downloaded, judged, kept with the task and sent to Kling as given', async () => {
-    const task = await created(await motionControl(studioTls, body(`${url}/ref.mp4`)));
+    const task = await created(studioTls, await motionControl(studioTls, body(`${url}/ref.mp4`)));
     expect(task.duration).toBe('4');
     expect((await sent(ctx.sim))[0]!.body.video_url).toBe(`${url}/ref.mp4`);
     expect((await waitForTask(studioTls, task.id)).status).toBe('succeed');
@@ -506,9 +519,15 @@ describe('an https reference URL', () => {
       { env: { URL_FETCH_ALLOW_HOSTS: new URL(url).host } },
     );
     try {
-      // Past every check and on its way: only the fake Kling (nothing listens there) stops it.
-      const err = await refused(await motionControl(kling, body(`${url}/ref.mp4`)), 502);
-      expect(err.code).toMatch(/^upstream_(unreachable|network)$/);
+      // Past every check and queued: only the fake Kling (nothing listens there) holds it back. Refused
+      // outright, it waits in the queue; cut off mid-call, it waits for Kling to confirm (never re-sent).
+      const res = await motionControl(kling, body(`${url}/ref.mp4`));
+      expect(res.status).toBe(201);
+      const { task } = taskEnvelopeSchema.parse(await res.json());
+      const waiting = await waitForTask(kling, task.id, (t) =>
+        [WAITING_FOR_KLING, WAITING_FOR_CONFIRMATION].includes(t.statusMessage ?? ''),
+      );
+      expect(waiting.status).toBe(waiting.statusMessage === WAITING_FOR_KLING ? 'queued' : 'submitted');
     } finally {
       await kling.close();
     }

@@ -3,18 +3,17 @@ import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { createMotionControl } from '../create/create-motion-control.ts';
-import { clientIdOf } from '../http/client-id.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import type { AppDeps } from './app-deps.ts';
-import { createBodyGate, createTaskDeps } from './create-deps.ts';
+import { createBodyGate, createTaskDeps, creatorOf } from './create-deps.ts';
 
 /** POST /api/motion-control: Kling's motion-control body; `video_url` an https URL or an upload's ref. */
 export function motionControlRoutes(deps: AppDeps) {
   const gate = createBodyGate(deps);
   return new Hono().post('/', async (c) => {
-    const clientId = clientIdOf(c);
+    const who = creatorOf(c);
     // As POST /api/tasks: a client over its limit is refused before a byte of the body is read.
-    deps.guard.check(clientId);
+    deps.guard.check(who.peer);
     const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
     const task = await createMotionControl(
       {
@@ -25,7 +24,7 @@ export function motionControlRoutes(deps: AppDeps) {
         videoFetch: { ...deps.imageFetch, timeoutMs: deps.config.archive.timeoutMs },
       },
       body,
-      clientId,
+      who,
     );
     return c.json({ task }, 201);
   });

@@ -37,24 +37,28 @@ describe('health and capabilities', () => {
 });
 
 describe('a task from create to archived video', () => {
-  it('creates, streams submitted → processing → succeed, archives, and serves it all', async () => {
+  it('queues, streams queued → submitted → processing → succeed, archives, and serves it all', async () => {
     const watcher = watchEvents(ctx.studio.url);
     await watcher.ready;
     const body = { model_name: 'kling-v1', mode: 'std', duration: '5', prompt: 'a slow push-in', image };
     const res = await ctx.studio.create(body);
     expect(res.status).toBe(201);
     const { task } = taskEnvelopeSchema.parse(await res.json());
+    // Accepted at once, before Kling is asked: the dispatcher sends it.
     expect(task).toMatchObject({
-      status: 'submitted',
+      status: 'queued',
+      klingTaskId: null,
       model: 'kling-v1',
       mode: 'std',
       duration: '5',
       motion: 'none',
     });
-    expect(task.klingTaskId).toMatch(/^\d{18}$/);
     expect(task.externalTaskId).toBe(`ms-${task.id}`);
     expect(task.thumbnailUrl).toBe(`/api/tasks/${task.id}/thumbnail`);
 
+    const sent = await watcher.waitFor((t) => t.id === task.id && t.status === 'submitted');
+    expect(sent.klingTaskId).toMatch(/^\d{18}$/);
+    expect(sent.sentAt).toBeGreaterThanOrEqual(task.createdAt);
     // Forwarded once, with the generated external id and the image as sent.
     const received = await ctx.sim.requests();
     expect(received).toHaveLength(1);
@@ -62,9 +66,10 @@ describe('a task from create to archived video', () => {
 
     const done = await watcher.waitFor((t) => t.id === task.id && t.status === 'succeed');
     const seen = watcher.tasks.filter((t) => t.id === task.id).map((t) => t.status);
-    expect(seen[0]).toBe('submitted');
+    expect(seen.slice(0, 2)).toEqual(['queued', 'submitted']);
     expect(seen).toContain('processing');
     expect(seen.indexOf('processing')).toBeLessThan(seen.indexOf('succeed'));
+    expect((await ctx.sim.requests()).length).toBe(1);
     expect(done.video).toEqual({
       url: `/api/tasks/${task.id}/video`,
       duration: expect.any(String),

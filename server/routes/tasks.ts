@@ -1,33 +1,51 @@
 import { Hono } from 'hono';
 import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
 import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
+import { createBatch } from '../create/create-batch.ts';
 import { createTask } from '../create/create-task.ts';
-import { clientIdOf } from '../http/client-id.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { notFound, validationError } from '../lib/studio-error.ts';
+import { cancelTask, moveToFront } from '../queue/queue-actions.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { AppDeps } from './app-deps.ts';
-import { createBodyGate, createTaskDeps } from './create-deps.ts';
+import { createBodyGate, createTaskDeps, creatorOf } from './create-deps.ts';
 
-/** POST /api/tasks, GET /api/tasks, GET /api/tasks/:id. */
+/**
+ * POST /api/tasks (one task), POST /api/tasks/batch (takes, or one task per start frame), GET /api/tasks,
+ * GET /api/tasks/:id, and the queue's POST /api/tasks/:id/cancel and /move-to-front. Creates answer at
+ * once with the task(s) `queued`; a waiting task carries its place in the queue.
+ */
 export function taskRoutes(deps: AppDeps) {
   const gate = createBodyGate(deps);
+  const positions = () => deps.dispatcher.positions();
   return new Hono()
     .post('/', async (c) => {
-      const clientId = clientIdOf(c);
+      const who = creatorOf(c);
       // Refused before a byte of the body is read: a client over its limit costs no upload. createTask
       // asks the guard again together with the insert, which is what makes the count exact.
-      deps.guard.check(clientId);
+      deps.guard.check(who.peer);
       const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
-      const task = await createTask(createTaskDeps(deps), body, clientId);
+      const task = await createTask(createTaskDeps(deps), body, who);
       return c.json({ task }, 201);
+    })
+    .post('/batch', async (c) => {
+      const who = creatorOf(c);
+      deps.guard.check(who.peer);
+      const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
+      return c.json(await createBatch(createTaskDeps(deps), body, who), 201);
     })
     .get('/', (c) => {
       const parsed = taskListQuerySchema.safeParse(c.req.query());
       if (!parsed.success) throw validationError(violationsFromZod(parsed.error, c.req.query()));
       const { page, pageSize, status } = parsed.data;
       const { records, total } = deps.store.list({ page, pageSize, ...(status ? { status } : {}) });
-      const body: TaskList = { tasks: records.map(toStudioTask), page, pageSize, total };
+      const places = records.some((r) => r.status === 'queued') ? positions() : undefined;
+      const body: TaskList = {
+        tasks: records.map((r) => toStudioTask(r, places?.get(r.id))),
+        page,
+        pageSize,
+        total,
+      };
       c.header('cache-control', 'no-store');
       return c.json(body);
     })
@@ -35,6 +53,8 @@ export function taskRoutes(deps: AppDeps) {
       const record = deps.store.get(c.req.param('id'));
       if (!record) throw notFound();
       c.header('cache-control', 'no-store');
-      return c.json({ task: toStudioTask(record) });
-    });
+      return c.json({ task: toStudioTask(record, positions().get(record.id)) });
+    })
+    .post('/:id/cancel', (c) => c.json({ task: cancelTask(deps, c.req.param('id')) }))
+    .post('/:id/move-to-front', (c) => c.json({ task: moveToFront(deps, c.req.param('id')) }));
 }

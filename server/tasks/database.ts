@@ -87,6 +87,28 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // A motion-control task's reference video (file and facts, JSON); NULL for image2video.
     sql: 'ALTER TABLE tasks ADD COLUMN reference_json TEXT;',
   },
+  {
+    version: 5,
+    name: 'queue',
+    // The durable queue (server/queue): a task is accepted as `queued` and sent when Kling has a slot.
+    // sent_at is written before the create call (a queued row with it is in flight, or was when the studio
+    // died); queue_seq orders a client's queue and stays NULL until the task's inputs are stored;
+    // price_units is what the daily budget sums. Tasks from before the queue were sent when created.
+    // queue_state keeps what the dispatcher learned about Kling (its real concurrency) across restarts.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN sent_at INTEGER;
+      ALTER TABLE tasks ADD COLUMN queue_seq INTEGER;
+      ALTER TABLE tasks ADD COLUMN price_units REAL;
+      ALTER TABLE tasks ADD COLUMN batch_id TEXT;
+      ALTER TABLE tasks ADD COLUMN batch_index INTEGER;
+      ALTER TABLE tasks ADD COLUMN batch_size INTEGER;
+      ALTER TABLE tasks ADD COLUMN upload_base TEXT;
+      UPDATE tasks SET sent_at = created_at;
+      CREATE INDEX tasks_queue ON tasks (status, client_id, queue_seq);
+      CREATE INDEX tasks_batch ON tasks (batch_id) WHERE batch_id IS NOT NULL;
+      CREATE TABLE queue_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 export function migrate(db: Db): number[] {

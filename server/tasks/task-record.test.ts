@@ -27,6 +27,13 @@ const base = {
   reference: null,
   hasThumbnail: false,
   clientId: null,
+  sentAt: 1,
+  queueSeq: null,
+  priceUnits: null,
+  batchId: null,
+  batchIndex: null,
+  batchSize: null,
+  uploadBase: null,
 } as const;
 
 describe('toStudioTask: shots and the price list figure', () => {

@@ -22,8 +22,27 @@ export type TaskRecord = TaskRecordFields &
 
 type TaskRecordFields = Omit<
   StudioTask,
-  'video' | 'thumbnailUrl' | 'posterUrl' | 'shots' | 'price' | 'kind'
+  'video' | 'thumbnailUrl' | 'posterUrl' | 'shots' | 'price' | 'kind' | 'sentAt' | 'queue' | 'batch'
 > & {
+  /**
+   * When the create went to Kling. Set in the same write that claims a queued task for sending, before the
+   * call: a `queued` task with `sentAt` is in flight (or was, when the studio died), and is never sent again
+   * without first being looked up by external_task_id.
+   */
+  sentAt: number | null;
+  /**
+   * The task's place in its client's queue (smaller goes first; "move to front" takes one below the least).
+   * Null while the create is still storing its inputs: the dispatcher only sends tasks that are whole.
+   */
+  queueSeq: number | null;
+  /** The price list's units for the task (what the daily budget counts); null when the table has none. */
+  priceUnits: number | null;
+  /** Set for tasks of one `POST /api/tasks/batch`: its id, the task's index and the batch's size. */
+  batchId: string | null;
+  batchIndex: number | null;
+  batchSize: number | null;
+  /** Motion control: the base URL Kling downloads an upload from (the signed link is made when sent). */
+  uploadBase: string | null;
   /** Set once Kling acknowledged the create (or the task was found by external id). */
   confirmedAt: number | null;
   /** Kling's result URL and duration (kept until the copy is archived; the URL expires after 30 days). */
@@ -41,14 +60,27 @@ type TaskRecordFields = Omit<
   /** A motion-control task's reference video (null for image2video). */
   reference: StoredReference | null;
   hasThumbnail: boolean;
+  /**
+   * Who created it, for the queue's round-robin: the `x-studio-client` header when the browser sends one,
+   * else the peer address (rows from before the queue: always the peer address).
+   */
   clientId: string | null;
 };
 
-/** What every new task starts with, whatever its kind: submitted now, nothing known from Kling yet. */
+/**
+ * What every new task starts with, whatever its kind: queued now (not yet whole: `queueSeq` is given once
+ * its inputs are stored), never sent, nothing known from Kling yet.
+ */
 export function newTaskState(now: number) {
   return {
     klingTaskId: null,
-    status: 'submitted',
+    status: 'queued',
+    sentAt: null,
+    queueSeq: null,
+    batchId: null,
+    batchIndex: null,
+    batchSize: null,
+    uploadBase: null,
     statusMessage: null,
     units: null,
     createdAt: now,
@@ -67,8 +99,11 @@ export function newTaskState(now: number) {
   } as const satisfies Partial<TaskRecord>;
 }
 
-/** The public view of a record: what the web sees. Routes under /api/tasks/:id serve the files. */
-export function toStudioTask(r: TaskRecord): StudioTask {
+/**
+ * The public view of a record: what the web sees. Routes under /api/tasks/:id serve the files. A waiting
+ * task's place in the queue is the dispatcher's to know; callers that have it pass it.
+ */
+export function toStudioTask(r: TaskRecord, queuePosition?: number): StudioTask {
   return {
     id: r.id,
     kind: r.kind,
@@ -98,11 +133,34 @@ export function toStudioTask(r: TaskRecord): StudioTask {
         : null,
     thumbnailUrl: r.hasThumbnail ? `/api/tasks/${r.id}/thumbnail` : null,
     posterUrl: r.archivedAt !== null && r.videoPath ? `/api/tasks/${r.id}/poster` : null,
+    sentAt: r.sentAt,
+    ...(r.status === 'queued' && queuePosition !== undefined ? { queue: { position: queuePosition } } : {}),
+    ...(r.batchId !== null && r.batchIndex !== null && r.batchSize !== null
+      ? { batch: { id: r.batchId, index: r.batchIndex, size: r.batchSize } }
+      : {}),
   };
 }
 
+/** The units the price list gives a task's settings (what BUDGET_UNITS_PER_DAY counts), or null. */
+export function priceUnitsOf(
+  task:
+    | { kind: 'image2video'; request: CreateRequest }
+    | { kind: 'motion-control'; request: MotionControlRequest; referenceMs: number },
+): number | null {
+  const price =
+    task.kind === 'image2video'
+      ? listPrice({ kind: task.kind, request: task.request, reference: null })
+      : listPrice({ kind: task.kind, request: task.request, reference: { durationMs: task.referenceMs } });
+  return price?.units ?? null;
+}
+
+type PriceInput = { reference: Pick<StoredReference, 'durationMs'> | null } & (
+  | { kind: 'image2video'; request: CreateRequest }
+  | { kind: 'motion-control'; request: MotionControlRequest }
+);
+
 /** What the price list says the task costs: the same table the composer showed before Generate. */
-function listPrice(r: TaskRecord): Price | null {
+function listPrice(r: PriceInput): Price | null {
   if (r.kind === 'image2video') {
     const q = r.request;
     return (

@@ -39,6 +39,13 @@ const COLUMNS = {
   reference: 'reference_json',
   hasThumbnail: 'has_thumbnail',
   clientId: 'client_id',
+  sentAt: 'sent_at',
+  queueSeq: 'queue_seq',
+  priceUnits: 'price_units',
+  batchId: 'batch_id',
+  batchIndex: 'batch_index',
+  batchSize: 'batch_size',
+  uploadBase: 'upload_base',
 } as const satisfies Record<keyof TaskRecord, string>;
 
 type Field = keyof typeof COLUMNS;
@@ -66,17 +73,63 @@ function fromRow(row: Row): TaskRecord {
   return out as TaskRecord;
 }
 
+/** Sent to Kling and not finished: what holds one of Kling's slots. */
 export const UNFINISHED: readonly TaskStatus[] = ['submitted', 'processing'];
+
+/** A queued task that is whole and not in flight: what the dispatcher may send next. */
+export interface WaitingTask {
+  id: string;
+  clientId: string;
+  seq: number;
+}
+
+/**
+ * A queued task is "waiting" when it is whole (queue_seq set) and not in flight (no sent_at). The
+ * conditions are constants of this file, written into the SQL as is.
+ */
+const WAITING = `status = 'queued' AND sent_at IS NULL AND queue_seq IS NOT NULL`;
+/**
+ * What today's budget counts: queued tasks (they will be sent) and every task Kling took. A task that
+ * ended without Kling creating it (refused, never confirmed, cancelled) cost nothing.
+ */
+const SPENDING = `(status IN ('queued', 'submitted', 'processing', 'succeed') OR (status = 'failed' AND kling_task_id IS NOT NULL))`;
 
 export interface TaskStore {
   insert(record: TaskRecord): void;
+  /** Runs `fn` in one transaction (a batch's inserts, with the checks that admit them). */
+  transaction<T>(fn: () => T): T;
   get(id: string): TaskRecord | undefined;
   getByExternalId(externalTaskId: string): TaskRecord | undefined;
   getByCallbackHash(hash: string): TaskRecord | undefined;
   /** Newest first. */
   list(q: { page: number; pageSize: number; status?: TaskStatus }): { records: TaskRecord[]; total: number };
+  /** Tasks holding one of Kling's slots (submitted or processing). */
   countRunning(): number;
+  /** Queued (in flight or not) plus running: what the wallet guard's MAX_RUNNING_TASKS bounds. */
+  countUnfinished(): number;
+  countQueued(): number;
   listUnfinished(): TaskRecord[];
+  /** The task is whole: it joins the end of the queue. */
+  markReady(id: string): void;
+  /** The first waiting task of each client. */
+  queueHeads(): WaitingTask[];
+  /** Every waiting task, each client's in its order. */
+  waiting(): WaitingTask[];
+  /** Marks a waiting task in flight (`sent_at`); false when it is no longer waiting (cancelled, say). */
+  claimForSending(id: string, now: number): boolean;
+  /** Queued tasks a crash left in flight: sent, or about to be, with no answer stored. */
+  listInFlight(): TaskRecord[];
+  /** Queued tasks whose inputs were never all stored (the studio died mid-create). */
+  listUnready(): TaskRecord[];
+  /** A waiting task becomes `cancelled`, with `message`; false when it is not waiting (any more). */
+  cancel(id: string, now: number, message: string): boolean;
+  /** A waiting task goes before every other waiting task of its client; false when it is not waiting. */
+  moveToFront(id: string): boolean;
+  /** Units of the tasks created since `since` that were sent or are queued (see SPENDING). */
+  spentSince(since: number): number;
+  /** The dispatcher's notes about Kling (queue_state). */
+  readQueueState(key: string): string | undefined;
+  writeQueueState(key: string, value: string): void;
   /** Writes the given fields and returns the updated record. */
   update(id: string, patch: Partial<Omit<TaskRecord, 'id'>>): TaskRecord;
   delete(id: string): void;
@@ -101,6 +154,41 @@ export function createTaskStore(db: Db): TaskStore {
   const unfinished = db.prepare(
     `SELECT * FROM tasks WHERE status IN ('submitted', 'processing') ORDER BY created_at ASC`,
   );
+  const countAll = (where: string) => db.prepare(`SELECT COUNT(*) FROM tasks WHERE ${where}`).pluck();
+  const unfinishedCount = countAll(`status IN ('queued', 'submitted', 'processing')`);
+  const queuedCount = countAll(`status = 'queued'`);
+  const ready = db.prepare(
+    'UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks) WHERE id = ? AND queue_seq IS NULL',
+  );
+  // SQLite gives the bare columns of the row that holds the MIN: each client's first waiting task.
+  const heads = db.prepare(
+    `SELECT id, COALESCE(client_id, '') AS clientId, MIN(queue_seq) AS seq FROM tasks WHERE ${WAITING} GROUP BY COALESCE(client_id, '')`,
+  );
+  const allWaiting = db.prepare(
+    `SELECT id, COALESCE(client_id, '') AS clientId, queue_seq AS seq FROM tasks WHERE ${WAITING} ORDER BY queue_seq, rowid`,
+  );
+  const claim = db.prepare(`UPDATE tasks SET sent_at = ? WHERE id = ? AND ${WAITING}`);
+  const inFlight = db.prepare(
+    `SELECT * FROM tasks WHERE status = 'queued' AND sent_at IS NOT NULL ORDER BY sent_at`,
+  );
+  const unready = db.prepare(
+    `SELECT * FROM tasks WHERE status = 'queued' AND queue_seq IS NULL AND sent_at IS NULL`,
+  );
+  const cancelOne = db.prepare(
+    `UPDATE tasks SET status = 'cancelled', status_message = @message, finished_at = @now, updated_at = @now
+     WHERE id = @id AND ${WAITING}`,
+  );
+  const front = db.prepare(
+    `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND client_id IS @client)
+     WHERE id = @id AND ${WAITING}`,
+  );
+  const spent = db
+    .prepare(`SELECT COALESCE(SUM(price_units), 0) FROM tasks WHERE created_at >= ? AND ${SPENDING}`)
+    .pluck();
+  const stateGet = db.prepare('SELECT value FROM queue_state WHERE key = ?').pluck();
+  const stateSet = db.prepare(
+    'INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const remove = db.prepare('DELETE FROM tasks WHERE id = ?');
   // One prepared UPDATE per set of fields (a handful exist: create, tracker, archive), made on first use.
   const updates = new Map<string, Database.Statement>();
@@ -110,6 +198,7 @@ export function createTaskStore(db: Db): TaskStore {
     insert(record) {
       insert.run(Object.fromEntries(FIELDS.map((f) => [f, toColumn(f, record[f])])));
     },
+    transaction: (fn) => db.transaction(fn)(),
     get: (id) => one(byId.get(id)),
     getByExternalId: (ext) => one(byExternal.get(ext)),
     getByCallbackHash: (hash) => one(byHash.get(hash)),
@@ -122,7 +211,28 @@ export function createTaskStore(db: Db): TaskStore {
       return { records: rows.map(fromRow), total };
     },
     countRunning: () => running.get() as number,
+    countUnfinished: () => unfinishedCount.get() as number,
+    countQueued: () => queuedCount.get() as number,
     listUnfinished: () => (unfinished.all() as Row[]).map(fromRow),
+    markReady(id) {
+      ready.run(id);
+    },
+    queueHeads: () => heads.all() as WaitingTask[],
+    waiting: () => allWaiting.all() as WaitingTask[],
+    claimForSending: (id, now) => claim.run(now, id).changes === 1,
+    listInFlight: () => (inFlight.all() as Row[]).map(fromRow),
+    listUnready: () => (unready.all() as Row[]).map(fromRow),
+    cancel: (id, now, message) => cancelOne.run({ id, now, message }).changes === 1,
+    moveToFront(id) {
+      const row = byId.get(id) as Row | undefined;
+      if (!row) return false;
+      return front.run({ id, client: row.client_id ?? null }).changes === 1;
+    },
+    spentSince: (since) => spent.get(since) as number,
+    readQueueState: (key) => stateGet.get(key) as string | undefined,
+    writeQueueState(key, value) {
+      stateSet.run(key, value);
+    },
     update(id, patch) {
       const fields = (Object.keys(patch) as Field[]).filter((f) => f !== 'id' && f in COLUMNS);
       if (fields.length) {

@@ -18,7 +18,7 @@ describe('wallet guard', () => {
     const guard = createWalletGuard({
       createsPerMinute: 2,
       maxRunningTasks: 0,
-      countRunning: () => 0,
+      countUnfinished: () => 0,
       clock,
     });
     guard.admit('a');
@@ -35,16 +35,17 @@ describe('wallet guard', () => {
     guard.admit('a');
   });
 
-  it('limits tasks running at once', () => {
+  it('limits tasks queued or running at once, a batch counted whole', () => {
     let running = 3;
     const guard = createWalletGuard({
       createsPerMinute: 0,
       maxRunningTasks: 3,
-      countRunning: () => running,
+      countUnfinished: () => running,
       clock: manualClock(),
     });
     expect(refusal(() => guard.admit('a'))).toMatchObject({ status: 429, code: 'too_many_running' });
     running = 2;
+    expect(refusal(() => guard.admit('a', 2))).toMatchObject({ status: 429, code: 'too_many_running' });
     expect(refusal(() => guard.admit('a'))).toBeUndefined();
   });
 
@@ -52,7 +53,7 @@ describe('wallet guard', () => {
     const guard = createWalletGuard({
       createsPerMinute: 0,
       maxRunningTasks: 0,
-      countRunning: () => 1e6,
+      countUnfinished: () => 1e6,
       clock: manualClock(),
     });
     for (let i = 0; i < 100; i++) guard.admit('a');
@@ -63,7 +64,7 @@ describe('wallet guard', () => {
     const guard = createWalletGuard({
       createsPerMinute: 2,
       maxRunningTasks: 1,
-      countRunning: () => running,
+      countUnfinished: () => running,
       clock: manualClock(0),
     });
     for (let i = 0; i < 10; i++) guard.check('a');

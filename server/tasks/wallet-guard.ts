@@ -2,9 +2,10 @@ import type { Clock } from '../lib/clock.ts';
 import { StudioError } from '../lib/studio-error.ts';
 
 /**
- * Every create spends real credits, so two limits stand before the upstream call: creates per client per
- * minute (a stuck "Generate" button or a script cannot drain the account) and tasks running at once.
- * 0 disables a limit.
+ * Every create spends real credits, so two limits stand before a task is queued: creates per client per
+ * minute (a stuck "Generate" button or a script cannot drain the account; a batch is one create) and tasks
+ * the studio holds unfinished at once, queued or running (MAX_RUNNING_TASKS: every queued task will be sent
+ * and billed, so the queue is bounded too). 0 disables a limit.
  */
 export interface WalletGuard {
   /**
@@ -13,8 +14,11 @@ export interface WalletGuard {
    * `admit` is.
    */
   check(clientId: string): void;
-  /** Throws a 429 StudioError, or records the create for `clientId`. Synchronous, so check-and-count is atomic. */
-  admit(clientId: string): void;
+  /**
+   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`.
+   * Synchronous, so check-and-count is atomic with the insert that follows it.
+   */
+  admit(clientId: string, tasks?: number): void;
 }
 
 const WINDOW_MS = 60_000;
@@ -22,19 +26,20 @@ const WINDOW_MS = 60_000;
 export function createWalletGuard(opts: {
   createsPerMinute: number;
   maxRunningTasks: number;
-  countRunning: () => number;
+  /** Tasks queued or running now. */
+  countUnfinished: () => number;
   clock: Clock;
 }): WalletGuard {
   const recent = new Map<string, number[]>();
   /** Throws when `clientId` may not create now; else its creates still in the window. */
-  const refuse = (clientId: string, now: number): number[] => {
+  const refuse = (clientId: string, now: number, tasks: number): number[] => {
     if (opts.maxRunningTasks > 0) {
-      const running = opts.countRunning();
-      if (running >= opts.maxRunningTasks)
+      const unfinished = opts.countUnfinished();
+      if (unfinished + tasks > opts.maxRunningTasks)
         throw new StudioError(
           429,
           'too_many_running',
-          `${running} ${running === 1 ? 'task is' : 'tasks are'} already running (the studio allows ${opts.maxRunningTasks} at once). Wait for one to finish, then try again.`,
+          `${unfinished} ${unfinished === 1 ? 'task is' : 'tasks are'} already queued or running (the studio holds ${opts.maxRunningTasks} at once)${tasks > 1 ? ` and this adds ${tasks}` : ''}. Wait for some to finish, then try again.`,
         );
     }
     if (opts.createsPerMinute <= 0) return [];
@@ -52,11 +57,11 @@ export function createWalletGuard(opts: {
   };
   return {
     check(clientId) {
-      refuse(clientId, opts.clock.now());
+      refuse(clientId, opts.clock.now(), 1);
     },
-    admit(clientId) {
+    admit(clientId, tasks = 1) {
       const now = opts.clock.now();
-      const times = refuse(clientId, now);
+      const times = refuse(clientId, now, tasks);
       if (opts.createsPerMinute > 0) {
         times.push(now);
         recent.set(clientId, times);

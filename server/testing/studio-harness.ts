@@ -141,6 +141,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
   const server = await listenStudio(app, { port: opts.port ?? 0, hostname: '127.0.0.1', http: config.http });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   services.tracker.resumeAll();
+  await services.dispatcher.start();
   const doFetch = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
   return {
     url,

@@ -112,6 +112,13 @@ function record(id: string): TaskRecord {
     reference: null,
     hasThumbnail: false,
     clientId: null,
+    sentAt: now,
+    queueSeq: null,
+    priceUnits: null,
+    batchId: null,
+    batchIndex: null,
+    batchSize: null,
+    uploadBase: null,
   };
 }
 

@@ -74,6 +74,16 @@ describe('a full disk under a running studio', () => {
       });
       expect(res.status).toBe(201);
       const { task } = taskEnvelopeSchema.parse(await res.json());
+      // Killed while the task runs at Kling: wait for the queue to have sent it.
+      const first = studio;
+      await expect
+        .poll(
+          async () =>
+            taskEnvelopeSchema.parse(await (await fetch(`${first.url}/api/tasks/${task.id}`)).json()).task
+              .status,
+          { timeout: 10_000, interval: 50 },
+        )
+        .not.toBe('queued');
       await studio.kill();
 
       // Leave 512 KB: enough for the database to note what happened, not for the video.

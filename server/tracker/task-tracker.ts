@@ -37,7 +37,7 @@ export interface TaskTracker {
     task: KlingTask,
     via: 'create' | 'poll' | 'callback',
   ): Promise<TaskRecord | undefined>;
-  /** Store and announce a studio-side change (used by create). */
+  /** Announce a stored studio-side change (used by the queue when it settles a send). */
   publish(record: TaskRecord): void;
   tracking(): number;
   stop(): Promise<void>;
@@ -58,6 +58,13 @@ export interface TrackerOptions {
   /** Kling calls back (PUBLIC_URL set): poll only as a slow safety net. */
   callbacks: boolean;
   archiveAttempts?: number;
+  /**
+   * Kling says a task is done (succeed or failed), before its video is archived: Kling's slot is free
+   * now, and the queue's dispatcher sends the next task at once rather than after the download.
+   */
+  onUpstreamFinal?: (id: string) => void;
+  /** A task reached a final status in the store (every final status is published through here). */
+  onFinal?: (id: string) => void;
 }
 
 interface Entry {
@@ -104,6 +111,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
 
   function publish(record: TaskRecord) {
     o.events.publish(toStudioTask(record));
+    if (isFinalStatus(record.status)) o.onFinal?.(record.id);
   }
 
   async function poll(id: string): Promise<void> {
@@ -115,7 +123,10 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     try {
       const remote = await o.client.getTask(record.klingTaskId ?? record.externalTaskId, record.kind);
       if (remote) await applyLocked(id, remote, 'poll');
-      else if (record.confirmedAt === null && o.clock.now() - record.createdAt > o.confirmWindowMs) {
+      else if (
+        record.confirmedAt === null &&
+        o.clock.now() - (record.sentAt ?? record.createdAt) > o.confirmWindowMs
+      ) {
         o.log.warn('create never confirmed by Kling; giving up', {
           id,
           externalTaskId: record.externalTaskId,
@@ -161,8 +172,11 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       patch.units = remote.final_unit_deduction;
 
     if (canMove(record.status, remote.task_status)) {
-      if (remote.task_status === 'processing') patch.status = 'processing';
-      else if (remote.task_status === 'failed') {
+      // A queued task's create answer says `submitted`: it is at Kling now.
+      if (remote.task_status === 'submitted' || remote.task_status === 'processing')
+        patch.status = remote.task_status;
+      else o.onUpstreamFinal?.(id);
+      if (remote.task_status === 'failed') {
         Object.assign(patch, {
           status: 'failed',
           statusMessage: klingFailure(remote.task_status_msg),

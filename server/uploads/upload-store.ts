@@ -56,7 +56,10 @@ const fileName = (id: string, format: UploadRecord['format']) => `${id}.${format
 /** The last segment of a signed link: Kling's downloader sees a plain video file name. */
 export const referenceFileName = (format: UploadRecord['format']) => `reference.${format}`;
 
-/** Kling may fetch the reference only while it works on the task: once it has been sent, until it ends. */
+/**
+ * Kling may fetch the reference only while it works on the task: once it has been sent, until it ends. A
+ * queued task with `sent_at` is being sent right now (Kling fetches the reference during the create).
+ */
 const SERVABLE_STATUSES = ['submitted', 'processing'];
 /** A task in any other status no longer needs its reference. */
 const FINISHED_STATUSES = ['succeed', 'failed', 'cancelled'];
@@ -114,7 +117,8 @@ export function createUploadStore(opts: {
     claimedByServable: db
       .prepare<[string, string], number>(
         `SELECT 1 FROM upload_claims c JOIN tasks t ON t.id = c.task_id
-         WHERE c.upload_id = ? AND c.task_id = ? AND t.status IN (${sqlList(SERVABLE_STATUSES)})`,
+         WHERE c.upload_id = ? AND c.task_id = ?
+           AND (t.status IN (${sqlList(SERVABLE_STATUSES)}) OR (t.status = 'queued' AND t.sent_at IS NOT NULL))`,
       )
       .pluck(),
     expired: db.prepare<[number], Pick<UploadRow, 'id' | 'format'>>(

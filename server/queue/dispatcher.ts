@@ -1,0 +1,228 @@
+import { removeInputs } from '../inputs/input-files.ts';
+import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
+import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
+import { dispatchOrder, pickNext } from './fair-order.ts';
+import { type SendDeps, type SendOutcome, sendTask } from './send-task.ts';
+
+/**
+ * The one sender of queued tasks. Creates only store a task and wake it; it sends while Kling has a slot
+ * (`ConcurrencyLimit`), fairly (`fair-order.ts`), and is woken again the moment a slot frees: a task's
+ * final status, or Kling saying it is done before its video is archived (both told by the tracker). Timers are only for waiting out
+ * Kling (1302, 1303 with nothing of ours running, unreachable) and for trying a learned limit again.
+ */
+export interface Dispatcher {
+  /** Settles what a crash left behind, then starts sending. Call once the studio listens. */
+  start(): Promise<void>;
+  /** Something changed (a task is queued, cancelled or moved): send what fits, now. */
+  wake(): void;
+  /** Kling has finished this task (its video may still be archiving): its slot is free. */
+  upstreamFinished(id: string): void;
+  /** The task reached a final status in the store. */
+  taskEnded(id: string): void;
+  /** Each waiting task's place in the order they will go out (1 = next). */
+  positions(): ReadonlyMap<string, number>;
+  slots(): { configured: number; learned: number };
+  stop(): Promise<void>;
+}
+
+export interface DispatcherOptions extends SendDeps {
+  /** KLING_CONCURRENCY. */
+  concurrency: number;
+  /** How long a learned limit holds before one more is tried (default 10 minutes). */
+  relearnMs?: number;
+  /** Waiting out Kling: the first delay, doubled per refusal up to the ceiling (default 1 s to 60 s). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+const LIMIT_KEY = 'kling_concurrency';
+
+interface InFlight {
+  probe: boolean;
+  /** How many tasks were at Kling with this one: what an acceptance proves Kling holds. */
+  slot: number;
+}
+
+export function createDispatcher(o: DispatcherOptions): Dispatcher {
+  const { store, log, clock } = o;
+  const limit = new ConcurrencyLimit(o.concurrency, {
+    saved: readLimit(store.readQueueState(LIMIT_KEY)),
+    relearnMs: o.relearnMs ?? 10 * 60_000,
+    save: (state) => store.writeQueueState(LIMIT_KEY, JSON.stringify(state)),
+  });
+  const backoffBase = o.backoffBaseMs ?? 1000;
+  const backoffMax = o.backoffMaxMs ?? 60_000;
+  const inFlight = new Map<string, InFlight>();
+  const sends = new Set<Promise<void>>();
+  /** Tasks Kling has finished that the store still counts as running (their videos are being archived). */
+  const freed = new Set<string>();
+  const lastServed = new Map<string, number>();
+  let tick = 0;
+  let backoffUntil = 0;
+  let backoffLevel = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let started = false;
+  let stopped = false;
+  let pumping = false;
+  let again = false;
+  let order: ReadonlyMap<string, number> | undefined;
+
+  const runningNow = () => Math.max(0, store.countRunning() - freed.size);
+
+  function arm(at: number) {
+    if (stopped || at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        timerAt = Number.POSITIVE_INFINITY;
+        wake();
+      },
+      Math.max(0, at - clock.now()),
+    );
+    timer.unref();
+  }
+
+  function wake() {
+    order = undefined;
+    if (!started || stopped) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        while (sendNext()) {}
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** Sends one task if one may go now; false when nothing more can go out for the moment. */
+  function sendNext(): boolean {
+    const now = clock.now();
+    if (now < backoffUntil) {
+      arm(backoffUntil);
+      return false;
+    }
+    const running = runningNow();
+    limit.sawRunning(running);
+    const busy = running + inFlight.size;
+    const probing = [...inFlight.values()].some((f) => f.probe);
+    const gate = limit.maySend(busy, probing, now);
+    if (!gate.ok) {
+      const relearnAt = limit.relearnAt();
+      if (relearnAt !== undefined && relearnAt > now && busy >= limit.learned) arm(relearnAt);
+      return false;
+    }
+    const next = pickNext(store.queueHeads(), lastServed);
+    if (!next) return false;
+    // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
+    if (!store.claimForSending(next.id, now)) return true;
+    lastServed.set(next.clientId, ++tick);
+    order = undefined;
+    const flight: InFlight = { probe: gate.probe, slot: busy + 1 };
+    inFlight.set(next.id, flight);
+    const send = sendTask(o, next.id)
+      .catch((e: unknown): SendOutcome => {
+        log.error('dispatching a task failed', { id: next.id, error: e });
+        return { kind: 'failed' };
+      })
+      .then((outcome) => {
+        inFlight.delete(next.id);
+        settled(outcome, flight);
+      });
+    sends.add(send);
+    void send.finally(() => {
+      sends.delete(send);
+      wake();
+    });
+    return true;
+  }
+
+  function settled(outcome: SendOutcome, flight: InFlight) {
+    if (outcome.kind === 'accepted') {
+      limit.accepted(flight.slot);
+      backoffLevel = 0;
+      return;
+    }
+    if (outcome.kind !== 'retry') return;
+    const running = runningNow();
+    if (outcome.reason === 'busy' && limit.refused(running, flight.probe, clock.now())) {
+      log.info('Kling refused a probe for concurrency: learned its limit', {
+        configured: limit.configured,
+        learned: limit.learned,
+      });
+      // Some of ours run: the next slot frees with one of them, and that event is the wake-up.
+      return;
+    }
+    backoffUntil = clock.now() + Math.min(backoffMax, backoffBase * 2 ** backoffLevel);
+    backoffLevel = Math.min(backoffLevel + 1, 16);
+  }
+
+  return {
+    async start() {
+      if (started || stopped) return;
+      // A create the studio died in the middle of storing was never answered: the creator got no task.
+      for (const r of store.listUnready()) {
+        store.delete(r.id);
+        await removeInputs(o.dataDir, r.id);
+        log.info('removed a task whose create was cut off before it was stored', { id: r.id });
+      }
+      // Sent (or about to be) when the studio died: Kling may have it. Follow it by external_task_id, as
+      // an unanswered create; it is never sent a second time.
+      for (const r of store.listInFlight()) {
+        o.tracker.publish(
+          store.update(r.id, { status: 'submitted', statusMessage: WAITING_FOR_CONFIRMATION }),
+        );
+        o.tracker.track(r.id, 0);
+      }
+      started = true;
+      const queued = store.countQueued();
+      if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
+      wake();
+    },
+    wake,
+    taskEnded(id) {
+      freed.delete(id);
+      wake();
+    },
+    upstreamFinished(id) {
+      // Only a task the store counts as running holds a slot to free.
+      const status = store.get(id)?.status;
+      if ((status !== 'submitted' && status !== 'processing') || freed.has(id)) return;
+      freed.add(id);
+      wake();
+    },
+    positions() {
+      if (!order) {
+        const waiting = dispatchOrder(store.waiting(), lastServed);
+        order = new Map(waiting.map((t, i) => [t.id, i + 1]));
+      }
+      return order;
+    },
+    slots: () => ({ configured: limit.configured, learned: limit.learned }),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.race([Promise.allSettled([...sends]), new Promise((r) => setTimeout(r, 3000).unref())]);
+    },
+  };
+}
+
+function readLimit(raw: string | undefined): LearnedLimit | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<LearnedLimit>;
+    if (typeof v.learned === 'number' && Number.isInteger(v.learned))
+      return { learned: v.learned, refusedAt: typeof v.refusedAt === 'number' ? v.refusedAt : null };
+  } catch {
+    // A torn or foreign value: learn again.
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import type { WaitingTask } from '../tasks/task-store.ts';
+
+/**
+ * Which waiting task goes out next: first in, first out within a client, round-robin between clients, so
+ * one creator's batch of 20 cannot starve another creator's single task. `lastServed` holds, per client,
+ * the dispatcher's tick when one of its tasks last went out; a client never served (or not since a
+ * restart) counts as 0 and goes first, ties broken by whose head task is older.
+ */
+const key = (t: WaitingTask, lastServed: ReadonlyMap<string, number>) => lastServed.get(t.clientId) ?? 0;
+
+const before = (a: WaitingTask, b: WaitingTask, lastServed: ReadonlyMap<string, number>) => {
+  const ka = key(a, lastServed);
+  const kb = key(b, lastServed);
+  return ka !== kb ? ka < kb : a.seq < b.seq;
+};
+
+/** The next task among each client's first waiting task. */
+export function pickNext(
+  heads: readonly WaitingTask[],
+  lastServed: ReadonlyMap<string, number>,
+): WaitingTask | undefined {
+  let best: WaitingTask | undefined;
+  for (const h of heads) if (!best || before(h, best, lastServed)) best = h;
+  return best;
+}
+
+/**
+ * Every waiting task in the order the dispatcher will send them if nothing changes: what "Queued · 3rd"
+ * says. `waiting` must be in queue order (seq ascending).
+ */
+export function dispatchOrder(
+  waiting: readonly WaitingTask[],
+  lastServed: ReadonlyMap<string, number>,
+): WaitingTask[] {
+  const queues = new Map<string, WaitingTask[]>();
+  for (const t of waiting) {
+    const q = queues.get(t.clientId);
+    if (q) q.push(t);
+    else queues.set(t.clientId, [t]);
+  }
+  const served = new Map(lastServed);
+  let tick = Math.max(0, ...served.values());
+  const next = new Map<string, number>([...queues.keys()].map((c) => [c, 0]));
+  const out: WaitingTask[] = [];
+  while (out.length < waiting.length) {
+    const heads: WaitingTask[] = [];
+    for (const [client, q] of queues) {
+      const head = q[next.get(client)!];
+      if (head) heads.push(head);
+    }
+    const chosen = pickNext(heads, served)!;
+    out.push(chosen);
+    next.set(chosen.clientId, next.get(chosen.clientId)! + 1);
+    served.set(chosen.clientId, ++tick);
+  }
+  return out;
+}
