@@ -12,6 +12,9 @@ import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
+import { queueDispatchRows } from './rows/queue-dispatch.ts';
+import { queueScaleRows } from './rows/queue-scale.ts';
+import { queueWasteRow } from './rows/queue-waste.ts';
 import { renderRtRow } from './rows/render-rt.ts';
 import { trackerFanInRow } from './rows/tracker-fan-in.ts';
 import { transferRenderRow } from './rows/transfer-render.ts';
@@ -33,6 +36,9 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   brush: brushRows,
   mask_codec: maskCodecRows,
   compress: compressRows,
+  queue_dispatch: queueDispatchRows,
+  queue_scale: queueScaleRows,
+  queue_waste: queueWasteRow,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -22,7 +22,7 @@ export { hashCallbackToken } from '../tasks/callback-token.ts';
 /** The queue as a create sees it (server/queue's dispatcher): told when a task is whole, asked its place. */
 export interface QueueHandle {
   wake(): void;
-  positionOf(id: string): number | undefined;
+  placeOf(task: TaskRecord): number | undefined;
 }
 
 export interface CreateTaskDeps {
@@ -143,19 +143,20 @@ export async function storeInputs(
   }
 }
 
-/** The tasks are whole: they join the queue, are announced, and the dispatcher is told. */
+/**
+ * The tasks are whole: they join the queue and the dispatcher is told (it may claim one at once: such a
+ * task is on its way and has no place), then each is announced as it stands.
+ */
 export function enqueue(deps: CreateTaskDeps, records: TaskRecord[]): StudioTask[] {
   for (const r of records) deps.store.markReady(r.id);
-  for (const r of records) {
-    const stored = deps.store.get(r.id);
-    if (stored) deps.events.publish(toStudioTask(stored, deps.queue.positionOf(r.id)));
-  }
   deps.queue.wake();
   deps.log.info('task queued', { ids: records.map((r) => r.id) });
   return records.map((r) => {
     const stored = deps.store.get(r.id);
     if (!stored) throw new StudioError(500, 'internal', 'The task vanished while it was being queued');
-    return toStudioTask(stored, deps.queue.positionOf(r.id));
+    const task = toStudioTask(stored, deps.queue.placeOf(stored));
+    deps.events.publish(task);
+    return task;
   });
 }
 

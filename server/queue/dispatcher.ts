@@ -1,7 +1,9 @@
 import { removeInputs } from '../inputs/input-files.ts';
+import type { TaskRecord } from '../tasks/task-record.ts';
+import type { QueueHead } from '../tasks/task-store.ts';
 import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
-import { dispatchOrder, pickNext } from './fair-order.ts';
+import { pickNext, placeInQueue } from './fair-order.ts';
 import { type SendDeps, type SendOutcome, sendTask } from './send-task.ts';
 
 /**
@@ -19,8 +21,8 @@ export interface Dispatcher {
   upstreamFinished(id: string): void;
   /** The task reached a final status in the store. */
   taskEnded(id: string): void;
-  /** Each waiting task's place in the order they will go out (1 = next). */
-  positions(): ReadonlyMap<string, number>;
+  /** A waiting task's place in the order tasks will go out (1 = next); undefined when it is not waiting. */
+  placeOf(task: Pick<TaskRecord, 'status' | 'sentAt' | 'queueSeq' | 'clientId'>): number | undefined;
   slots(): { configured: number; learned: number };
   stop(): Promise<void>;
 }
@@ -66,7 +68,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let stopped = false;
   let pumping = false;
   let again = false;
-  let order: ReadonlyMap<string, number> | undefined;
+  /** Each client's first waiting task, read once per change (a create, a send, a cancel). */
+  let heads: QueueHead[] | undefined;
+  const headsNow = () => {
+    heads ??= store.queueHeads();
+    return heads;
+  };
 
   const runningNow = () => Math.max(0, store.countRunning() - freed.size);
 
@@ -86,7 +93,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   function wake() {
-    order = undefined;
+    heads = undefined;
     if (!started || stopped) return;
     if (pumping) {
       again = true;
@@ -120,12 +127,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       if (relearnAt !== undefined && relearnAt > now && busy >= limit.learned) arm(relearnAt);
       return false;
     }
-    const next = pickNext(store.queueHeads(), lastServed);
+    const next = pickNext(headsNow(), lastServed);
     if (!next) return false;
+    heads = undefined;
     // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
     if (!store.claimForSending(next.id, now)) return true;
     lastServed.set(next.clientId, ++tick);
-    order = undefined;
     const flight: InFlight = { probe: gate.probe, slot: busy + 1 };
     inFlight.set(next.id, flight);
     const send = sendTask(o, next.id)
@@ -199,12 +206,10 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       freed.add(id);
       wake();
     },
-    positions() {
-      if (!order) {
-        const waiting = dispatchOrder(store.waiting(), lastServed);
-        order = new Map(waiting.map((t, i) => [t.id, i + 1]));
-      }
-      return order;
+    placeOf(task) {
+      if (task.status !== 'queued' || task.sentAt !== null || task.queueSeq === null) return undefined;
+      const rank = store.rankInClient(task.clientId, task.queueSeq);
+      return placeInQueue(headsNow(), lastServed, { clientId: task.clientId ?? '', rank });
     },
     slots: () => ({ configured: limit.configured, learned: limit.learned }),
     async stop() {

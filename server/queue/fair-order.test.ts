@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WaitingTask } from '../tasks/task-store.ts';
-import { dispatchOrder, pickNext } from './fair-order.ts';
+import type { QueueHead, WaitingTask } from '../tasks/task-store.ts';
+import { dispatchOrder, pickNext, placeInQueue } from './fair-order.ts';
 
 let seq = 0;
 const task = (clientId: string, id = `${clientId}${++seq}`): WaitingTask => ({ id, clientId, seq });
@@ -49,5 +49,31 @@ describe('fair order', () => {
       { id: 'b-first', clientId: 'b', seq: 2 },
     ];
     expect(ids(dispatchOrder(q, new Map()))).toEqual(['moved', 'b-first', 'a-first']);
+  });
+
+  it('a task’s place from the counts alone is its index in the replayed order (random queues)', () => {
+    let state = 7;
+    const rand = (n: number) => {
+      state = (state * 48271) % 2147483647;
+      return state % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const clients = ['a', 'b', 'c', 'd'].slice(0, 1 + rand(4));
+      const waiting: WaitingTask[] = Array.from({ length: 1 + rand(25) }, (_, i) => ({
+        id: `t${i}`,
+        clientId: clients[rand(clients.length)]!,
+        seq: i - rand(3) * 10,
+      })).sort((x, y) => x.seq - y.seq || Number(x.id.slice(1)) - Number(y.id.slice(1)));
+      const served = new Map(clients.filter(() => rand(2)).map((c) => [c, 1 + rand(9)] as const));
+      const order = dispatchOrder(waiting, served);
+      const heads: QueueHead[] = clients.flatMap((c) => {
+        const mine = waiting.filter((t) => t.clientId === c);
+        return mine.length ? [{ ...mine[0]!, count: mine.length }] : [];
+      });
+      for (const t of waiting) {
+        const rank = waiting.filter((x) => x.clientId === t.clientId).indexOf(t) + 1;
+        expect(placeInQueue(heads, served, { clientId: t.clientId, rank })).toBe(order.indexOf(t) + 1);
+      }
+    }
   });
 });

@@ -10,7 +10,7 @@ import { CANCELLED } from './queue-words.ts';
 export interface QueueActionDeps {
   store: TaskStore;
   events: TaskEvents;
-  dispatcher: Pick<Dispatcher, 'wake' | 'positions'>;
+  dispatcher: Pick<Dispatcher, 'wake' | 'placeOf'>;
   clock: Clock;
 }
 
@@ -28,7 +28,7 @@ function pastTheQueue(r: TaskRecord, action: 'cancelled' | 'moved'): string {
 const view = (deps: QueueActionDeps, id: string): StudioTask => {
   const r = deps.store.get(id);
   if (!r) throw notFound();
-  return toStudioTask(r, deps.dispatcher.positions().get(id));
+  return toStudioTask(r, deps.dispatcher.placeOf(r));
 };
 
 /**

@@ -11,7 +11,7 @@ export function createTaskDeps(deps: AppDeps): CreateTaskDeps {
     events: deps.events,
     queue: {
       wake: () => deps.dispatcher.wake(),
-      positionOf: (id) => deps.dispatcher.positions().get(id),
+      placeOf: (task) => deps.dispatcher.placeOf(task),
     },
     guard: deps.guard,
     budget: deps.budget,

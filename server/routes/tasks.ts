@@ -17,7 +17,6 @@ import { createBodyGate, createTaskDeps, creatorOf } from './create-deps.ts';
  */
 export function taskRoutes(deps: AppDeps) {
   const gate = createBodyGate(deps);
-  const positions = () => deps.dispatcher.positions();
   return new Hono()
     .post('/', async (c) => {
       const who = creatorOf(c);
@@ -39,9 +38,8 @@ export function taskRoutes(deps: AppDeps) {
       if (!parsed.success) throw validationError(violationsFromZod(parsed.error, c.req.query()));
       const { page, pageSize, status } = parsed.data;
       const { records, total } = deps.store.list({ page, pageSize, ...(status ? { status } : {}) });
-      const places = records.some((r) => r.status === 'queued') ? positions() : undefined;
       const body: TaskList = {
-        tasks: records.map((r) => toStudioTask(r, places?.get(r.id))),
+        tasks: records.map((r) => toStudioTask(r, deps.dispatcher.placeOf(r))),
         page,
         pageSize,
         total,
@@ -53,7 +51,7 @@ export function taskRoutes(deps: AppDeps) {
       const record = deps.store.get(c.req.param('id'));
       if (!record) throw notFound();
       c.header('cache-control', 'no-store');
-      return c.json({ task: toStudioTask(record, positions().get(record.id)) });
+      return c.json({ task: toStudioTask(record, deps.dispatcher.placeOf(record)) });
     })
     .post('/:id/cancel', (c) => c.json({ task: cancelTask(deps, c.req.param('id')) }))
     .post('/:id/move-to-front', (c) => c.json({ task: moveToFront(deps, c.req.param('id')) }));

@@ -83,6 +83,11 @@ export interface WaitingTask {
   seq: number;
 }
 
+/** A client's first waiting task, and how many it has waiting. */
+export interface QueueHead extends WaitingTask {
+  count: number;
+}
+
 /**
  * A queued task is "waiting" when it is whole (queue_seq set) and not in flight (no sent_at). The
  * conditions are constants of this file, written into the SQL as is.
@@ -111,10 +116,10 @@ export interface TaskStore {
   listUnfinished(): TaskRecord[];
   /** The task is whole: it joins the end of the queue. */
   markReady(id: string): void;
-  /** The first waiting task of each client. */
-  queueHeads(): WaitingTask[];
-  /** Every waiting task, each client's in its order. */
-  waiting(): WaitingTask[];
+  /** The first waiting task of each client, with the client's count. */
+  queueHeads(): QueueHead[];
+  /** A waiting task's place in its client's queue (1: its first), from the index. */
+  rankInClient(clientId: string | null, seq: number): number;
   /** Marks a waiting task in flight (`sent_at`); false when it is no longer waiting (cancelled, say). */
   claimForSending(id: string, now: number): boolean;
   /** Queued tasks a crash left in flight: sent, or about to be, with no answer stored. */
@@ -160,13 +165,17 @@ export function createTaskStore(db: Db): TaskStore {
   const ready = db.prepare(
     'UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks) WHERE id = ? AND queue_seq IS NULL',
   );
-  // SQLite gives the bare columns of the row that holds the MIN: each client's first waiting task.
+  // SQLite gives the bare columns of the row that holds the MIN: each client's first waiting task. Both read
+  // only the partial index of waiting tasks (migration 6), whatever else the table holds.
   const heads = db.prepare(
-    `SELECT id, COALESCE(client_id, '') AS clientId, MIN(queue_seq) AS seq FROM tasks WHERE ${WAITING} GROUP BY COALESCE(client_id, '')`,
+    `SELECT id, COALESCE(client_id, '') AS clientId, MIN(queue_seq) AS seq, COUNT(*) AS count
+     FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} GROUP BY client_id`,
   );
-  const allWaiting = db.prepare(
-    `SELECT id, COALESCE(client_id, '') AS clientId, queue_seq AS seq FROM tasks WHERE ${WAITING} ORDER BY queue_seq, rowid`,
-  );
+  const rank = db
+    .prepare(
+      `SELECT COUNT(*) FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} AND client_id IS ? AND queue_seq <= ?`,
+    )
+    .pluck();
   const claim = db.prepare(`UPDATE tasks SET sent_at = ? WHERE id = ? AND ${WAITING}`);
   const inFlight = db.prepare(
     `SELECT * FROM tasks WHERE status = 'queued' AND sent_at IS NOT NULL ORDER BY sent_at`,
@@ -217,8 +226,8 @@ export function createTaskStore(db: Db): TaskStore {
     markReady(id) {
       ready.run(id);
     },
-    queueHeads: () => heads.all() as WaitingTask[],
-    waiting: () => allWaiting.all() as WaitingTask[],
+    queueHeads: () => heads.all() as QueueHead[],
+    rankInClient: (clientId, seq) => rank.get(clientId, seq) as number,
     claimForSending: (id, now) => claim.run(now, id).changes === 1,
     listInFlight: () => (inFlight.all() as Row[]).map(fromRow),
     listUnready: () => (unready.all() as Row[]).map(fromRow),
