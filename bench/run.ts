@@ -10,6 +10,7 @@ import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
 import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
+import { galleryScrollRow } from './rows/gallery-scroll.ts';
 import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
 import { queueDispatchRows } from './rows/queue-dispatch.ts';
@@ -35,6 +36,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   v3_4k_render: v34kRenderRows,
   brush: brushRows,
   mask_codec: maskCodecRows,
+  gallery_scroll: galleryScrollRow,
   compress: compressRows,
   queue_dispatch: queueDispatchRows,
   queue_scale: queueScaleRows,

@@ -97,10 +97,15 @@ export function Gallery({
   });
 
   // A card's text block has a fixed height in CSS: measured from a rendered card, rows are placed exactly.
+  // Read once cards exist and again when the width (so maybe the font or layout) changes, never while
+  // scrolling: reading a height forces a layout in the middle of the frame.
+  const hasCards = win.endIndex > win.startIndex && !!pages.taskAt(win.startIndex);
+  const mode = layout.mode;
   useLayoutEffect(() => {
+    if (!hasCards || box.width < 0 || !mode) return;
     const h = scroller.current?.querySelector<HTMLElement>('.gallery-meta')?.offsetHeight;
-    if (h && h > 0 && Math.abs(h - metaHeight) > 0.5) setMetaHeight(h);
-  });
+    if (h && h > 0) setMetaHeight((old) => (Math.abs(h - old) > 0.5 ? h : old));
+  }, [hasCards, box.width, mode]);
 
   const tasksOnScreen: StudioTask[] = [];
   for (let i = win.startIndex; i < win.endIndex; i++) {

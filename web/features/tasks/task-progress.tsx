@@ -40,7 +40,7 @@ export function TaskProgress({
         aria-valuetext={text}
         className="tasks-progress-track"
       >
-        <div className="tasks-progress-fill" style={{ inlineSize: `${(p.fraction ?? 1) * 100}%` }} />
+        <div className="tasks-progress-fill" style={{ transform: `scaleX(${p.fraction ?? 1})` }} />
       </div>
       <span className="tasks-progress-text">{shown}</span>
     </div>

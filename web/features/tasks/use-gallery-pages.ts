@@ -1,4 +1,5 @@
 import { type UseQueryResult, useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
 import { taskQueries } from '../../api/task-queries.ts';
@@ -27,18 +28,29 @@ export function useGalleryPages(
   pollMs: number | false,
   rangeFor: (total: number) => { startIndex: number; endIndex: number },
 ): GalleryPages {
-  const first = useQuery(taskQueries.list({ page: 1, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }));
+  // The options are rebuilt only when they change: the gallery re-renders on every row scrolled past.
+  const firstOptions = useMemo(
+    () => taskQueries.list({ page: 1, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }),
+    [status, pollMs],
+  );
+  const first = useQuery(firstOptions);
   const total = first.data?.total ?? 0;
   const { startIndex, endIndex } = rangeFor(total);
-  const later = pagesFor(startIndex, endIndex, GALLERY_PAGE_SIZE).filter((p) => p > 1);
-  const results = useQueries({
-    queries: later.map((page) => ({
-      ...taskQueries.list({ page, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }),
-      // Page 1 keeps the previous filter's cards until the new ones arrive (no empty flash); a later page
-      // shows placeholders instead: another page's cards in its place would be the wrong tasks.
-      placeholderData: undefined,
-    })),
-  });
+  const pagesKey = pagesFor(startIndex, endIndex, GALLERY_PAGE_SIZE)
+    .filter((p) => p > 1)
+    .join(',');
+  const later = useMemo(() => (pagesKey ? pagesKey.split(',').map(Number) : []), [pagesKey]);
+  const queries = useMemo(
+    () =>
+      later.map((page) => ({
+        ...taskQueries.list({ page, pageSize: GALLERY_PAGE_SIZE, status }, { pollMs }),
+        // Page 1 keeps the previous filter's cards until the new ones arrive (no empty flash); a later
+        // page shows placeholders instead: another page's cards in its place would be the wrong tasks.
+        placeholderData: undefined,
+      })),
+    [later, status, pollMs],
+  );
+  const results = useQueries({ queries });
   const byPage = new Map<number, UseQueryResult<TaskList>>([
     [1, first],
     ...later.map((page, i) => [page, results[i]!] as const),
