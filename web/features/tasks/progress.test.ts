@@ -58,4 +58,17 @@ describe('taskProgress', () => {
       fraction: null,
     });
   });
+
+  it('counts Kling’s time from when the task was sent, and none while it waits in the studio’s queue', () => {
+    const sent = taskProgress(
+      makeTask({ status: 'processing', createdAt: start, sentAt: start + 60_000 }),
+      start + 60_000 + typical / 2,
+    );
+    expect(sent).toMatchObject({ phase: 'running', elapsedMs: typical / 2, fraction: 0.5 });
+    const waiting = taskProgress(
+      makeTask({ status: 'queued', createdAt: start, sentAt: null }),
+      start + 5000,
+    );
+    expect(waiting).toEqual({ phase: 'waiting', elapsedMs: 5000, typicalSeconds: 180, fraction: 0 });
+  });
 });

@@ -7,7 +7,11 @@ import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
  * been running and how long this model usually takes (contract/capabilities, `typicalSeconds`).
  * The bar fills toward the typical time but stops short of full: only the task finishing completes it.
  */
-export type ProgressPhase = 'queued' | 'running' | 'overdue' | 'done';
+/**
+ * `waiting`: still in the studio's own queue (not sent, no clock running at Kling); `queued`: sent, Kling
+ * has not started it; then `running`, `overdue` (past the typical time) and `done`.
+ */
+export type ProgressPhase = 'waiting' | 'queued' | 'running' | 'overdue' | 'done';
 
 export interface TaskProgress {
   phase: ProgressPhase;
@@ -20,7 +24,10 @@ export interface TaskProgress {
 /** The bar never shows more than this before the task is actually done. */
 export const PROGRESS_CAP = 0.9;
 
-type ProgressFields = Pick<StudioTask, 'status' | 'model' | 'createdAt' | 'updatedAt' | 'finishedAt'>;
+type ProgressFields = Pick<
+  StudioTask,
+  'status' | 'model' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'sentAt'
+>;
 
 export function taskProgress(task: ProgressFields, now: number): TaskProgress {
   const typicalSeconds = MODELS[task.model].typicalSeconds;
@@ -28,8 +35,11 @@ export function taskProgress(task: ProgressFields, now: number): TaskProgress {
     const end = task.finishedAt ?? task.updatedAt;
     return { phase: 'done', elapsedMs: Math.max(0, end - task.createdAt), typicalSeconds, fraction: null };
   }
+  // Waiting in the studio's queue is not Kling's time: the bar starts once the task is sent.
+  if (task.status === 'queued')
+    return { phase: 'waiting', elapsedMs: Math.max(0, now - task.createdAt), typicalSeconds, fraction: 0 };
   // The browser's clock may lag the server's: never show negative time.
-  const elapsedMs = Math.max(0, now - task.createdAt);
+  const elapsedMs = Math.max(0, now - (task.sentAt ?? task.createdAt));
   const share = elapsedMs / (typicalSeconds * 1000);
   if (share > 1) return { phase: 'overdue', elapsedMs, typicalSeconds, fraction: null };
   return {

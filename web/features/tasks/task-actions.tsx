@@ -1,6 +1,7 @@
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { unitsWords } from '../../../contract/words/setup-words.ts';
 import { taskVideoDownloadUrl } from '../../api/task-queries.ts';
+import { useCancelTask } from './use-cancel-task.ts';
 import { useGenerateAgain } from './use-generate-again.ts';
 import { type RemixInto, useRemix } from './use-remix.ts';
 
@@ -26,8 +27,12 @@ export function againUnits(task: Pick<StudioTask, 'price' | 'units'>): number | 
 export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActionsProps) {
   const remix = useRemix(remixInto);
   const again = useGenerateAgain();
-  const busy = remix.isPending || again.isPending;
-  const error = remix.error ?? again.error;
+  const cancel = useCancelTask();
+  const busy = remix.isPending || again.isPending || cancel.isPending;
+  const error = remix.error ?? again.error ?? cancel.error;
+  const resetAll = () => {
+    for (const m of [remix, again, cancel]) m.reset();
+  };
   const units = againUnits(task);
 
   return (
@@ -46,7 +51,7 @@ export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActi
         className="button"
         disabled={busy}
         onClick={() => {
-          again.reset();
+          resetAll();
           remix.mutate(task.id, { onSuccess: () => onRemixed?.() });
         }}
       >
@@ -57,15 +62,30 @@ export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActi
         className="button button--primary"
         disabled={busy}
         onClick={() => {
-          remix.reset();
+          resetAll();
           again.mutate(task.id, { onSuccess: (created) => onOpenTask(created.id) });
         }}
       >
         {units === null ? 'Generate again' : `Generate again · ${unitsWords(units)}`}
       </button>
+      {task.status === 'queued' && (
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          title="Only a task still waiting in the queue can be cancelled; nothing is charged"
+          onClick={() => {
+            resetAll();
+            cancel.mutate(task.id);
+          }}
+        >
+          Cancel
+        </button>
+      )}
       <p className="tasks-actions-status" role="status">
         {remix.isPending && 'Loading this task’s inputs into the composer…'}
         {again.isPending && 'Submitting the same request again…'}
+        {cancel.isPending && 'Cancelling…'}
       </p>
       {error && !busy && (
         <p className="tasks-actions-error" role="alert">

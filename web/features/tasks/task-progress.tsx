@@ -19,15 +19,20 @@ export function TaskProgress({
   if (p.phase === 'done') return <span className="tasks-took">took {elapsed}</span>;
 
   const usual = `${formatApprox(p.typicalSeconds)} for ${MODELS[task.model].label}`;
+  const place = task.queue ? `${ordinal(task.queue.position)} in line` : null;
   const text =
-    p.phase === 'overdue'
-      ? `${elapsed} elapsed, longer than the usual ${usual}; still working`
-      : `${elapsed} elapsed; usually ${usual}${p.phase === 'queued' ? ', waiting for Kling to start' : ''}`;
+    p.phase === 'waiting'
+      ? `Waiting in the studio's queue${place ? ` (${place})` : ''} for ${elapsed}; it goes to Kling when a slot frees`
+      : p.phase === 'overdue'
+        ? `${elapsed} elapsed, longer than the usual ${usual}; still working`
+        : `${elapsed} elapsed; usually ${usual}${p.phase === 'queued' ? ', waiting for Kling to start' : ''}`;
   const shown = !compact
     ? text
-    : p.phase === 'overdue'
-      ? `${elapsed}, longer than usual`
-      : `${elapsed} of ${formatApprox(p.typicalSeconds)}`;
+    : p.phase === 'waiting'
+      ? (place ?? 'waiting for a slot')
+      : p.phase === 'overdue'
+        ? `${elapsed}, longer than usual`
+        : `${elapsed} of ${formatApprox(p.typicalSeconds)}`;
   return (
     <div className="tasks-progress" data-phase={p.phase} data-compact={compact || undefined}>
       <div
@@ -36,7 +41,9 @@ export function TaskProgress({
         aria-valuemin={0}
         aria-valuemax={p.typicalSeconds}
         // Overdue has no honest position: leaving valuenow out makes the bar indeterminate.
-        aria-valuenow={p.fraction === null ? undefined : Math.floor(p.elapsedMs / 1000)}
+        aria-valuenow={
+          p.fraction === null ? undefined : p.phase === 'waiting' ? 0 : Math.floor(p.elapsedMs / 1000)
+        }
         aria-valuetext={text}
         className="tasks-progress-track"
       >
@@ -45,4 +52,11 @@ export function TaskProgress({
       <span className="tasks-progress-text">{shown}</span>
     </div>
   );
+}
+
+/** "1st", "2nd", "3rd", "11th", "22nd": a place in the queue. */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }

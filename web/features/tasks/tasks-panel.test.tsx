@@ -375,4 +375,50 @@ describe('actions', () => {
     fireEvent.click(within(bar).getByRole('button', { name: 'Clear' }));
     expect(within(region()).queryByRole('group', { name: 'Picked results' })).toBeNull();
   });
+
+  it('shows a task waiting in the studio’s queue with its place, and Cancel ends it, or says why not', async () => {
+    const queued = makeTask({ id: 'q', prompt: 'waiting one', status: 'queued', queue: { position: 2 } });
+    const cancelled = {
+      ...queued,
+      status: 'cancelled' as const,
+      queue: undefined,
+      updatedAt: queued.updatedAt + 1,
+    };
+    let refuse = false;
+    const posted: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (init?.method === 'POST') {
+          posted.push(url);
+          return refuse
+            ? json(
+                { error: { code: 'not_cancellable', message: 'This task was already sent to Kling.' } },
+                409,
+              )
+            : json({ task: cancelled });
+        }
+        if (url.startsWith('/api/tasks?')) return json(makeList([queued]));
+        return json({ task: queued });
+      }),
+    );
+    const { region } = renderPanel();
+    const row = await within(region()).findByRole('listitem');
+    expect(within(row).getByText('Queued')).toBeTruthy();
+    expect(within(row).getByText('2nd in line')).toBeTruthy();
+    expect(within(row).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
+
+    fireEvent.click(within(row).getByRole('button', { name: 'waiting one' }));
+    refuse = true;
+    fireEvent.click(within(result()).getByRole('button', { name: 'Cancel' }));
+    expect((await within(result()).findByRole('alert')).textContent).toBe(
+      'This task was already sent to Kling.',
+    );
+    refuse = false;
+    fireEvent.click(within(result()).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(within(result()).getByText('Cancelled')).toBeTruthy());
+    expect(posted).toEqual(['/api/tasks/q/cancel', '/api/tasks/q/cancel']);
+    expect(within(result()).queryByRole('button', { name: 'Cancel' })).toBeNull();
+    await waitFor(() => expect(within(card(region(), 'waiting one')).getByText('Cancelled')).toBeTruthy());
+  });
 });
