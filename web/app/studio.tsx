@@ -1,4 +1,4 @@
-import { Activity, useMemo, useState } from 'react';
+import { Activity, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCapabilities } from '../api/capabilities.ts';
 import { FieldIssuesProvider } from '../components/field-issues.tsx';
@@ -27,6 +27,7 @@ import { type PickedSample, SampleMenu } from '../features/samples/sample-menu.t
 import { SettingsPanel } from '../features/settings/settings-panel.tsx';
 import { StoryboardSection } from '../features/storyboard/index.ts';
 import { AfterPaint } from './after-paint.tsx';
+import { isFirstVisit, rememberDraft } from './first-visit.ts';
 import { type BrushImage, MotionBrushSlot, useMotionBrushPort } from './motion-brush-slot.tsx';
 import { motionSummary } from './motion-summary.ts';
 import { TasksSlot } from './tasks-slot.tsx';
@@ -35,15 +36,21 @@ import { TasksSlot } from './tasks-slot.tsx';
  * The studio once the stored draft is loaded; until then a skeleton of the same shape (no jump). The
  * workspace is rendered hidden meanwhile (React's Activity: no effects, nothing on screen), so the time
  * IndexedDB takes to answer builds it, and showing the creator's draft is an update rather than a mount.
+ * A first visit has no draft to wait for: the workspace shows at once (the store keeps what is edited
+ * before IndexedDB answers that nothing is stored).
  */
 export function Studio() {
   const hydrated = useDraftHydrated();
+  const [firstVisit] = useState(isFirstVisit);
+  // Any change to the draft (the stored draft arriving included) means the next visit may have one.
+  useEffect(() => useEditorStore.subscribe(() => rememberDraft()), []);
+  const shown = hydrated || firstVisit;
   return (
     <>
-      <Activity mode={hydrated ? 'visible' : 'hidden'}>
+      <Activity mode={shown ? 'visible' : 'hidden'}>
         <Workspace />
       </Activity>
-      {!hydrated && <WorkspaceSkeleton />}
+      {!shown && <WorkspaceSkeleton />}
     </>
   );
 }

@@ -347,8 +347,10 @@ export const useEditorStore = create<EditorState>()(
       version: 1,
       storage: createDraftStorage(),
       partialize: (s: EditorState): Draft => draftOf(s),
-      // Stored data is repaired field by field before it reaches the editor.
-      merge: (persisted, current) => ({ ...current, ...restoreDraft(persisted) }),
+      // Stored data is repaired field by field before it reaches the editor. Nothing stored (a first
+      // visit) keeps the draft as it is: the studio may already be on screen and edited by then.
+      merge: (persisted, current) =>
+        persisted === undefined ? current : { ...current, ...restoreDraft(persisted) },
     },
   ),
 );
