@@ -20,7 +20,9 @@ export function EndFramePanel() {
         start frame alone.
       </p>
       {!offer.supported && (
-        <FeatureOffer title="Start & end frames" {...offerView(draft, offer, applySetup)} />
+        // Without an end frame nothing is wrong yet (a start frame alone works everywhere), so the offer is a
+        // quiet note; adding one switches the setup for the creator, with Undo.
+        <FeatureOffer title="Start & end frames" compact={!end} {...offerView(draft, offer, applySetup)} />
       )}
       <FramePicker slot="end" title="End frame" />
       <button
