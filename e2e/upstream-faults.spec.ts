@@ -102,9 +102,9 @@ test('upstream hang: the task waits for Kling to confirm it, and is never sent t
   const prompt = await pressGenerate(studio, 'hang');
   // No answer within UPSTREAM_TIMEOUT_MS (4 s here): Kling may have it, so the studio looks it up by its
   // external_task_id instead of sending it again, and says so.
-  await expect(tasks.row(prompt).getByText('Submitted', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(tasks.row(prompt).getByText('Submitted', { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect
-    .poll(async () => (await taskWithPrompt(request, prompt))?.statusMessage ?? '', { timeout: 15_000 })
+    .poll(async () => (await taskWithPrompt(request, prompt))?.statusMessage ?? '', { timeout: 30_000 })
     .toMatch(/Waiting for Kling to confirm this task.*It will not be sent twice/);
   await expect(studio.prompt).toHaveValue(prompt);
   const sent = (await sim.requestsSince(before)).filter((r) => r.body.prompt === prompt);

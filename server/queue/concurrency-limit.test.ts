@@ -34,7 +34,7 @@ describe('learning Kling’s concurrency', () => {
     });
     expect(drive(limit, 2, 12)).toEqual({ running: 2, refusals: 1 });
     expect(limit.learned).toBe(2);
-    expect(saved.at(-1)).toEqual({ learned: 2, refusedAt: 0 });
+    expect(saved.at(-1)).toEqual({ learned: 2, refusedAt: 0, held: 2 });
     // Two running: nothing more may go out, not even a probe, until one ends.
     expect(limit.maySend(2, false, 1000).ok).toBe(false);
     expect(limit.maySend(1, false, 1000)).toEqual({ ok: true, probe: false });
@@ -63,6 +63,22 @@ describe('learning Kling’s concurrency', () => {
     limit.accepted(3);
     expect(limit.learned).toBe(3);
     expect(limit.relearnAt()).toBeUndefined();
+  });
+
+  it('below what Kling has held for the studio before, one more is tried sooner (someone else’s tasks)', () => {
+    const limit = new ConcurrencyLimit(5, {
+      saved: { learned: 4, refusedAt: null, held: 4 },
+      relearnMs: 600_000,
+      relearnSoonMs: 30_000,
+      save: () => {},
+    });
+    limit.sawRunning(1);
+    // Kling refuses a probe with one of ours running: 1 is learned, but Kling held 4 before.
+    expect(limit.maySend(1, false, 0)).toEqual({ ok: true, probe: true });
+    expect(limit.refused(1, true, 1000)).toBe(true);
+    expect(limit.learned).toBe(1);
+    expect(limit.relearnAt()).toBe(31_000);
+    expect(limit.allowed(31_000)).toBe(2);
   });
 
   it('a 1303 with nothing of ours running, or to a create Kling held as many of before, is waited out', () => {

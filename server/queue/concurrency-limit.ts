@@ -8,7 +8,9 @@
  *   answers 1303, the limit is the number running then. So however far KLING_CONCURRENCY overshoots, at
  *   most one create is refused to find the real limit.
  * - A learned limit is kept (across restarts too, by `save`), and tried one higher again only after
- *   `relearnMs` without a refusal, in case the plan grew.
+ *   `relearnMs` without a refusal, in case the plan grew; after `relearnSoonMs` when Kling has held more
+ *   for the studio before (`held`), since then the refusal more likely meant someone else's tasks than a
+ *   smaller plan.
  * - A 1303 to a create that was not a probe (Kling held as many before) or with nothing of the studio's
  *   running says nothing sure about the limit: another user of the account may hold the slots. The limit
  *   stays, the dispatcher waits on a timer, and what Kling is known to hold drops to what runs now, so
@@ -17,6 +19,8 @@
 export interface LearnedLimit {
   learned: number;
   refusedAt: number | null;
+  /** The most tasks Kling has ever accepted for the studio at once. */
+  held?: number;
 }
 
 export class ConcurrencyLimit {
@@ -28,14 +32,19 @@ export class ConcurrencyLimit {
     private readonly opts: {
       saved: LearnedLimit | undefined;
       relearnMs: number;
+      relearnSoonMs?: number;
       save: (state: LearnedLimit) => void;
     },
   ) {
     const saved = opts.saved;
     this.state =
       saved && saved.learned >= 1
-        ? { learned: Math.min(configured, saved.learned), refusedAt: saved.refusedAt }
-        : { learned: configured, refusedAt: null };
+        ? {
+            learned: Math.min(configured, saved.learned),
+            refusedAt: saved.refusedAt,
+            held: saved.held ?? 0,
+          }
+        : { learned: configured, refusedAt: null, held: 0 };
   }
 
   get learned(): number {
@@ -49,8 +58,10 @@ export class ConcurrencyLimit {
 
   /** When the learned limit will next be tried one higher (undefined: it is not below the configured one). */
   relearnAt(): number | undefined {
-    const { learned, refusedAt } = this.state;
-    return learned < this.configured && refusedAt !== null ? refusedAt + this.opts.relearnMs : undefined;
+    const { learned, refusedAt, held = 0 } = this.state;
+    if (learned >= this.configured || refusedAt === null) return undefined;
+    const wait = learned < held ? (this.opts.relearnSoonMs ?? 30_000) : this.opts.relearnMs;
+    return refusedAt + wait;
   }
 
   /** `running` tasks are at Kling now: Kling holds that many at once. */
@@ -71,7 +82,10 @@ export class ConcurrencyLimit {
   /** Kling accepted a create that made `slot` tasks at once. */
   accepted(slot: number): void {
     if (slot > this.knownGood) this.knownGood = slot;
-    if (slot > this.state.learned) this.update({ learned: Math.min(this.configured, slot), refusedAt: null });
+    const held = Math.max(this.state.held ?? 0, slot);
+    if (slot > this.state.learned)
+      this.update({ learned: Math.min(this.configured, slot), refusedAt: null, held });
+    else if (held > (this.state.held ?? 0)) this.update({ ...this.state, held });
   }
 
   /**
@@ -81,7 +95,11 @@ export class ConcurrencyLimit {
   refused(running: number, probe: boolean, now: number): boolean {
     this.knownGood = Math.min(this.knownGood, running);
     if (!probe || running <= 0) return false;
-    this.update({ learned: Math.max(1, Math.min(this.state.learned, running)), refusedAt: now });
+    this.update({
+      ...this.state,
+      learned: Math.max(1, Math.min(this.state.learned, running)),
+      refusedAt: now,
+    });
     return true;
   }
 

@@ -30,8 +30,9 @@ export interface Dispatcher {
 export interface DispatcherOptions extends SendDeps {
   /** KLING_CONCURRENCY. */
   concurrency: number;
-  /** How long a learned limit holds before one more is tried (default 10 minutes). */
+  /** How long a learned limit holds before one more is tried (default 10 minutes; 30 s when Kling has held more). */
   relearnMs?: number;
+  relearnSoonMs?: number;
   /** Waiting out Kling: the first delay, doubled per refusal up to the ceiling (default 1 s to 60 s). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -50,6 +51,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const limit = new ConcurrencyLimit(o.concurrency, {
     saved: readLimit(store.readQueueState(LIMIT_KEY)),
     relearnMs: o.relearnMs ?? 10 * 60_000,
+    relearnSoonMs: o.relearnSoonMs ?? 30_000,
     save: (state) => store.writeQueueState(LIMIT_KEY, JSON.stringify(state)),
   });
   const backoffBase = o.backoffBaseMs ?? 1000;
@@ -75,7 +77,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     return heads;
   };
 
+  /** What holds a slot (an unanswered create too: it may exist), and what Kling is known to hold. */
   const runningNow = () => Math.max(0, store.countRunning() - freed.size);
+  const heldNow = () => Math.max(0, store.countConfirmedRunning() - freed.size);
 
   function arm(at: number) {
     if (stopped || at >= timerAt) return;
@@ -118,7 +122,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       return false;
     }
     const running = runningNow();
-    limit.sawRunning(running);
+    limit.sawRunning(heldNow());
     const busy = running + inFlight.size;
     const probing = [...inFlight.values()].some((f) => f.probe);
     const gate = limit.maySend(busy, probing, now);
@@ -159,8 +163,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       return;
     }
     if (outcome.kind !== 'retry') return;
-    const running = runningNow();
-    if (outcome.reason === 'busy' && limit.refused(running, flight.probe, clock.now())) {
+    if (outcome.reason === 'busy' && limit.refused(heldNow(), flight.probe, clock.now())) {
       log.info('Kling refused a probe for concurrency: learned its limit', {
         configured: limit.configured,
         learned: limit.learned,
@@ -225,7 +228,11 @@ function readLimit(raw: string | undefined): LearnedLimit | undefined {
   try {
     const v = JSON.parse(raw) as Partial<LearnedLimit>;
     if (typeof v.learned === 'number' && Number.isInteger(v.learned))
-      return { learned: v.learned, refusedAt: typeof v.refusedAt === 'number' ? v.refusedAt : null };
+      return {
+        learned: v.learned,
+        refusedAt: typeof v.refusedAt === 'number' ? v.refusedAt : null,
+        held: typeof v.held === 'number' ? v.held : 0,
+      };
   } catch {
     // A torn or foreign value: learn again.
   }

@@ -110,6 +110,8 @@ export interface TaskStore {
   list(q: { page: number; pageSize: number; status?: TaskStatus }): { records: TaskRecord[]; total: number };
   /** Tasks holding one of Kling's slots (submitted or processing). */
   countRunning(): number;
+  /** Of those, the ones Kling confirmed: what it is known to hold (an unanswered create may not exist). */
+  countConfirmedRunning(): number;
   /** Queued (in flight or not) plus running: what the wallet guard's MAX_RUNNING_TASKS bounds. */
   countUnfinished(): number;
   countQueued(): number;
@@ -161,6 +163,7 @@ export function createTaskStore(db: Db): TaskStore {
   );
   const countAll = (where: string) => db.prepare(`SELECT COUNT(*) FROM tasks WHERE ${where}`).pluck();
   const unfinishedCount = countAll(`status IN ('queued', 'submitted', 'processing')`);
+  const confirmedRunning = countAll(`status IN ('submitted', 'processing') AND confirmed_at IS NOT NULL`);
   const queuedCount = countAll(`status = 'queued'`);
   const ready = db.prepare(
     'UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks) WHERE id = ? AND queue_seq IS NULL',
@@ -221,6 +224,7 @@ export function createTaskStore(db: Db): TaskStore {
     },
     countRunning: () => running.get() as number,
     countUnfinished: () => unfinishedCount.get() as number,
+    countConfirmedRunning: () => confirmedRunning.get() as number,
     countQueued: () => queuedCount.get() as number,
     listUnfinished: () => (unfinished.all() as Row[]).map(fromRow),
     markReady(id) {
