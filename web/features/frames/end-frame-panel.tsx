@@ -13,17 +13,26 @@ export function EndFramePanel() {
   const { retiredModels } = useCapabilities();
   const offer = featureOffer(draft, 'endFrame', retiredModels);
   const { start, end } = draft.frames;
+  const view = offerView(draft, offer, applySetup);
+  // The store itself moves to the same model's nearest setup that takes an end frame, so only a switch of
+  // model (or none at all) needs the full offer before the creator adds one.
+  const quiet = !end && offer.switchTo?.model === draft.model && !!view.switchLabel;
   return (
     <div className="end-frame-panel">
       <p className="field__hint">
         Add an end frame and Kling animates from the start frame to it. Without one, it animates from the
         start frame alone.
       </p>
-      {!offer.supported && (
-        // Without an end frame nothing is wrong yet (a start frame alone works everywhere), so the offer is a
-        // quiet note; adding one switches the setup for the creator, with Undo.
-        <FeatureOffer title="Start & end frames" compact={!end} {...offerView(draft, offer, applySetup)} />
-      )}
+      {!offer.supported &&
+        (quiet ? (
+          // Nothing is wrong yet (a start frame alone works everywhere): say what adding an end frame will do.
+          <p className="field__hint" role="note">
+            Adding an end frame moves this setup to <strong>{view.switchLabel}</strong>
+            {view.switchCost ? ` (${view.switchCost})` : ''}, with Undo.
+          </p>
+        ) : (
+          <FeatureOffer title="Start & end frames" {...view} />
+        ))}
       <FramePicker slot="end" title="End frame" />
       <button
         type="button"
