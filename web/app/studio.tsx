@@ -10,9 +10,11 @@ import { draftOf, useDraftHydrated, useEditorStore } from '../editor/editor-stor
 import { nonZeroAxes } from '../features/camera/camera-motion.ts';
 import { CameraPanel } from '../features/camera/camera-panel.tsx';
 import { ActionBar } from '../features/composer/action-bar.tsx';
+import { batchOffer } from '../features/composer/batch-plan.ts';
 import { RequestPreview } from '../features/composer/request-preview.tsx';
 import { SummaryPanel } from '../features/composer/summary-panel.tsx';
 import { useGenerate } from '../features/composer/use-generate.ts';
+import type { DroppedPictures } from '../features/frames/batch-pictures.ts';
 import { EndFramePanel } from '../features/frames/end-frame-panel.tsx';
 import { FramePicker } from '../features/frames/frame-picker.tsx';
 import { frameFromBytes } from '../features/frames/ingest.ts';
@@ -136,6 +138,22 @@ function Workspace() {
     }
   }
 
+  /**
+   * Several pictures onto the start frame: one task each, asked in the action bar before anything is
+   * sent. An empty start frame takes the first picture, so the brush and the camera preview have one.
+   */
+  function onPictures({ accepted, refused }: DroppedPictures) {
+    const first = accepted[0];
+    if (first && !useEditorStore.getState().frames.start) {
+      setFrame('start', first);
+      showNotice({
+        message: `The first picture, ${first.name}, is now the start frame: the motion you set goes with every picture.`,
+        undo: () => useEditorStore.getState().setFrame('start', null),
+      });
+    }
+    generate.offerBatch(batchOffer(accepted, refused));
+  }
+
   // Tabs other than the active one that hold work: it is kept, just not sent.
   const saved: Record<MotionTab, boolean> = {
     frames: !!draft.frames.end,
@@ -155,6 +173,7 @@ function Workspace() {
               title="Start frame"
               actions={<SampleMenu onPick={onSample} quickStart={!start} />}
               emptyHint={<p className="muted">No picture at hand? Try a sample.</p>}
+              onPictures={onPictures}
             />
             {sampleError && (
               <p className="field-issues" role="alert">

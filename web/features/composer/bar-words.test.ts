@@ -14,6 +14,7 @@ describe('barWords', () => {
       setup: 'Kling 2.6 · Standard · 5 s',
       cost: '1.5 units (≈ $0.21)',
       costBasis: '5 s × 0.3 units/s',
+      units: 1.5,
     });
   });
 
@@ -34,6 +35,7 @@ describe('barWords', () => {
     expect(words(d, { referenceMs: 4000 })).toEqual({
       setup: 'Kling 2.6 · Standard · 4 s · Reference video',
       cost: '2 units (≈ $0.28)',
+      units: 2,
     });
   });
 });

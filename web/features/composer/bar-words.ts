@@ -16,6 +16,8 @@ export interface BarWords {
   cost: string;
   /** How the figure is reached ("5 s × 0.3 units/s"), for the tooltip; the Summary has it in full. */
   costBasis?: string;
+  /** One task's price in units, when it is known: Takes and a batch multiply it. */
+  units?: number;
 }
 
 /**
@@ -30,14 +32,10 @@ export function barWords(
   if (check.kind === 'motion-control') {
     const { model, mode, clip } = draft.reference;
     const ms = clip?.upload.durationMs ?? referenceMs;
-    const length = ms === undefined ? undefined : billedSeconds(ms);
-    return {
-      setup: `${setupWords({ model, mode, duration: length })} · Reference video`,
-      cost:
-        ms === undefined
-          ? 'cost follows the reference video'
-          : unitsWithMoney(motionControlUnits(model, mode, ms), usdPerUnit),
-    };
+    const setup = `${setupWords({ model, mode, duration: ms === undefined ? undefined : billedSeconds(ms) })} · Reference video`;
+    if (ms === undefined) return { setup, cost: 'cost follows the reference video' };
+    const units = motionControlUnits(model, mode, ms);
+    return { setup, cost: unitsWithMoney(units, usdPerUnit), units };
   }
   const setup = currentSetup(draft);
   const price = image2videoPrice({
@@ -48,6 +46,6 @@ export function barWords(
   return {
     setup: setupWords(setup),
     cost: price ? unitsWithMoney(price.units, usdPerUnit) : 'no price known for this setup',
-    ...(price && { costBasis: price.basis }),
+    ...(price && { costBasis: price.basis, units: price.units }),
   };
 }

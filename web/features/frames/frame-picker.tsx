@@ -5,6 +5,7 @@ import { formatBytes } from '../../components/format.ts';
 import { showNotice } from '../../components/notices.tsx';
 import type { FrameSlot } from '../../editor/draft-types.ts';
 import { useEditorStore } from '../../editor/editor-store.ts';
+import { type DroppedPictures, picturesFromFiles } from './batch-pictures.ts';
 import { FRAME_FIELD } from './check-image.ts';
 import { FrameFixes } from './frame-fixes.tsx';
 import { checkImageUrl } from './image-url-check.ts';
@@ -27,14 +28,20 @@ interface FramePickerProps {
   actions?: ReactNode;
   /** Shown in the empty state under the drop hint. */
   emptyHint?: ReactNode;
+  /**
+   * Several pictures dropped or picked at once (the start frame's batch drop): each is checked by the
+   * frame rules and handed over; the frame itself is left as it is. Without it only the first is taken.
+   */
+  onPictures?: (pictures: DroppedPictures) => void;
 }
 
-export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProps) {
+export function FramePicker({ slot, title, actions, emptyHint, onPictures }: FramePickerProps) {
   const frame = useEditorStore((s) => s.frames[slot]);
   const setFrame = useEditorStore((s) => s.setFrame);
   const src = useFrameSrc(frame);
   const { state, run, fix, refuse, clear } = useFrameIngest(slot);
   const [dragging, setDragging] = useState(false);
+  const [checkingMany, setCheckingMany] = useState<string | null>(null);
   const [url, setUrl] = useState('');
   const ids = useId();
   const word = WORD[slot];
@@ -82,6 +89,14 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
   }, [frame?.id]);
 
   function onFiles(files: FileList | null) {
+    if (files && files.length > 1 && onPictures) {
+      const all = [...files];
+      setCheckingMany(`Checking ${all.length} pictures…`);
+      void picturesFromFiles(all, slot)
+        .then(onPictures)
+        .finally(() => setCheckingMany(null));
+      return;
+    }
     const file = files?.[0];
     if (file) void takePicture(file);
   }
@@ -121,7 +136,7 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
         }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
-        aria-busy={state.busy !== null}
+        aria-busy={state.busy !== null || checkingMany !== null}
       >
         {frame && src ? (
           <figure className="frame-preview" style={{ aspectRatio: aspect }}>
@@ -160,7 +175,7 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
             {emptyHint}
           </div>
         )}
-        {state.busy && <div className="dropzone__busy">{state.busy}</div>}
+        {(state.busy ?? checkingMany) && <div className="dropzone__busy">{state.busy ?? checkingMany}</div>}
       </div>
 
       <div className="frame-picker__bar">
@@ -190,6 +205,7 @@ export function FramePicker({ slot, title, actions, emptyHint }: FramePickerProp
               aria-label={INPUT_NAME[slot]}
               className="sr-only"
               accept="image/png,image/jpeg"
+              multiple={!!onPictures}
               onChange={(e) => {
                 onFiles(e.target.files);
                 e.target.value = '';
