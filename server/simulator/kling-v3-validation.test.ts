@@ -104,14 +104,14 @@ describe('kling-v3 create validation', () => {
       v3({ element_list: [{ element_id: 1 }], voice_list: [{ voice_id: 'v1' }] }),
       'voice_list',
     );
-    await expect1201({ model_name: 'kling-v2-6', image: img, mode: '4k' }, 'Mode', '4k', 'kling-v3');
+    await expect1201({ model_name: 'kling-v2-6', image: img, mode: '4k' }, 'Mode', '4K', 'Kling 3.0');
     await expect1201(v3({ duration: '16' }), 'Duration', '"16"');
     await expect1201({ model_name: 'kling-v2-6', image: img, duration: '7' }, 'Duration');
     await expect1201(
       { model_name: 'kling-v2-6', image: img, multi_shot: true, shot_type: 'intelligence', prompt: 'p' },
       'multi_shot',
     );
-    await expect1201(storyboard('5', [shot(1, '5')], { mode: '4k' }), 'multi_shot', '4k');
+    await expect1201(storyboard('5', [shot(1, '5')], { mode: '4k' }), 'multi_shot', '4K');
   });
 
   it('records the refused bodies as received, each answered 1201', async () => {

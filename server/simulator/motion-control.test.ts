@@ -364,7 +364,7 @@ describe('motion control: every rule answers 400/1201 naming the field', () => {
 
   it('elements: none on kling-v2-6, and on kling-v3 only with the video orientation', async () => {
     const elements = [{ element_id: 'el-1' }];
-    await expect1201(body({ element_list: elements }), /^Elements \(element_list\)/, 'kling-v2-6');
+    await expect1201(body({ element_list: elements }), /^Elements \(element_list\)/, 'Kling 2.6');
     await expect1201(
       body({ model_name: 'kling-v3', character_orientation: 'image', element_list: elements }),
       'Elements (element_list)',
