@@ -49,6 +49,8 @@ export class TasksPage {
   readonly remix: Locator;
   readonly generateAgain: Locator;
   readonly failure: Locator;
+  /** The viewer's status beside its title: "Queued · 3rd", "Succeeded". */
+  readonly detailStatus: Locator;
   readonly selectionBar: Locator;
   readonly compareButton: Locator;
   readonly compareDialog: Locator;
@@ -63,21 +65,50 @@ export class TasksPage {
     // Its name carries the cost: "Generate again · 3.5 units".
     this.generateAgain = this.detail.getByRole('button', { name: /^Generate again/ });
     this.failure = this.detail.getByRole('note', { name: 'Why it failed' });
+    this.detailStatus = this.detail.locator('.tasks-status-line');
     this.selectionBar = this.region.getByRole('group', { name: 'Picked results' });
     this.compareButton = this.selectionBar.getByRole('button', { name: 'Compare', exact: true });
     this.compareDialog = page.getByRole('dialog', { name: 'Compare' });
   }
 
-  async goto() {
-    await this.page.goto('/');
+  /** Opens the studio (another one than the suite's when `url` is given) with its gallery live. */
+  async goto(url = '/') {
+    await this.page.goto(url);
     await expect(this.region).toBeVisible();
     // The list is subscribed to /api/events once it says so; a task created after this is pushed live.
     await expect(this.region.getByText('Live', { exact: true })).toBeVisible();
   }
 
-  /** The gallery card of the task with this prompt (prompts are unique per test). */
+  /**
+   * The gallery card of the task with this prompt (prompts are unique per test). A batch is an item holding
+   * a list of its cards: the card is the item with no list inside.
+   */
   row(prompt: string): Locator {
-    return this.region.getByRole('listitem').filter({ hasText: prompt });
+    return this.region
+      .getByRole('listitem')
+      .filter({ hasText: prompt })
+      .filter({ hasNot: this.page.getByRole('list') });
+  }
+
+  /** A batch's cards, in the batch's order: the list its header names ("Batch of 3 · Kling 1.0 · …"). */
+  batch(words: string | RegExp): Locator {
+    return this.gallery.getByRole('list', { name: words });
+  }
+
+  /** The Compare in a batch's header row. */
+  batchCompare(words: string | RegExp): Locator {
+    return (
+      this.gallery
+        .getByRole('listitem')
+        // `has` looks inside each item: a locator of its own, not one from the page down.
+        .filter({ has: this.page.getByRole('list', { name: words }) })
+        .getByRole('button', { name: 'Compare', exact: true })
+    );
+  }
+
+  /** The status line of a card ("Queued · 3rd · just now"). */
+  statusLine(card: Locator): Locator {
+    return card.locator('.gallery-line').first();
   }
 
   rowStatus(prompt: string, status: StatusText): Locator {

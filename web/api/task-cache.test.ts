@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
 import { makeList, makeTask } from '../testing/task-fixture.ts';
-import { applyTaskChange, updateTaskList } from './task-cache.ts';
+import { applyTaskChange, movesQueue, QUEUE_REFRESH_MS, updateTaskList } from './task-cache.ts';
 import { normalizeListParams, taskKeys, taskQueries } from './task-queries.ts';
 
 const t = (id: string, createdAt: number, more: Partial<StudioTask> = {}) =>
@@ -171,5 +171,82 @@ describe('a late "processing" never overwrites "succeed"', () => {
     expect(client.getQueryData<StudioTask>(taskKeys.detail('a'))).toEqual(succeeded);
     expect(client.getQueryData<TaskList>(listKey)?.tasks).toEqual([succeeded]);
     vi.unstubAllGlobals();
+  });
+});
+
+/**
+ * The studio announces only the task that changed; a queued task's place ("Queued · 3rd") moves when any
+ * other task joins, leaves or is moved in the queue, or when one ends and frees a slot.
+ */
+describe('queue places', () => {
+  const queued = (id: string, position: number) => t(id, 100, { status: 'queued', queue: { position } });
+
+  it.each([
+    ['a task joins the queue', queued('n', 4), undefined, true],
+    ['a task is moved within it', queued('a', 1), queued('a', 3), true],
+    ['a task is sent', t('a', 100, { status: 'submitted', updatedAt: 200 }), queued('a', 1), true],
+    ['a task is cancelled', t('a', 100, { status: 'cancelled', updatedAt: 200 }), queued('a', 1), true],
+    [
+      'a task ends (its slot frees)',
+      t('a', 100, { status: 'succeed' }),
+      t('a', 100, { status: 'processing' }),
+      true,
+    ],
+    ['a task seen ending the first time', t('a', 100, { status: 'failed' }), undefined, true],
+    [
+      'a running task moves on',
+      t('a', 100, { status: 'processing' }),
+      t('a', 100, { status: 'submitted' }),
+      false,
+    ],
+    [
+      'an ended task gets its video',
+      t('a', 100, { status: 'succeed' }),
+      t('a', 100, { status: 'succeed' }),
+      false,
+    ],
+  ] as const)('%s: %s', (_, task, cached, expected) => {
+    expect(movesQueue(task, cached)).toBe(expected);
+  });
+
+  it('reads again, once per burst of changes, the cached pages and tasks that show a queued task', () => {
+    vi.useFakeTimers();
+    try {
+      const client = new QueryClient();
+      const waiting = normalizeListParams({ page: 1, pageSize: 3 });
+      // The Succeeded filter's page: nothing on it waits.
+      const done = normalizeListParams({ page: 1, pageSize: 3, status: 'succeed' });
+      client.setQueryData(
+        taskKeys.list(waiting),
+        makeList([queued('b', 2), queued('a', 1)], { pageSize: 3, total: 2 }),
+      );
+      client.setQueryData(
+        taskKeys.list(done),
+        makeList([t('z', 10, { status: 'succeed' })], { pageSize: 3 }),
+      );
+      client.setQueryData(taskKeys.detail('b'), queued('b', 2));
+      client.setQueryData(taskKeys.detail('z'), t('z', 10, { status: 'succeed' }));
+      const spy = vi.spyOn(client, 'invalidateQueries');
+      // Only the queue's refresh: a change to a task off a later page refetches that page as before.
+      const refreshes = () => spy.mock.calls.filter(([filters]) => filters?.predicate).length;
+
+      // a is sent, then b is told its new place: two events, one refresh.
+      applyTaskChange(client, t('a', 100, { status: 'submitted', updatedAt: 200 }));
+      applyTaskChange(client, queued('b', 1));
+      expect(refreshes()).toBe(0);
+      vi.advanceTimersByTime(QUEUE_REFRESH_MS);
+      expect(refreshes()).toBe(1);
+      expect(client.getQueryState(taskKeys.list(waiting))?.isInvalidated).toBe(true);
+      expect(client.getQueryState(taskKeys.detail('b'))?.isInvalidated).toBe(true);
+      expect(client.getQueryState(taskKeys.list(done))?.isInvalidated).toBe(false);
+      expect(client.getQueryState(taskKeys.detail('z'))?.isInvalidated).toBe(false);
+
+      // A change that moves no place sets off nothing.
+      applyTaskChange(client, t('z', 10, { status: 'succeed', updatedAt: 20 }));
+      vi.advanceTimersByTime(QUEUE_REFRESH_MS * 2);
+      expect(refreshes()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { isFinalStatus } from '../../contract/schemas/kling-task.ts';
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
 import { isStale } from './task-order.ts';
 import { type TaskListParams, taskKeys } from './task-queries.ts';
@@ -45,8 +46,60 @@ export function updateTaskList(list: TaskList, params: TaskListParams, task: Stu
   return { kind: 'refetch' };
 }
 
+/**
+ * Whether a change moves the places of the tasks still waiting in the studio's queue: one joined it or was
+ * moved (it is queued), one left it (sent or cancelled), or one ended, which frees a slot for the next.
+ * Only the task that changed is announced, so the others' places must be read again.
+ */
+export function movesQueue(task: StudioTask, cached: StudioTask | undefined): boolean {
+  if (task.status === 'queued' || cached?.status === 'queued') return true;
+  return isFinalStatus(task.status) && !(cached && isFinalStatus(cached.status));
+}
+
+/** Queue changes come in bursts (a batch of 20, a slot freeing): one refresh for all within this long. */
+export const QUEUE_REFRESH_MS = 150;
+
+const hasWaiting = (data: unknown): boolean => {
+  if (!data || typeof data !== 'object') return false;
+  const tasks = 'tasks' in data ? (data as TaskList).tasks : [data as StudioTask];
+  return tasks.some((t) => t.status === 'queued');
+};
+
+const pendingRefresh = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
+
+/**
+ * Reads again every cached list page and task that shows a queued task ("Queued · 3rd"), once per burst of
+ * queue changes. Pages off screen are only marked stale: they are read when shown again.
+ */
+export function refreshQueuePlaces(queryClient: QueryClient): void {
+  if (pendingRefresh.has(queryClient)) return;
+  pendingRefresh.set(
+    queryClient,
+    setTimeout(() => {
+      pendingRefresh.delete(queryClient);
+      void queryClient.invalidateQueries({
+        queryKey: taskKeys.all,
+        predicate: (query) => hasWaiting(query.state.data),
+      });
+    }, QUEUE_REFRESH_MS),
+  );
+}
+
+/** The task as the cache knows it now: its detail query, else its row on any cached list page. */
+function cachedTask(queryClient: QueryClient, id: string): StudioTask | undefined {
+  const detail = queryClient.getQueryData<StudioTask>(taskKeys.detail(id));
+  if (detail) return detail;
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: taskKeys.lists() })) {
+    const found = (query.state.data as TaskList | undefined)?.tasks.find((t) => t.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Applies one task change to the detail query and every cached list page. */
 export function applyTaskChange(queryClient: QueryClient, task: StudioTask): void {
+  const before = cachedTask(queryClient, task.id);
+  if (movesQueue(task, before) && !(before && isStale(task, before))) refreshQueuePlaces(queryClient);
   queryClient.setQueryData<StudioTask>(taskKeys.detail(task.id), (cached) =>
     isStale(task, cached) ? cached : task,
   );

@@ -5,12 +5,15 @@ import { taskQueries } from '../../api/task-queries.ts';
 import { DialogHeader } from './dialog-header.tsx';
 import { excerpt, formatElapsed } from './format.ts';
 import { ModalDialog } from './modal-dialog.tsx';
-import { canWipe } from './selection.ts';
+import { canWipe, MAX_COMPARED } from './selection.ts';
 import { MOTION_LABELS, settingsLine } from './task-labels.ts';
 import { useSyncedPlayback } from './use-synced-playback.ts';
 
 interface CompareViewProps {
-  /** Two to four finished results, in the order they were picked. */
+  /**
+   * Two or more finished results: the picks (two to four, in the order they were picked), or a batch's
+   * finished videos in its order, shown four at a time.
+   */
   ids: readonly string[];
   onClose: () => void;
 }
@@ -18,16 +21,21 @@ interface CompareViewProps {
 type Layout = 'side' | 'wipe';
 
 /**
- * Finished videos playing in step, to judge which take works: side by side, or (for a pair) one over the
- * other with a "Wipe" slider revealing the second, the way colourists compare grades.
+ * Finished videos playing in step, to judge which take works: side by side in a grid (up to four at once;
+ * more step through four at a time), or (for a pair) one over the other with a "Wipe" slider revealing the
+ * second, the way colourists compare grades.
  */
 export function CompareView({ ids, onClose }: CompareViewProps) {
   const headingId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
+  const [from, setFrom] = useState(0);
+  const shown = ids.slice(from, from + MAX_COMPARED);
   // Finished tasks don't change: no polling here.
-  const results = useQueries({ queries: ids.map((id) => taskQueries.detail(id, { pollMs: false })) });
+  const results = useQueries({ queries: shown.map((id) => taskQueries.detail(id, { pollMs: false })) });
   const tasks = results.map((r) => r.data).filter((t): t is StudioTask => !!t?.video);
   const error = results.find((r) => r.error)?.error;
+  // The last step shows the last four, so every step compares four.
+  const last = Math.max(0, ids.length - MAX_COMPARED);
 
   return (
     <ModalDialog label="Compare" onClose={onClose} initialFocus={closeRef} className="compare-dialog">
@@ -39,8 +47,32 @@ export function CompareView({ ids, onClose }: CompareViewProps) {
           onClose={onClose}
           closeRef={closeRef}
         />
-        {tasks.length === ids.length ? (
-          <SyncedVideos tasks={tasks} />
+        {ids.length > MAX_COMPARED && (
+          <div className="tasks-compare-pages">
+            <span aria-live="polite">
+              Videos {from + 1}–{from + shown.length} of {ids.length}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={from === 0}
+              onClick={() => setFrom(Math.max(0, from - MAX_COMPARED))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={from >= last}
+              onClick={() => setFrom(Math.min(last, from + MAX_COMPARED))}
+            >
+              Next
+            </button>
+          </div>
+        )}
+        {tasks.length === shown.length ? (
+          // A new set of videos starts paused, in step, from the top.
+          <SyncedVideos key={shown.join(' ')} tasks={tasks} />
         ) : error ? (
           <p role="alert">These videos could not be loaded: {error.message}. Close and pick them again.</p>
         ) : (

@@ -5,6 +5,7 @@ import { excerpt, formatCreated, formatTimestamp } from './format.ts';
 import { ModelBadge } from './model-badge.tsx';
 import { costLine, MOTION_LABELS, settingsLine, statusLabel } from './task-labels.ts';
 import { TaskProgress } from './task-progress.tsx';
+import { TaskStatus } from './task-status.tsx';
 
 export interface GalleryCardProps {
   task: StudioTask;
@@ -79,9 +80,7 @@ export const GalleryCard = memo(function GalleryCard({
           {prompt}
         </button>
         <p className="gallery-line">
-          <span className="tasks-status" data-status={task.status}>
-            {statusLabel(task.status)}
-          </span>
+          <TaskStatus task={task} />
           {' · '}
           {isFinalStatus(task.status) ? (
             <>

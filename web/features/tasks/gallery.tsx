@@ -9,11 +9,21 @@ import {
 } from 'react';
 import { isFinalStatus, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { GalleryBatch } from './gallery-batch.tsx';
+import {
+  type BlockWindow,
+  blockWindow,
+  type GalleryBlocks,
+  galleryBlocks,
+  indexAt,
+  sameBlockWindow,
+  topOf,
+} from './gallery-blocks.ts';
 import { GalleryCard } from './gallery-card.tsx';
 import { statusLabel } from './task-labels.ts';
-import { useGalleryPages } from './use-gallery-pages.ts';
+import { GALLERY_PAGE_SIZE, type GalleryPages, useGalleryPages } from './use-gallery-pages.ts';
 import { useNow } from './use-now.ts';
-import { gridLayout, sameWindow, type VisibleWindow, visibleWindow } from './virtual-window.ts';
+import { gridLayout } from './virtual-window.ts';
 
 /** A narrow column (the workspace's tasks column, a phone) shows rows: picture beside the text. */
 const SIZING = { minCardWidth: 196, gap: 12, aspect: 16 / 9, listBelow: 440 } as const;
@@ -22,6 +32,8 @@ const ESTIMATED_META_PX = 104;
 /** Before the first measure (and where there is no layout, as in tests) assume a panel of this size. */
 const FALLBACK_BOX = { width: 640, height: 640 };
 const OVERSCAN_ROWS = 2;
+/** A batch's header row (its words and Compare), with the room below it before the batch's first row. */
+export const BATCH_HEADER_PX = 44;
 
 export interface GalleryProps {
   filter: TaskStatus | undefined;
@@ -32,12 +44,15 @@ export interface GalleryProps {
   newId: string | null;
   onOpen: (task: StudioTask) => void;
   onTogglePick: (id: string) => void;
+  /** A batch header's Compare: its finished results, in the batch's order. */
+  onCompare: (ids: readonly string[]) => void;
 }
 
 /**
  * The results as a grid of cards, newest first, windowed: only the rows in view (and two either side) are
- * in the document, and only their pages are fetched, so 500 results scroll like 5. The grid scrolls
- * inside its own box, which keeps the panel's header, filter and selection bar in place.
+ * in the document, and only their pages are fetched, so 500 results scroll like 5. A batch's results sit
+ * together under a header row (gallery-blocks.ts). The grid scrolls inside its own box, which keeps the
+ * panel's header, filter and selection bar in place.
  */
 export function Gallery({
   filter,
@@ -47,6 +62,7 @@ export function Gallery({
   newId,
   onOpen,
   onTogglePick,
+  onCompare,
 }: GalleryProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const box = useBoxSize(scroller);
@@ -55,31 +71,60 @@ export function Gallery({
   const [previewId, setPreviewId] = useState<string | null>(null);
 
   const layout = gridLayout(box.width || FALLBACK_BOX.width, { ...SIZING, metaHeight });
-  const windowFor = (total: number, top = scrollTop) =>
-    visibleWindow({
-      total,
-      layout,
+  const blocksFor = (total: number, pageTasks: GalleryPages['pageTasks']) =>
+    galleryBlocks({ total, pageSize: GALLERY_PAGE_SIZE, pageTasks, layout, headerHeight: BATCH_HEADER_PX });
+  const windowFor = (model: GalleryBlocks, top = scrollTop) =>
+    blockWindow(model, {
       scrollTop: top,
       viewportHeight: box.height || FALLBACK_BOX.height,
       overscanRows: OVERSCAN_ROWS,
     });
-  const pages = useGalleryPages(filter, pollMs, (total) => windowFor(total));
-  const win = windowFor(pages.total);
+  const pages = useGalleryPages(filter, pollMs, (total, pageTasks) => windowFor(blocksFor(total, pageTasks)));
+  // Again with the pages just subscribed to: one that was loading may have arrived.
+  const model = blocksFor(pages.total, pages.pageTasks);
+  const win = windowFor(model);
 
   // Scrolling re-renders only when the rendered rows change, not on every pixel.
-  const latest = useRef({ win, windowFor });
-  latest.current = { win, windowFor };
+  const latest = useRef({ win, model, windowFor });
+  latest.current = { win, model, windowFor };
+  const scrolled = useRef(0);
   const frame = useRef(0);
   const onScroll = useCallback(() => {
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
       const el = scroller.current;
       if (!el) return;
-      const { win: shown, windowFor: next } = latest.current;
-      if (!sameWindow(shown, next(pages.total, el.scrollTop))) setScrollTop(el.scrollTop);
+      scrolled.current = el.scrollTop;
+      const { win: shown, model: now, windowFor: next } = latest.current;
+      if (!sameBlockWindow(shown, next(now, el.scrollTop))) setScrollTop(el.scrollTop);
     });
-  }, [pages.total]);
+  }, []);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  // A page arriving above the view can bring batch headers there (or a resize, taller rows), which moves
+  // what the creator is looking at: the scroll follows, so the card at the top of the view stays put. A new
+  // task on top moves the cards as before: that is the history growing, not the layout settling.
+  const anchor = useRef<{ index: number; offset: number; total: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const was = anchor.current;
+    const el = scroller.current;
+    const settled = was && was.total === pages.total && was.height !== model.totalHeight;
+    if (el && settled && scrolled.current > 0) {
+      const to = Math.max(0, topOf(model, was.index) - was.offset);
+      if (Math.abs(to - scrolled.current) >= 1) {
+        el.scrollTop = to;
+        scrolled.current = to;
+        setScrollTop(to);
+      }
+    }
+    const index = indexAt(model, scrolled.current);
+    anchor.current = {
+      index,
+      offset: topOf(model, index) - scrolled.current,
+      total: pages.total,
+      height: model.totalHeight,
+    };
+  });
 
   // A new task lands on top: scroll the grid back there, then bring its card into the page's view (a no-op
   // when it is already in view), once per new task.
@@ -87,6 +132,7 @@ export function Gallery({
   useEffect(() => {
     if (!newId || !scroller.current) return;
     scroller.current.scrollTop = 0;
+    scrolled.current = 0;
     setScrollTop(0);
   }, [newId]);
   useLayoutEffect(() => {
@@ -99,7 +145,8 @@ export function Gallery({
   // A card's text block has a fixed height in CSS: measured from a rendered card, rows are placed exactly.
   // Read once cards exist and again when the width (so maybe the font or layout) changes, never while
   // scrolling: reading a height forces a layout in the middle of the frame.
-  const hasCards = win.endIndex > win.startIndex && !!pages.taskAt(win.startIndex);
+  const tasksOnScreen = shownTasks(win, pages.pageTasks);
+  const hasCards = tasksOnScreen.length > 0;
   const mode = layout.mode;
   useLayoutEffect(() => {
     if (!hasCards || box.width < 0 || !mode) return;
@@ -107,11 +154,6 @@ export function Gallery({
     if (h && h > 0) setMetaHeight((old) => (Math.abs(h - old) > 0.5 ? h : old));
   }, [hasCards, box.width, mode]);
 
-  const tasksOnScreen: StudioTask[] = [];
-  for (let i = win.startIndex; i < win.endIndex; i++) {
-    const t = pages.taskAt(i);
-    if (t) tasksOnScreen.push(t);
-  }
   // Tick once a second only while something on screen is still running.
   const now = useNow(tasksOnScreen.some((t) => !isFinalStatus(t.status)));
 
@@ -134,26 +176,30 @@ export function Gallery({
             aria-label="Results"
             style={{
               transform: `translateY(${win.offsetTop}px)`,
-              gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`,
-              gap: layout.gap,
-              gridAutoRows: layout.rowHeight,
+              // A batch's own grid (gallery-batch.tsx) lays its cards out the same way.
+              ['--gallery-columns' as string]: layout.columns,
+              ['--gallery-gap' as string]: `${layout.gap}px`,
+              ['--gallery-row' as string]: `${layout.rowHeight}px`,
             }}
           >
-            {cards(win, pages.taskAt, (task, index) => (
-              <GalleryCard
-                key={task.id}
-                task={task}
-                position={index + 1}
-                setSize={pages.total}
-                now={now}
-                picked={picked.includes(task.id)}
-                isNew={task.id === newId}
-                previewing={previewId === task.id}
-                onOpen={onOpen}
-                onTogglePick={onTogglePick}
-                onPreview={setPreviewId}
-              />
-            ))}
+            {pieces(win, model, pages.pageTasks, {
+              card: (task, position, setSize) => (
+                <GalleryCard
+                  key={task.id}
+                  task={task}
+                  position={position}
+                  setSize={setSize}
+                  now={now}
+                  picked={picked.includes(task.id)}
+                  isNew={task.id === newId}
+                  previewing={previewId === task.id}
+                  onOpen={onOpen}
+                  onTogglePick={onTogglePick}
+                  onPreview={setPreviewId}
+                />
+              ),
+              onCompare,
+            })}
           </ol>
         </div>
       </div>
@@ -162,18 +208,73 @@ export function Gallery({
   );
 }
 
-function cards(
-  win: VisibleWindow,
-  taskAt: (i: number) => StudioTask | undefined,
-  render: (task: StudioTask, index: number) => ReactNode,
+const taskAt = (pageTasks: GalleryPages['pageTasks'], index: number) =>
+  pageTasks(Math.floor(index / GALLERY_PAGE_SIZE) + 1)?.[index % GALLERY_PAGE_SIZE];
+
+/** The tasks the window renders (loaded ones), for the clock: it ticks only while one of them runs. */
+function shownTasks(win: BlockWindow, pageTasks: GalleryPages['pageTasks']): StudioTask[] {
+  const out: StudioTask[] = [];
+  for (const piece of win.pieces) {
+    if (piece.kind === 'batch') out.push(...piece.block.group.tasks.slice(piece.from, piece.to));
+    else
+      for (let i = piece.start; i < piece.end; i++) {
+        const task = taskAt(pageTasks, i);
+        if (task) out.push(task);
+      }
+  }
+  return out;
+}
+
+interface PieceRenderers {
+  /** One card; `position` and `setSize` are its place in its list (the gallery's, or its batch's). */
+  card: (task: StudioTask, position: number, setSize: number) => ReactNode;
+  onCompare: (ids: readonly string[]) => void;
+}
+
+/**
+ * The window's list items: cards, and per batch one item holding its header and its cards as a list of
+ * their own. Each says its place in the whole list, which is windowed.
+ */
+function pieces(
+  win: BlockWindow,
+  model: GalleryBlocks,
+  pageTasks: GalleryPages['pageTasks'],
+  render: PieceRenderers,
 ): ReactNode[] {
   const out: ReactNode[] = [];
-  for (let i = win.startIndex; i < win.endIndex; i++) {
-    const task = taskAt(i);
-    // A page still loading: a placeholder of the card's size, so nothing jumps when it arrives.
-    out.push(
-      task ? render(task, i) : <li key={`loading-${i}`} className="gallery-card gallery-card--loading" />,
-    );
+  for (const piece of win.pieces) {
+    const { block } = piece;
+    if (piece.kind === 'batch') {
+      const { group } = piece.block;
+      out.push(
+        <GalleryBatch
+          key={`batch-${group.id}`}
+          group={group}
+          position={block.item + 1}
+          setSize={model.items}
+          headerHeight={model.headerHeight}
+          skip={piece.skip}
+          onCompare={render.onCompare}
+        >
+          {group.tasks
+            .slice(piece.from, piece.to)
+            .map((task, k) => render.card(task, piece.from + k + 1, group.tasks.length))}
+        </GalleryBatch>,
+      );
+      continue;
+    }
+    for (let i = piece.start; i < piece.end; i++) {
+      const task = taskAt(pageTasks, i);
+      const position = block.item + (i - block.start) + 1;
+      // A page still loading: a placeholder of the card's size, so nothing jumps when it arrives.
+      out.push(
+        task ? (
+          render.card(task, position, model.items)
+        ) : (
+          <li key={`loading-${i}`} className="gallery-card gallery-card--loading" />
+        ),
+      );
+    }
   }
   return out;
 }

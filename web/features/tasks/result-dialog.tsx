@@ -8,9 +8,10 @@ import { ModalDialog } from './modal-dialog.tsx';
 import { ModelBadge } from './model-badge.tsx';
 import { TaskActions } from './task-actions.tsx';
 import { TaskFacts } from './task-facts.tsx';
-import { costLine, MOTION_LABELS, settingsLine, statusLabel } from './task-labels.ts';
+import { costLine, MOTION_LABELS, settingsLine } from './task-labels.ts';
 import { TaskMedia } from './task-media.tsx';
 import { TaskReference } from './task-reference.tsx';
+import { TaskStatus } from './task-status.tsx';
 import type { RemixInto } from './use-remix.ts';
 
 interface ResultDialogProps {
@@ -47,8 +48,8 @@ export function ResultDialog({ id, placeholder, pollMs, onClose, onOpenTask, rem
           closeRef={closeRef}
         >
           {task && (
-            <span className="tasks-status" data-status={task.status}>
-              {statusLabel(task.status)}
+            <span className="tasks-status-line">
+              <TaskStatus task={task} />
             </span>
           )}
         </DialogHeader>

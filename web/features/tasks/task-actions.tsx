@@ -1,8 +1,10 @@
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { unitsWords } from '../../../contract/words/setup-words.ts';
 import { taskVideoDownloadUrl } from '../../api/task-queries.ts';
+import { isWaiting } from './queue-place.ts';
 import { useCancelTask } from './use-cancel-task.ts';
 import { useGenerateAgain } from './use-generate-again.ts';
+import { useMoveToFront } from './use-move-to-front.ts';
 import { type RemixInto, useRemix } from './use-remix.ts';
 
 interface TaskActionsProps {
@@ -28,11 +30,13 @@ export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActi
   const remix = useRemix(remixInto);
   const again = useGenerateAgain();
   const cancel = useCancelTask();
-  const busy = remix.isPending || again.isPending || cancel.isPending;
-  const error = remix.error ?? again.error ?? cancel.error;
+  const front = useMoveToFront();
+  const busy = remix.isPending || again.isPending || cancel.isPending || front.isPending;
+  const error = remix.error ?? again.error ?? cancel.error ?? front.error;
   const resetAll = () => {
-    for (const m of [remix, again, cancel]) m.reset();
+    for (const m of [remix, again, cancel, front]) m.reset();
   };
+  const next = task.queue?.position === 1;
   const units = againUnits(task);
 
   return (
@@ -68,24 +72,42 @@ export function TaskActions({ task, onOpenTask, onRemixed, remixInto }: TaskActi
       >
         {units === null ? 'Generate again' : `Generate again · ${unitsWords(units)}`}
       </button>
-      {task.status === 'queued' && (
-        <button
-          type="button"
-          className="button"
-          disabled={busy}
-          title="Only a task still waiting in the queue can be cancelled; nothing is charged"
-          onClick={() => {
-            resetAll();
-            cancel.mutate(task.id);
-          }}
-        >
-          Cancel
-        </button>
+      {/* Only while it waits: once the studio sends it, Kling cannot stop it and it is charged. */}
+      {isWaiting(task) && (
+        <>
+          <button
+            type="button"
+            className="button"
+            disabled={busy || next}
+            title={
+              next ? 'It is already the next task to go to Kling' : 'Send it before your other waiting tasks'
+            }
+            onClick={() => {
+              resetAll();
+              front.mutate(task.id);
+            }}
+          >
+            Move to front
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            title="Only a task still waiting in the queue can be cancelled; nothing is charged"
+            onClick={() => {
+              resetAll();
+              cancel.mutate(task.id);
+            }}
+          >
+            Cancel
+          </button>
+        </>
       )}
       <p className="tasks-actions-status" role="status">
         {remix.isPending && 'Loading this task’s inputs into the composer…'}
         {again.isPending && 'Submitting the same request again…'}
         {cancel.isPending && 'Cancelling…'}
+        {front.isPending && 'Moving it to the front of your queue…'}
       </p>
       {error && !busy && (
         <p className="tasks-actions-error" role="alert">

@@ -2,6 +2,7 @@ import { MODELS } from '../../../contract/capabilities/matrix.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { formatApprox, formatElapsed } from './format.ts';
 import { taskProgress } from './progress.ts';
+import { ordinal } from './queue-place.ts';
 
 /** Elapsed time against the model's typical time; no invented percentage (see progress.ts). */
 export function TaskProgress({
@@ -22,14 +23,19 @@ export function TaskProgress({
   const place = task.queue ? `${ordinal(task.queue.position)} in line` : null;
   const text =
     p.phase === 'waiting'
-      ? `Waiting in the studio's queue${place ? ` (${place})` : ''} for ${elapsed}; it goes to Kling when a slot frees`
+      ? task.sentAt
+        ? `Being sent to Kling, after ${elapsed} in the studio's queue`
+        : `Waiting in the studio's queue${place ? ` (${place})` : ''} for ${elapsed}; it goes to Kling when a slot frees`
       : p.phase === 'overdue'
         ? `${elapsed} elapsed, longer than the usual ${usual}; still working`
         : `${elapsed} elapsed; usually ${usual}${p.phase === 'queued' ? ', waiting for Kling to start' : ''}`;
   const shown = !compact
     ? text
     : p.phase === 'waiting'
-      ? (place ?? 'waiting for a slot')
+      ? // The card's status line already says the place ("Queued · 3rd").
+        task.sentAt
+        ? 'being sent to Kling'
+        : 'waiting for a slot at Kling'
       : p.phase === 'overdue'
         ? `${elapsed}, longer than usual`
         : `${elapsed} of ${formatApprox(p.typicalSeconds)}`;
@@ -52,11 +58,4 @@ export function TaskProgress({
       <span className="tasks-progress-text">{shown}</span>
     </div>
   );
-}
-
-/** "1st", "2nd", "3rd", "11th", "22nd": a place in the queue. */
-export function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
-  return `${n}${suffix}`;
 }

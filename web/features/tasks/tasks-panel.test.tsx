@@ -405,7 +405,8 @@ describe('actions', () => {
     const { region } = renderPanel();
     const row = await within(region()).findByRole('listitem');
     expect(within(row).getByText('Queued')).toBeTruthy();
-    expect(within(row).getByText('2nd in line')).toBeTruthy();
+    expect(row.querySelector('.gallery-line')?.textContent).toMatch(/^Queued · 2nd · /);
+    expect(within(row).getByText('waiting for a slot at Kling')).toBeTruthy();
     expect(within(row).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
 
     fireEvent.click(within(row).getByRole('button', { name: 'waiting one' }));
@@ -420,5 +421,131 @@ describe('actions', () => {
     expect(posted).toEqual(['/api/tasks/q/cancel', '/api/tasks/q/cancel']);
     expect(within(result()).queryByRole('button', { name: 'Cancel' })).toBeNull();
     await waitFor(() => expect(within(card(region(), 'waiting one')).getByText('Cancelled')).toBeTruthy());
+  });
+
+  it('Move to front gives the task its new place at once, and the others’ places follow from the server', async () => {
+    let list = [
+      makeTask({ id: 'c', prompt: 'third in line', status: 'queued', queue: { position: 3 }, createdAt: 3 }),
+      makeTask({ id: 'b', prompt: 'second in line', status: 'queued', queue: { position: 2 }, createdAt: 2 }),
+      makeTask({ id: 'a', prompt: 'first in line', status: 'queued', queue: { position: 1 }, createdAt: 1 }),
+    ];
+    const posted: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (init?.method === 'POST') {
+          posted.push(url);
+          // The studio reorders its queue: c goes first, a and b move down one.
+          list = list.map((t) => ({ ...t, queue: { position: { c: 1, a: 2, b: 3 }[t.id]! } }));
+          return json({ task: list[0] });
+        }
+        if (url.startsWith('/api/tasks?')) return json(makeList(list));
+        const task = list.find((t) => url === `/api/tasks/${t.id}`);
+        return json({ task });
+      }),
+    );
+    const { region } = renderPanel();
+    const line = (prompt: string) => card(region(), prompt).querySelector('.gallery-line')?.textContent;
+    await within(region()).findAllByRole('listitem');
+    expect(line('third in line')).toMatch(/^Queued · 3rd/);
+
+    fireEvent.click(within(card(region(), 'third in line')).getByRole('button', { name: 'third in line' }));
+    const front = within(result()).getByRole('button', { name: 'Move to front' });
+    fireEvent.click(front);
+    await waitFor(() =>
+      expect(result().querySelector('.tasks-status-line')?.textContent).toBe('Queued · 1st'),
+    );
+    expect(posted).toEqual(['/api/tasks/c/move-to-front']);
+    // Already next: nothing to move.
+    expect(within(result()).getByRole('button', { name: 'Move to front' })).toHaveProperty('disabled', true);
+    await waitFor(() => expect(line('first in line')).toMatch(/^Queued · 2nd/));
+    expect(line('second in line')).toMatch(/^Queued · 3rd/);
+    expect(line('third in line')).toMatch(/^Queued · 1st/);
+  });
+
+  it('offers neither Cancel nor Move to front once the studio is sending the task', async () => {
+    const sending = makeTask({ id: 's', prompt: 'on its way', status: 'queued', sentAt: 1_760_000_001_000 });
+    serve(() => [sending]);
+    const { region } = renderPanel();
+    fireEvent.click(await within(region()).findByRole('button', { name: 'on its way' }));
+    expect(result().querySelector('.tasks-status-line')?.textContent).toBe('Queued · sending');
+    expect(within(result()).queryByRole('button', { name: 'Cancel' })).toBeNull();
+    expect(within(result()).queryByRole('button', { name: 'Move to front' })).toBeNull();
+  });
+});
+
+describe('batches', () => {
+  /** A batch's tasks as the server lists them: newest first, so its last take on top. */
+  const batch = (id: string, size: number, make: (i: number) => Partial<StudioTask>) =>
+    Array.from({ length: size }, (_, k) => {
+      const index = size - 1 - k;
+      return done(`${id}${index}`, `${id} take ${index + 1}`, {
+        createdAt: 5000,
+        model: 'kling-v2-6',
+        mode: 'pro',
+        batch: { id, index, size },
+        ...make(index),
+      });
+    });
+
+  it('groups a batch’s results under a header in the batch’s order, and Compare plays its finished ones', async () => {
+    serve(() => [
+      done('new', 'made after', { createdAt: 9000 }),
+      ...batch('B', 3, (i) => (i === 1 ? { status: 'processing', video: null, posterUrl: null } : {})),
+      done('old', 'made before', { createdAt: 1000 }),
+    ]);
+    const { region } = renderPanel();
+    const results = await within(region()).findByRole('list', { name: 'Results' });
+    const group = await within(region()).findByRole('list', { name: 'Batch of 3 · Kling 2.6 · Pro · 5 s' });
+    // The gallery's items: a card, the batch, a card; the batch's cards are a list of their own.
+    const items = [...results.children] as HTMLElement[];
+    expect(items.map((li) => li.getAttribute('aria-posinset'))).toEqual(['1', '2', '3']);
+    expect(items.map((li) => li.getAttribute('aria-setsize'))).toEqual(['3', '3', '3']);
+    expect(items[1]!.contains(group)).toBe(true);
+    const takes = within(group).getAllByRole('listitem');
+    expect(takes.map((li) => within(li).getAllByRole('button')[0]!.textContent)).toEqual([
+      'B take 1',
+      'B take 2',
+      'B take 3',
+    ]);
+    expect(takes.map((li) => li.getAttribute('aria-posinset'))).toEqual(['1', '2', '3']);
+    const header = items[1]!.querySelector('.gallery-batch-header') as HTMLElement;
+    expect(header.textContent).toContain('2 of 3 done');
+
+    fireEvent.click(within(header).getByRole('button', { name: 'Compare' }));
+    const compare = await screen.findByRole('dialog', { name: 'Compare' });
+    await waitFor(() => expect(compare.querySelectorAll('video')).toHaveLength(2));
+    expect([...compare.querySelectorAll('video')].map((v) => v.getAttribute('src'))).toEqual([
+      '/api/tasks/B0/video',
+      '/api/tasks/B2/video',
+    ]);
+  });
+
+  it('turns Compare off until two of the batch are done', async () => {
+    serve(() =>
+      batch('C', 2, (i) => (i === 0 ? { status: 'queued', video: null, queue: { position: 1 } } : {})),
+    );
+    const { region } = renderPanel();
+    const group = await within(region()).findByRole('list', { name: /^Batch of 2/ });
+    const header = group.parentElement!.querySelector('.gallery-batch-header') as HTMLElement;
+    expect(within(header).getByRole('button', { name: 'Compare' })).toHaveProperty('disabled', true);
+  });
+
+  it('compares a batch of six four at a time, in step, stepping to the last four', async () => {
+    serve(() => batch('D', 6, () => ({})));
+    const { region } = renderPanel();
+    const group = await within(region()).findByRole('list', { name: /^Batch of 6/ });
+    const header = group.parentElement!.querySelector('.gallery-batch-header') as HTMLElement;
+    fireEvent.click(within(header).getByRole('button', { name: 'Compare' }));
+    const compare = await screen.findByRole('dialog', { name: 'Compare' });
+    const srcs = () => [...compare.querySelectorAll('video')].map((v) => v.getAttribute('src'));
+    await waitFor(() => expect(srcs()).toHaveLength(4));
+    expect(srcs()).toEqual([0, 1, 2, 3].map((i) => `/api/tasks/D${i}/video`));
+    expect(compare.textContent).toContain('Videos 1–4 of 6');
+    expect(within(compare).getByRole('button', { name: 'Previous' })).toHaveProperty('disabled', true);
+    fireEvent.click(within(compare).getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(srcs()).toEqual([2, 3, 4, 5].map((i) => `/api/tasks/D${i}/video`)));
+    expect(compare.textContent).toContain('Videos 3–6 of 6');
+    expect(within(compare).getByRole('button', { name: 'Next' })).toHaveProperty('disabled', true);
   });
 });

@@ -21,9 +21,9 @@ export interface TasksPanelProps {
 
 /**
  * The "Tasks" region: every result as a card in a gallery, newest first, live from the event stream
- * (polling while it is down); one opens in the "Result" viewer; picked ones are compared or downloaded
- * from the selection bar. What the creator is looking at (filter, open result, picks) is local UI state;
- * tasks stay in TanStack Query.
+ * (polling while it is down), a batch's results together; one opens in the "Result" viewer; picked ones
+ * are compared or downloaded from the selection bar, a batch's compared from its header. What the creator
+ * is looking at (filter, open result, picks, comparison) is local UI state; tasks stay in TanStack Query.
  */
 export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps) {
   const headingId = useId();
@@ -32,7 +32,8 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
   const [filter, setFilter] = useState<TaskStatus | undefined>();
   const [open, setOpen] = useState<{ id: string; placeholder?: StudioTask } | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
-  const [comparing, setComparing] = useState(false);
+  // The results Compare shows: the picks, or a batch's finished videos.
+  const [comparing, setComparing] = useState<readonly string[] | null>(null);
 
   // Adjusting state to a new prop during render (React's documented pattern) avoids an effect's extra paint:
   // a new task is shown among all tasks, whatever the filter was.
@@ -45,7 +46,8 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
   const onOpen = useCallback((task: StudioTask) => setOpen({ id: task.id, placeholder: task }), []);
   const onTogglePick = useCallback((id: string) => setPicked((p) => togglePick(p, id)), []);
   const closeResult = useCallback(() => setOpen(null), []);
-  const closeCompare = useCallback(() => setComparing(false), []);
+  const closeCompare = useCallback(() => setComparing(null), []);
+  const compareBatch = useCallback((ids: readonly string[]) => setComparing(ids), []);
   const compared = comparable(picked);
 
   return (
@@ -59,7 +61,11 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
       </header>
 
       {picked.length > 0 && (
-        <SelectionBar picked={picked} onCompare={() => setComparing(true)} onClear={() => setPicked([])} />
+        <SelectionBar
+          picked={picked}
+          onCompare={() => setComparing(compared)}
+          onClear={() => setPicked([])}
+        />
       )}
 
       <Gallery
@@ -70,6 +76,7 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
         newId={lastCreatedId}
         onOpen={onOpen}
         onTogglePick={onTogglePick}
+        onCompare={compareBatch}
       />
 
       {open && (
@@ -83,7 +90,7 @@ export function TasksPanel({ lastCreatedId = null, remixInto }: TasksPanelProps)
           remixInto={remixInto}
         />
       )}
-      {comparing && compared && <CompareView ids={compared} onClose={closeCompare} />}
+      {comparing && comparing.length > 1 && <CompareView ids={comparing} onClose={closeCompare} />}
     </section>
   );
 }

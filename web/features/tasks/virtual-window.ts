@@ -1,6 +1,7 @@
 /**
- * The gallery's windowing maths, kept free of React and the DOM so it can be tested by numbers: with 500
- * results only the rows in view (plus a margin) are in the document, and only their pages are fetched.
+ * The gallery's grid and paging maths, kept free of React and the DOM so it can be tested by numbers; which
+ * rows are in the document (batches included) is gallery-blocks.ts. With 500 results only the rows in view
+ * (plus a margin) are rendered, and only their pages are fetched.
  */
 
 export interface GridLayout {
@@ -36,57 +37,6 @@ export function gridLayout(width: number, s: GridSizing): GridLayout {
   return { mode: 'grid', columns, cardWidth, rowHeight: cardWidth / s.aspect + s.metaHeight, gap: s.gap };
 }
 
-export interface WindowInput {
-  total: number;
-  layout: GridLayout;
-  /** How far the gallery is scrolled, px from its top. */
-  scrollTop: number;
-  /** The gallery's visible height, px. */
-  viewportHeight: number;
-  /** Rows kept rendered above and below the visible ones, so a fast flick or Tab never meets a blank. */
-  overscanRows: number;
-}
-
-export interface VisibleWindow {
-  /** First rendered row and one past the last (rows, not cards). */
-  firstRow: number;
-  endRow: number;
-  /** First rendered card and one past the last (indexes into the whole history, newest first). */
-  startIndex: number;
-  endIndex: number;
-  /** Where the first rendered row sits, px from the top of the full-height track. */
-  offsetTop: number;
-  /** The track's full height: every row, rendered or not, so the scroll bar is honest. */
-  totalHeight: number;
-}
-
-export function visibleWindow({
-  total,
-  layout,
-  scrollTop,
-  viewportHeight,
-  overscanRows,
-}: WindowInput): VisibleWindow {
-  const rows = Math.ceil(Math.max(0, total) / layout.columns);
-  const stride = layout.rowHeight + layout.gap;
-  const totalHeight = rows > 0 ? rows * stride - layout.gap : 0;
-  if (rows === 0 || stride <= 0)
-    return { firstRow: 0, endRow: 0, startIndex: 0, endIndex: 0, offsetTop: 0, totalHeight };
-  const top = Math.min(Math.max(0, scrollTop), Math.max(0, totalHeight - viewportHeight));
-  const firstVisible = Math.floor(top / stride);
-  const lastVisible = Math.floor((top + Math.max(0, viewportHeight)) / stride);
-  const firstRow = Math.max(0, firstVisible - overscanRows);
-  const endRow = Math.min(rows, lastVisible + 1 + overscanRows);
-  return {
-    firstRow,
-    endRow,
-    startIndex: firstRow * layout.columns,
-    endIndex: Math.min(total, endRow * layout.columns),
-    offsetTop: firstRow * stride,
-    totalHeight,
-  };
-}
-
 /**
  * The pages of `GET /api/tasks` (1-based, `pageSize` each) holding cards `start` to `end` (exclusive).
  * Page 1 is always among them: it carries the total and is where a new task lands.
@@ -106,10 +56,3 @@ export const pageOf = (index: number, pageSize: number) => ({
   page: Math.floor(index / pageSize) + 1,
   offset: index % pageSize,
 });
-
-/** Two windows that render the same cards at the same place: no re-render needed. */
-export const sameWindow = (a: VisibleWindow, b: VisibleWindow) =>
-  a.startIndex === b.startIndex &&
-  a.endIndex === b.endIndex &&
-  a.offsetTop === b.offsetTop &&
-  a.totalHeight === b.totalHeight;
