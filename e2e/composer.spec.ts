@@ -1,6 +1,7 @@
 import { frameImages } from './assets/frame-images.ts';
 import { expect, test, uniquePrompt } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
+import { FINISH_TIMEOUT_MS, TasksPage } from './pages/tasks-page.ts';
 
 test('camera move: upload, switch to the model that has it, move one axis, generate exactly that config', async ({
   page,
@@ -172,14 +173,20 @@ test('a reload keeps the draft, frames included', async ({ page }) => {
 
 test('a refused submit keeps everything and says why', async ({ page, sim }) => {
   const studio = new StudioPage(page);
+  const tasks = new TasksPage(page);
   await studio.goto();
   await studio.uploadStart(await frameImages.valid());
-  // The simulator's content-policy fault (1301), as Kling answers a refused prompt.
+  // The simulator's content-policy fault (1301), as Kling answers a refused prompt. The press is accepted
+  // at once (the studio's queue, issue 17); Kling's refusal then fails the task, in plain words.
   const prompt = `${uniquePrompt('refused')} [sim:1301]`;
   await studio.prompt.fill(prompt);
   const before = (await sim.requests()).length;
   await studio.submit();
-  await expect(studio.submitError).toContainText('content policy');
+  await expect(studio.submitted).toBeVisible();
+  await expect(tasks.rowStatus(prompt, 'Failed')).toBeVisible({ timeout: FINISH_TIMEOUT_MS });
+  await tasks.open(prompt);
+  await expect(tasks.failure).toContainText('content policy');
+  await page.keyboard.press('Escape');
   await expect(studio.prompt).toHaveValue(prompt);
   await expect(studio.frameMeta(1280, 720)).toBeVisible();
   await expect(studio.generate).toBeEnabled();

@@ -154,14 +154,38 @@ test('Try a sample on the first screen: one press gives a picture and a prompt t
   );
 });
 
-test('a refused submit stays in view beside the bar, and says nothing was lost', async ({ page }) => {
+test('a refused submit stays in view beside the bar, with its numbers, and says nothing was lost', async ({
+  page,
+}) => {
   const studio = new StudioPage(page);
   await page.setViewportSize({ width: 390, height: 844 });
   await studio.goto();
   await studio.uploadStart(await frameImages.valid());
-  await studio.prompt.fill(`${uniquePrompt('refused bar')} [sim:1301]`);
+  const prompt = uniquePrompt('refused bar');
+  await studio.prompt.fill(prompt);
+  // Kling's own refusals now fail a queued task later (issue 17); what the studio still refuses at the
+  // press is its own: the daily budget, answered here as the studio answers with BUDGET_UNITS_PER_DAY set.
+  const budget = { unitsPerDay: 250, spentUnits: 249, leftUnits: 1, resetsAt: Date.now() + 3_600_000 };
+  await page.route('**/api/tasks', (route) =>
+    route.request().method() === 'POST'
+      ? route.fulfill({
+          status: 429,
+          json: {
+            error: {
+              code: 'budget_exceeded',
+              message:
+                "Over today's budget: today 249 of 250 units; this needs 1.5. Nothing was queued or sent; the budget (BUDGET_UNITS_PER_DAY) starts again at midnight.",
+              budget: { ...budget, neededUnits: 1.5 },
+            },
+          },
+        })
+      : route.fallback(),
+  );
   await studio.submit();
   const error = studio.actionBar.getByRole('alert').filter({ hasText: 'Not submitted' });
   await expect(error).toBeInViewport();
+  await expect(error).toContainText('today 249 of 250 units; this needs 1.5');
   await expect(error).toContainText('Nothing was lost');
+  await expect(studio.prompt).toHaveValue(prompt);
+  await expect(studio.generate).toBeVisible();
 });

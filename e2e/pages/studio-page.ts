@@ -21,7 +21,11 @@ export class StudioPage {
   readonly generate: Locator;
   readonly generateReasons: Locator;
   readonly submitted: Locator;
+  /** "Submitted as 3 tasks …": a press of several takes, or a batch drop. */
+  readonly submittedMany: Locator;
   readonly submitError: Locator;
+  /** The "Takes" select beside Generate (1–4 identical tasks in one press). */
+  readonly takes: Locator;
   readonly requestJson: Locator;
 
   constructor(readonly page: Page) {
@@ -36,8 +40,25 @@ export class StudioPage {
     this.generate = page.getByRole('button', { name: 'Generate', exact: true });
     this.generateReasons = page.locator('.reasons');
     this.submitted = page.getByText(/^Submitted as task/);
+    this.submittedMany = page.getByText(/^Submitted as \d+ tasks/);
     this.submitError = page.getByRole('alert').filter({ hasText: 'Not submitted' });
     this.requestJson = page.getByTestId('request-json');
+    this.takes = this.actionBar.getByLabel('Takes', { exact: true });
+  }
+
+  /** Generate with several takes: its name starts "Generate ×N" and carries the total. */
+  generateTakes(n: number): Locator {
+    return this.actionBar.getByRole('button', { name: new RegExp(`^Generate ×${n} · `) });
+  }
+
+  /** The question after several pictures are dropped onto the start frame ("5 pictures · one task each …"). */
+  batchQuestion(): Locator {
+    return this.actionBar.getByRole('alertdialog').filter({ hasText: 'one task each' });
+  }
+
+  /** The studio's running/queued counts in the action bar ("2 running · 3 queued"). */
+  queueCounts(): Locator {
+    return this.actionBar.getByText(/\d+ (running|queued)/);
   }
 
   async goto() {
