@@ -3,6 +3,7 @@ import { asBuffer, type FilePayload, frameImages } from './assets/frame-images.t
 import { expectNoSeriousA11yViolations } from './axe.ts';
 import { expect, type SimRequest, test, uniquePrompt } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
+import { FINISH_TIMEOUT_MS, TasksPage } from './pages/tasks-page.ts';
 
 /** Five different 1280×720 pictures (each its own blue), as a creator would drop a shoot's stills. */
 const stills = (n: number): FilePayload[] =>
@@ -17,6 +18,12 @@ function shared(r: SimRequest) {
   const { external_task_id: _id, callback_url: _cb, ...rest } = r.body;
   return rest;
 }
+
+/** The current time and paused state of each video in Compare, read in one go. */
+const compareTimes = (tasks: TasksPage) =>
+  tasks.compareDialog
+    .locator('video')
+    .evaluateAll((videos) => (videos as HTMLVideoElement[]).map((v) => [v.currentTime, v.paused] as const));
 
 /** "4.5 units (≈ $0.63) …" → 4.5 */
 const unitsIn = (text: string) => Number(/([\d.]+) units?/.exec(text)?.[1]);
@@ -37,11 +44,15 @@ async function waitForCreates(
   return found;
 }
 
-test('Takes ×3: the button says "Generate ×3 · N units", one press makes three tasks, Kling gets three identical creates under distinct ids', async ({
+test('Takes ×3: the button says "Generate ×3 · N units", one press makes three tasks, Kling gets three identical creates under distinct ids; the gallery groups them and Compare plays all three in step', async ({
   page,
   sim,
 }) => {
+  test.setTimeout(180_000);
+  const WORDS = 'Batch of 3 · Kling 2.6 · Standard · 5 s';
+  await page.setViewportSize({ width: 1440, height: 900 });
   const studio = new StudioPage(page);
+  const tasks = new TasksPage(page);
   await studio.goto();
   await studio.uploadStart(await frameImages.valid());
   await expect(studio.frameMeta(1280, 720)).toBeVisible();
@@ -70,8 +81,33 @@ test('Takes ×3: the button says "Generate ×3 · N units", one press makes thre
   expect(shared(creates[2]!)).toEqual(shared(creates[0]!));
   expect(creates[0]!.body).toMatchObject({ model_name: 'kling-v2-6', mode: 'std', duration: '5' });
 
-  // … and gone once they have finished (the counts follow the task events, not a page load).
-  await expect(studio.queueCounts()).toHaveCount(0, { timeout: 45_000 });
+  // The three results sit together in the gallery, under their batch's header.
+  const batch = tasks.batch(WORDS).filter({ hasText: prompt });
+  await expect(batch.getByRole('listitem')).toHaveCount(3);
+  await expect(batch.getByText('Succeeded', { exact: true })).toHaveCount(3, { timeout: FINISH_TIMEOUT_MS });
+  // … and the counts are gone once they have finished (they follow the task events, not a page load).
+  await expect(studio.queueCounts()).toHaveCount(0);
+
+  // This batch's own Compare (its header row holds the list of its cards).
+  await tasks.gallery
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('list', { name: WORDS }).filter({ hasText: prompt }) })
+    .getByRole('button', { name: 'Compare', exact: true })
+    .click();
+  await expect(tasks.compareDialog.locator('video')).toHaveCount(3);
+  await tasks.compareDialog.getByRole('button', { name: 'Play all' }).click();
+  await expect
+    .poll(async () => Math.min(...(await compareTimes(tasks)).map(([t]) => t)), { timeout: 20_000 })
+    .toBeGreaterThan(0.5);
+  for (let i = 0; i < 3; i++) {
+    const now = await compareTimes(tasks);
+    expect(now.map(([, paused]) => paused)).toEqual([false, false, false]);
+    const times = now.map(([t]) => t);
+    expect(Math.max(...times) - Math.min(...times), `currentTimes ${times.join(', ')}`).toBeLessThan(0.25);
+    await page.waitForTimeout(300);
+  }
+  await page.keyboard.press('Escape');
+  await expect(tasks.compareDialog).toHaveCount(0);
 
   await studio.takes.selectOption('1');
   await expect(studio.generate).toBeVisible();
