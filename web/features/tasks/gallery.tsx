@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import {
   type ReactNode,
   type RefObject,
@@ -8,7 +9,7 @@ import {
   useState,
 } from 'react';
 import { isFinalStatus, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
-import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
 import { GalleryBatch } from './gallery-batch.tsx';
 import {
   type BlockWindow,
@@ -21,7 +22,7 @@ import {
 } from './gallery-blocks.ts';
 import { GalleryCard } from './gallery-card.tsx';
 import { statusLabel } from './task-labels.ts';
-import { GALLERY_PAGE_SIZE, type GalleryPages, useGalleryPages } from './use-gallery-pages.ts';
+import { GALLERY_PAGE_SIZE, type PageTasks, useGalleryPages } from './use-gallery-pages.ts';
 import { useNow } from './use-now.ts';
 import { gridLayout } from './virtual-window.ts';
 
@@ -71,7 +72,7 @@ export function Gallery({
   const [previewId, setPreviewId] = useState<string | null>(null);
 
   const layout = gridLayout(box.width || FALLBACK_BOX.width, { ...SIZING, metaHeight });
-  const blocksFor = (total: number, pageTasks: GalleryPages['pageTasks']) =>
+  const blocksFor = (total: number, pageTasks: PageTasks) =>
     galleryBlocks({ total, pageSize: GALLERY_PAGE_SIZE, pageTasks, layout, headerHeight: BATCH_HEADER_PX });
   const windowFor = (model: GalleryBlocks, top = scrollTop) =>
     blockWindow(model, {
@@ -79,10 +80,12 @@ export function Gallery({
       viewportHeight: box.height || FALLBACK_BOX.height,
       overscanRows: OVERSCAN_ROWS,
     });
-  const pages = useGalleryPages(filter, pollMs, (total, pageTasks) => windowFor(blocksFor(total, pageTasks)));
-  // Again with the pages just subscribed to: one that was loading may have arrived.
-  const model = blocksFor(pages.total, pages.pageTasks);
-  const win = windowFor(model);
+  const pages = useGalleryPages(filter, pollMs, (total, pageTasks) => {
+    const model = blocksFor(total, pageTasks);
+    const win = windowFor(model);
+    return { model, win, startIndex: win.startIndex, endIndex: win.endIndex };
+  });
+  const { model, win } = pages.window;
 
   // Scrolling re-renders only when the rendered rows change, not on every pixel.
   const latest = useRef({ win, model, windowFor });
@@ -208,11 +211,11 @@ export function Gallery({
   );
 }
 
-const taskAt = (pageTasks: GalleryPages['pageTasks'], index: number) =>
+const taskAt = (pageTasks: PageTasks, index: number) =>
   pageTasks(Math.floor(index / GALLERY_PAGE_SIZE) + 1)?.[index % GALLERY_PAGE_SIZE];
 
 /** The tasks the window renders (loaded ones), for the clock: it ticks only while one of them runs. */
-function shownTasks(win: BlockWindow, pageTasks: GalleryPages['pageTasks']): StudioTask[] {
+function shownTasks(win: BlockWindow, pageTasks: PageTasks): StudioTask[] {
   const out: StudioTask[] = [];
   for (const piece of win.pieces) {
     if (piece.kind === 'batch') out.push(...piece.block.group.tasks.slice(piece.from, piece.to));
@@ -238,7 +241,7 @@ interface PieceRenderers {
 function pieces(
   win: BlockWindow,
   model: GalleryBlocks,
-  pageTasks: GalleryPages['pageTasks'],
+  pageTasks: PageTasks,
   render: PieceRenderers,
 ): ReactNode[] {
   const out: ReactNode[] = [];
@@ -281,7 +284,7 @@ function pieces(
 
 /** Loading, failed and empty states, each saying what to do next; `banner` sits above a working grid. */
 function galleryState(
-  first: ReturnType<typeof useGalleryPages>['first'],
+  first: UseQueryResult<TaskList>,
   total: number,
   filter: TaskStatus | undefined,
   onClearFilter: () => void,

@@ -2,33 +2,39 @@ import { type UseQueryResult, useQueries, useQuery, useQueryClient } from '@tans
 import { useMemo } from 'react';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
-import { normalizeListParams, taskKeys, taskQueries } from '../../api/task-queries.ts';
+import { taskKeys, taskQueries } from '../../api/task-queries.ts';
 import { pagesFor } from './virtual-window.ts';
 
 /** The API's largest page: 500 results are five requests, however fast the gallery is scrolled. */
 export const GALLERY_PAGE_SIZE = 100;
 
-export interface GalleryPages {
+/** Page `p`'s tasks (1-based, newest first) when known. */
+export type PageTasks = (page: number) => readonly StudioTask[] | undefined;
+
+export interface GalleryPages<W> {
   /** Page 1's query: the total, and the loading/error state of the gallery as a whole. */
   first: UseQueryResult<TaskList>;
   total: number;
-  /** Page `p`'s tasks (newest first) when known: loaded for the window, or still cached from earlier. */
-  pageTasks: (page: number) => readonly StudioTask[] | undefined;
+  /** Loaded for the window, or still cached from earlier. */
+  pageTasks: PageTasks;
   /** Some page on screen is still the previous filter's (kept until the new one arrives). */
   stale: boolean;
+  /** What `windowFor` made of the pages this render. */
+  window: W;
 }
 
 /**
  * The pages of `GET /api/tasks` the gallery's window needs, each an ordinary cached list query: task
  * events patch them in place (api/task-cache.ts), and pages scrolled away stop polling. Page 1 is always
- * read: it carries the total, which decides the window (`rangeFor`), which decides the rest. Pages scrolled
- * past stay readable from the cache while it keeps them, so batches above the view keep their headers.
+ * read: it carries the total, which decides the window (`windowFor`), which decides the rest. Pages
+ * scrolled past stay readable from the cache while it keeps them, so batches above the view keep their
+ * headers.
  */
-export function useGalleryPages(
+export function useGalleryPages<W extends { startIndex: number; endIndex: number }>(
   status: TaskStatus | undefined,
   pollMs: number | false,
-  rangeFor: (total: number, pageTasks: GalleryPages['pageTasks']) => { startIndex: number; endIndex: number },
-): GalleryPages {
+  windowFor: (total: number, pageTasks: PageTasks) => W,
+): GalleryPages<W> {
   const queryClient = useQueryClient();
   // The options are rebuilt only when they change: the gallery re-renders on every row scrolled past.
   const firstOptions = useMemo(
@@ -37,14 +43,16 @@ export function useGalleryPages(
   );
   const first = useQuery(firstOptions);
   const total = first.data?.total ?? 0;
-  const cached = (page: number) =>
-    queryClient.getQueryData<TaskList>(
-      taskKeys.list(normalizeListParams({ page, pageSize: GALLERY_PAGE_SIZE, status })),
-    )?.tasks;
-  // Page 1 as the query shows it (the previous filter's while the new one loads), the others from the cache.
-  const known = (page: number) => (page === 1 ? first.data?.tasks : cached(page));
-  const { startIndex, endIndex } = rangeFor(total, known);
-  const pagesKey = pagesFor(startIndex, endIndex, GALLERY_PAGE_SIZE)
+  // Page 1 as its query shows it (the previous filter's while the new one loads); the others from the
+  // cache, where the window's page queries keep theirs. The key is the page query's own (the params as
+  // normalised), built by hand: it is read for every page on every render.
+  const pageTasks: PageTasks = (page) =>
+    page === 1
+      ? first.data?.tasks
+      : queryClient.getQueryData<TaskList>(taskKeys.list({ page, pageSize: GALLERY_PAGE_SIZE, status }))
+          ?.tasks;
+  const window = windowFor(total, pageTasks);
+  const pagesKey = pagesFor(window.startIndex, window.endIndex, GALLERY_PAGE_SIZE)
     .filter((p) => p > 1)
     .join(',');
   const later = useMemo(() => (pagesKey ? pagesKey.split(',').map(Number) : []), [pagesKey]);
@@ -58,12 +66,7 @@ export function useGalleryPages(
       })),
     [later, status, pollMs],
   );
-  const results = useQueries({ queries });
-  const byPage = new Map<number, UseQueryResult<TaskList>>(later.map((page, i) => [page, results[i]!]));
-  return {
-    first,
-    total,
-    pageTasks: (page) => (page === 1 ? first.data?.tasks : (byPage.get(page)?.data?.tasks ?? cached(page))),
-    stale: first.isPlaceholderData,
-  };
+  // Subscribed, so the gallery renders again when one of them arrives.
+  useQueries({ queries });
+  return { first, total, pageTasks, stale: first.isPlaceholderData, window };
 }
