@@ -16,6 +16,28 @@ export class ApiError extends Error {
 }
 
 /**
+ * This browser's turn in the studio's queue (`x-studio-client`): the backend takes turns between clients,
+ * so one creator's batch of 20 does not starve another's single task. Random and kept, never an identity.
+ */
+function clientId(): string | undefined {
+  try {
+    let id = localStorage.getItem('motion-studio:client');
+    if (!id) {
+      id = crypto.randomUUID();
+      localStorage.setItem('motion-studio:client', id);
+    }
+    return id;
+  } catch {
+    return undefined; // storage off (private mode): the backend falls back to the connection's address
+  }
+}
+
+function clientIdHeader(): Record<string, string> {
+  const id = clientId();
+  return id ? { 'x-studio-client': id } : {};
+}
+
+/**
  * Fetches `/api…` and parses the answer with a contract schema. Non-2xx answers become ApiError carrying
  * the backend's `{error: {code, message, issues}}`, so forms can show each issue beside its field.
  */
@@ -30,6 +52,7 @@ export async function apiFetch<S extends z.ZodType>(
       ...init,
       headers: {
         Accept: 'application/json',
+        ...clientIdHeader(),
         ...(init?.body ? { 'Content-Type': 'application/json' } : {}),
         ...init?.headers,
       },
