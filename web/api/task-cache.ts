@@ -96,10 +96,27 @@ function cachedTask(queryClient: QueryClient, id: string): StudioTask | undefine
   return undefined;
 }
 
+/**
+ * Whether the cache shows a queued task other than `id`: only their places can move. The changed task's own
+ * place comes with its event, so a lone task joining or leaving the queue needs no read.
+ */
+function othersWaiting(queryClient: QueryClient, id: string): boolean {
+  return queryClient
+    .getQueryCache()
+    .findAll({ queryKey: taskKeys.all })
+    .some((query) => {
+      const data = query.state.data;
+      if (!data || typeof data !== 'object') return false;
+      const tasks = 'tasks' in data ? (data as TaskList).tasks : [data as StudioTask];
+      return tasks.some((t) => t.status === 'queued' && t.id !== id);
+    });
+}
+
 /** Applies one task change to the detail query and every cached list page. */
 export function applyTaskChange(queryClient: QueryClient, task: StudioTask): void {
   const before = cachedTask(queryClient, task.id);
-  if (movesQueue(task, before) && !(before && isStale(task, before))) refreshQueuePlaces(queryClient);
+  if (movesQueue(task, before) && !(before && isStale(task, before)) && othersWaiting(queryClient, task.id))
+    refreshQueuePlaces(queryClient);
   queryClient.setQueryData<StudioTask>(taskKeys.detail(task.id), (cached) =>
     isStale(task, cached) ? cached : task,
   );
