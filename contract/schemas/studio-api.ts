@@ -83,11 +83,19 @@ export const studioTaskSchema = z.object({
 export type StudioTask = z.infer<typeof studioTaskSchema>;
 
 export const taskEnvelopeSchema = z.object({ task: studioTaskSchema });
+/**
+ * A history cursor: the created_at and insertion sequence of a page's last task ("1733140800000.42"). The
+ * server makes them; a client only hands one back (GET /api/tasks?cursor=).
+ */
+export const TASK_CURSOR = /^[0-9]{1,16}\.[0-9]{1,19}$/;
+
 export const taskListSchema = z.object({
   tasks: z.array(studioTaskSchema),
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int(),
+  /** The next page by keyset (?cursor=); null on the last page. */
+  nextCursor: z.string().nullable(),
 });
 export type TaskList = z.infer<typeof taskListSchema>;
 
@@ -95,6 +103,10 @@ export const taskListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: taskStatusSchema.optional(),
+  cursor: z
+    .string()
+    .regex(TASK_CURSOR, 'cursor: must be a nextCursor from an earlier page of GET /api/tasks')
+    .optional(),
 });
 
 export const violationSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });

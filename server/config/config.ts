@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { ModelName } from '../../contract/capabilities/matrix.ts';
@@ -62,6 +63,19 @@ export interface Config {
   /** The Node server's timeouts and how many create bodies are read at once. */
   http: { requestTimeoutMs: number; headersTimeoutMs: number; maxBodiesInFlight: number };
   logLevel: Env['LOG_LEVEL'];
+  /** Cluster mode: where state lives (no databaseUrl: SQLite in DATA_DIR) and this replica's name. */
+  cluster: {
+    databaseUrl: string | undefined;
+    listenUrl: string | undefined;
+    leaseMs: number;
+    replicaId: string;
+  };
+  /** S3-compatible file storage; undefined: files in DATA_DIR. */
+  s3: { bucket: string; endpoint: string | undefined; region: string; prefix: string } | undefined;
+  /** Read only to keep it out of logs and responses (the AWS SDK reads it itself). */
+  awsSecretAccessKey: string | undefined;
+  /** TRUST_PROXY entries (addresses or CIDRs), as written. */
+  trustProxy: string[];
   /** RETIRED_MODELS: served as `retired` in /api/capabilities, and creates on them refused before sending. */
   retiredModels: ModelName[];
   /** USD_PER_UNIT: the money rate the studio shows beside units. */
@@ -166,6 +180,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxBodiesInFlight: e.MAX_BODIES_IN_FLIGHT,
     },
     logLevel: e.LOG_LEVEL,
+    cluster: {
+      databaseUrl: e.DATABASE_URL,
+      listenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
+      leaseMs: e.TRACKER_LEASE_MS,
+      replicaId: e.REPLICA_ID ?? `${hostname()}:${process.pid}`,
+    },
+    s3: e.S3_BUCKET
+      ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX }
+      : undefined,
+    awsSecretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+    trustProxy: e.TRUST_PROXY.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     retiredModels: e.RETIRED_MODELS ?? [],
     usdPerUnit: e.USD_PER_UNIT,
   };
@@ -179,6 +206,18 @@ function stripSlash(url: string): string {
 export function configSecrets(config: Config): string[] {
   const out: string[] = [];
   if (config.appToken) out.push(config.appToken);
+  // A database URL's password, and the whole URL (it is a credential as written).
+  for (const url of [config.cluster.databaseUrl, config.cluster.listenUrl]) {
+    if (!url) continue;
+    out.push(url);
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password) out.push(password);
+    } catch {
+      // Not parseable as a URL: the whole string is already listed.
+    }
+  }
+  if (config.awsSecretAccessKey) out.push(config.awsSecretAccessKey);
   // With and without the prefix: either form may be what ends up in a message.
   const webhook = [
     ...config.webhookSecrets,

@@ -85,6 +85,34 @@ export const envSchema = z.object({
   /** Units a day the studio may spend (tasks sent or queued, by the price table); 0 = no cap. */
   BUDGET_UNITS_PER_DAY: withDefault(z.coerce.number().min(0).max(1e9), 0),
 
+  /**
+   * Cluster mode. DATABASE_URL (postgres://…) keeps state in PostgreSQL instead of DATA_DIR/studio.db;
+   * DATABASE_LISTEN_URL is the connection LISTEN/NOTIFY uses (default DATABASE_URL; point it past a
+   * transaction-mode pooler). TRACKER_LEASE_MS: how long a replica's hold on a task (or on the queue)
+   * lasts without renewal before another replica takes over. REPLICA_ID names this process in
+   * /api/health and in leases (default: host name and pid).
+   */
+  DATABASE_URL: opt(z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  DATABASE_LISTEN_URL: opt(z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  TRACKER_LEASE_MS: withDefault(int(500, 3600_000), 15_000),
+  REPLICA_ID: opt(z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and ._:- only (1–64)')),
+  /**
+   * Files in S3-compatible storage (inputs, uploads, archived videos) when S3_BUCKET is set; credentials
+   * come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE…).
+   * S3_ENDPOINT for MinIO, R2 and the like (path-style addressing is then used).
+   */
+  S3_BUCKET: opt(z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  S3_ENDPOINT: opt(httpUrl),
+  S3_REGION: withDefault(z.string().trim().min(1), 'us-east-1'),
+  AWS_SECRET_ACCESS_KEY: opt(z.string()),
+  S3_PREFIX: withDefault(z.string().trim().regex(/^([A-Za-z0-9._-]+\/)*$/, 'a key prefix ending in /, or empty'), ''),
+  /**
+   * TRUST_PROXY: the proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g.
+   * `10.0.0.0/8,127.0.0.1`); the client is then the first address from the right that is not one of them.
+   * Unset: the socket's peer is the client, whatever the headers say.
+   */
+  TRUST_PROXY: withDefault(z.string(), ''),
+
   /** Tracker polling: first interval, ceiling, and how long an unanswered create is looked for. */
   POLL_MIN_MS: withDefault(int(10), 2000),
   POLL_MAX_MS: withDefault(int(10), 30_000),
