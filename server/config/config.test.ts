@@ -152,3 +152,18 @@ describe('RETIRED_MODELS and USD_PER_UNIT', () => {
     expect(problems({ USD_PER_UNIT: 'cheap' })[0]).toMatch(/^USD_PER_UNIT: /);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is a list of addresses and CIDR ranges of both families; unset trusts no proxy', () => {
+    expect(loadConfig({}, '/srv/studio').trustProxy).toEqual([]);
+    const c = loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1,,fd00::/8 ' }, '/srv/studio');
+    expect(c.trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8']);
+  });
+
+  it('refuses a bad entry at startup, naming the variable and the entry', () => {
+    expect(problems({ TRUST_PROXY: '10.0.0.0/8, 10.0.0.0/33, lb.internal' })).toEqual([
+      'TRUST_PROXY: "10.0.0.0/33" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 127.0.0.1, fd00::/8, ::1)',
+      'TRUST_PROXY: "lb.internal" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 127.0.0.1, fd00::/8, ::1)',
+    ]);
+  });
+});

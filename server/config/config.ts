@@ -190,9 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX }
       : undefined,
     awsSecretAccessKey: e.AWS_SECRET_ACCESS_KEY,
-    trustProxy: e.TRUST_PROXY.split(',')
-      .map((h) => h.trim())
-      .filter(Boolean),
+    trustProxy: e.TRUST_PROXY ?? [],
     retiredModels: e.RETIRED_MODELS ?? [],
     usdPerUnit: e.USD_PER_UNIT,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isModelName, MODEL_NAMES, type ModelName } from '../../contract/capabilities/matrix.ts';
 import { DEFAULT_USD_PER_UNIT } from '../../contract/pricing/prices.ts';
+import { trustProxyEntryProblem } from '../http/client-address.ts';
 import { decodeWebhookSecret } from './webhook-key.ts';
 
 /**
@@ -56,6 +57,22 @@ const modelList = z
   })
   .transform((list) => [...new Set(list)] as ModelName[]);
 
+/** Comma-separated addresses and CIDR ranges; each one is checked (and named when it is wrong). */
+const trustProxyList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .superRefine((list, ctx) => {
+    for (const entry of list) {
+      const problem = trustProxyEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
+
 export const envSchema = z.object({
   PORT: withDefault(int(0, 65535), 8787),
   HOST: withDefault(z.string().trim().min(1), '127.0.0.1'),
@@ -92,26 +109,53 @@ export const envSchema = z.object({
    * lasts without renewal before another replica takes over. REPLICA_ID names this process in
    * /api/health and in leases (default: host name and pid).
    */
-  DATABASE_URL: opt(z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
-  DATABASE_LISTEN_URL: opt(z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  DATABASE_URL: opt(
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  ),
+  DATABASE_LISTEN_URL: opt(
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  ),
   TRACKER_LEASE_MS: withDefault(int(500, 3600_000), 15_000),
-  REPLICA_ID: opt(z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and ._:- only (1–64)')),
+  REPLICA_ID: opt(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and ._:- only (1–64)'),
+  ),
   /**
    * Files in S3-compatible storage (inputs, uploads, archived videos) when S3_BUCKET is set; credentials
    * come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE…).
    * S3_ENDPOINT for MinIO, R2 and the like (path-style addressing is then used).
    */
-  S3_BUCKET: opt(z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  S3_BUCKET: opt(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  ),
   S3_ENDPOINT: opt(httpUrl),
   S3_REGION: withDefault(z.string().trim().min(1), 'us-east-1'),
   AWS_SECRET_ACCESS_KEY: opt(z.string()),
-  S3_PREFIX: withDefault(z.string().trim().regex(/^([A-Za-z0-9._-]+\/)*$/, 'a key prefix ending in /, or empty'), ''),
+  S3_PREFIX: withDefault(
+    z
+      .string()
+      .trim()
+      .regex(/^([A-Za-z0-9._-]+\/)*$/, 'a key prefix ending in /, or empty'),
+    '',
+  ),
   /**
    * TRUST_PROXY: the proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g.
-   * `10.0.0.0/8,127.0.0.1`); the client is then the first address from the right that is not one of them.
-   * Unset: the socket's peer is the client, whatever the headers say.
+   * `10.0.0.0/8,127.0.0.1`, IPv6 too); behind them the client is the first address from the right that is
+   * not one of them (server/http/client-address.ts). Unset: the socket's peer is the client, whatever the
+   * headers say. A bad entry is refused at boot: a typo would silently trust nobody, or the wrong hosts.
    */
-  TRUST_PROXY: withDefault(z.string(), ''),
+  TRUST_PROXY: opt(trustProxyList),
 
   /** Tracker polling: first interval, ceiling, and how long an unanswered create is looked for. */
   POLL_MIN_MS: withDefault(int(10), 2000),

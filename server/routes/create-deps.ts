@@ -29,12 +29,13 @@ export const CLIENT_HEADER = 'x-studio-client';
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
- * Who creates: the peer address for the rate limit (a header cannot move it), and for the queue's
- * round-robin the `x-studio-client` header when it is a sane id (one per browser, say), else the peer
- * address. A forged header only changes whose turn a task takes, never what it costs.
+ * Who creates: the client address for the rate limit (the peer, or behind a TRUST_PROXY proxy the client it
+ * names; a header from anyone else cannot move it), and for the queue's round-robin the `x-studio-client`
+ * header when it is a sane id (one per browser, say), else that address. A forged header only changes whose
+ * turn a task takes, never what it costs.
  */
-export function creatorOf(c: Context): Creator {
-  const peer = clientIdOf(c);
+export function creatorOf(c: Context, deps: Pick<AppDeps, 'config'>): Creator {
+  const peer = clientIdOf(c, deps.config.trustProxy);
   const header = c.req.header(CLIENT_HEADER)?.trim();
   return { peer, client: header && CLIENT_ID.test(header) ? header : peer };
 }

@@ -30,7 +30,7 @@ export function eventRoutes(deps: AppDeps) {
   let open = 0;
 
   return new Hono().get('/', (c) => {
-    const client = clientIdOf(c);
+    const client = clientIdOf(c, deps.config.trustProxy);
     const mine = byClient.get(client) ?? 0;
     if (mine >= perClient)
       return refuse(

@@ -109,7 +109,7 @@ export function loginRoutes(deps: AppDeps) {
       const appToken = deps.config.appToken;
       const sessions = sessionsOf(deps);
       if (!appToken || !sessions) return c.json({ ok: true, required: false });
-      const attempt = limiter.begin(clientIdOf(c));
+      const attempt = limiter.begin(clientIdOf(c, deps.config.trustProxy));
       if (!attempt) return tooMany(c);
       let ok = false;
       try {

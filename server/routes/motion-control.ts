@@ -11,7 +11,7 @@ import { createBodyGate, createTaskDeps, creatorOf } from './create-deps.ts';
 export function motionControlRoutes(deps: AppDeps) {
   const gate = createBodyGate(deps);
   return new Hono().post('/', async (c) => {
-    const who = creatorOf(c);
+    const who = creatorOf(c, deps);
     // As POST /api/tasks: a client over its limit is refused before a byte of the body is read.
     deps.guard.check(who.peer);
     const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });

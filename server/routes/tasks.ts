@@ -19,7 +19,7 @@ export function taskRoutes(deps: AppDeps) {
   const gate = createBodyGate(deps);
   return new Hono()
     .post('/', async (c) => {
-      const who = creatorOf(c);
+      const who = creatorOf(c, deps);
       // Refused before a byte of the body is read: a client over its limit costs no upload. createTask
       // asks the guard again together with the insert, which is what makes the count exact.
       deps.guard.check(who.peer);
@@ -28,7 +28,7 @@ export function taskRoutes(deps: AppDeps) {
       return c.json({ task }, 201);
     })
     .post('/batch', async (c) => {
-      const who = creatorOf(c);
+      const who = creatorOf(c, deps);
       deps.guard.check(who.peer);
       const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
       return c.json(await createBatch(createTaskDeps(deps), body, who), 201);
