@@ -23,6 +23,7 @@ import { imageCheckRoutes } from './routes/image-check.ts';
 import { loginRoutes } from './routes/login.ts';
 import { motionControlRoutes } from './routes/motion-control.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { readyRoutes } from './routes/ready.ts';
 import { taskFileRoutes } from './routes/task-files.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { uploadRoutes } from './routes/uploads.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', requireAppToken(deps));
 
   app.route('/api/health', healthRoutes(deps));
+  app.route('/api/ready', readyRoutes(deps));
   app.route('/api/capabilities', capabilitiesRoutes(deps.config));
   app.route('/api', loginRoutes(deps));
   app.route('/api/tasks', taskRoutes(deps));

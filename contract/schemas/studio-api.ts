@@ -177,11 +177,27 @@ export const queueStateSchema = z.object({
 });
 export type QueueState = z.infer<typeof queueStateSchema>;
 
+/**
+ * `GET /api/health`: the process is alive (`ok`), and what it runs on: the upstream, this replica's name
+ * (REPLICA_ID), where state lives (`store`) and files (`storage`), and whether the database answers now. A
+ * replica whose database is down is still `ok` (alive); `GET /api/ready` is what load balancers ask.
+ */
 export const healthSchema = z.object({
   ok: z.boolean(),
   upstream: z.object({ kind: z.enum(['kling', 'simulator']), baseUrl: z.string() }),
+  replica: z.string(),
+  store: z.enum(['sqlite', 'postgres']),
+  storage: z.enum(['local', 's3']),
+  database: z.object({ reachable: z.boolean() }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+/** `GET /api/ready`: 200 `{ready: true}` when this replica can serve; 503 `{ready: false, reason}` when not. */
+export const readinessSchema = z.discriminatedUnion('ready', [
+  z.object({ ready: z.literal(true) }),
+  z.object({ ready: z.literal(false), reason: z.string() }),
+]);
+export type Readiness = z.infer<typeof readinessSchema>;
 
 /** One Server-Sent Event on `/api/events` (event name `task`). */
 export const taskEventSchema = z.object({ task: studioTaskSchema });

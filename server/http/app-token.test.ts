@@ -49,7 +49,9 @@ describe('APP_TOKEN', () => {
       const res = await call(method, path);
       const body = await res.json();
       if (PUBLIC_API_PATHS.some((re) => re.test(path))) {
-        expect(res.status, `${method} ${path}`).not.toBe(200);
+        // Open, and (but for the readiness answer) still refusing a request that proves nothing.
+        if (path === '/api/ready') expect(body, `${method} ${path}`).toEqual({ ready: true });
+        else expect(res.status, `${method} ${path}`).not.toBe(200);
         continue;
       }
       expect(res.status, `${method} ${path}`).toBe(401);
@@ -60,10 +62,12 @@ describe('APP_TOKEN', () => {
     }
   });
 
-  it('the only public routes are the callback, the login and the signed upload link, and the login refuses a wrong token', async () => {
+  it('the only public routes are the callback, the login, the signed upload link and readiness, and the login refuses a wrong token', async () => {
     const publicOnes = apiRoutes().filter(({ path }) => PUBLIC_API_PATHS.some((re) => re.test(path)));
     expect(publicOnes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       // Kling downloads a reference video by a link that carries its own signature (routes/uploads.ts).
+      // A load balancer asks without a token (routes/ready.ts).
+      'GET /api/ready',
       'GET /api/uploads/00000000-0000-4000-8000-000000000000/00000000-0000-4000-8000-000000000001/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/reference.mp4',
       'POST /api/callbacks/kling/some-token',
       'POST /api/login',

@@ -110,9 +110,12 @@ export function sessionsOf(deps: { config: Config; clock: Clock }): Sessions | u
 
 /**
  * Paths open without the token: Kling's callback (it carries its own per-task secret), the login itself,
- * and the signed link Kling downloads a reference video from (`/api/uploads/<id>/<task>/<sig>/<file>`).
+ * the signed link Kling downloads a reference video from (`/api/uploads/<id>/<task>/<sig>/<file>`), and
+ * the load balancers' readiness check.
  */
 export const PUBLIC_API_PATHS = [
+  // Load balancers ask it without a token; it answers ready or not, and why, nothing else.
+  /^\/api\/ready$/,
   /^\/api\/callbacks\/kling\//,
   /^\/api\/login$/,
   /^\/api\/uploads\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/,

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { Lifecycle } from '../lib/lifecycle.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import type { Dispatcher } from '../queue/dispatcher.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   log: Logger;
   /** For image URLs in create requests (the byte cap is the image limit). */
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
+  /** Started / shutting down, for GET /api/ready (main.ts sets it; see server/lib/lifecycle.ts). */
+  lifecycle: Lifecycle;
   /** Uploaded reference videos (a motion-control create needs only its `Uploads` part). */
   uploads: UploadStore;
 }
