@@ -1,0 +1,328 @@
+import type pg from 'pg';
+import { type Clock, systemClock } from '../../lib/clock.ts';
+import { BadCursor, DuplicateExternalId } from '../store-errors.ts';
+import {
+  COLUMNS,
+  FIELDS,
+  fromRow,
+  patchColumns,
+  type Row,
+  RUNNING,
+  SPENDING,
+  toColumn,
+  WAITING,
+} from '../task-columns.ts';
+import type { TaskRecord } from '../task-record.ts';
+import { decodeCursor, encodeCursor, type QueueHead, type TaskPatch, type TaskStore } from '../task-store.ts';
+import { DB_NOW_MS, pgLeases } from './pg-leases.ts';
+import { migratePostgres } from './pg-migrations.ts';
+import { createPool, inTransaction, pgCode, pgConstraint, type Query, queryOn } from './pg-pool.ts';
+import { pgUploadRows } from './pg-uploads.ts';
+
+/**
+ * Transaction-scoped advisory lock taken by every `transaction` (and by the few single writes that read
+ * the table to decide what to write): they run one at a time across all replicas, as SQLite's writes do
+ * in one process. The constant is this store's own ("task" in ASCII), distinct from the migration lock.
+ */
+export const TRANSACTION_LOCK = 0x7461736b;
+
+/** The largest value of a BIGINT: a cursor past it was not made by this store. */
+const MAX_INT8 = 9223372036854775807n;
+const PING_TIMEOUT_MS = 2000;
+
+const INSERT_SQL = `INSERT INTO tasks (${FIELDS.map((f) => COLUMNS[f]).join(', ')})
+  VALUES (${FIELDS.map((_, i) => `$${i + 1}`).join(', ')})`;
+
+/**
+ * The task store on PostgreSQL (DATABASE_URL): several replicas share it. Migrates on open, under an
+ * advisory lock. Leases are judged by the database's clock; `clock` only stamps the migrations it applies.
+ */
+export async function createPostgresTaskStore(opts: {
+  url: string;
+  clock?: Clock;
+  /** Connections this replica may hold (10 by default). */
+  poolSize?: number;
+}): Promise<TaskStore> {
+  const clock = opts.clock ?? systemClock;
+  const pool = createPool(opts.url, opts.poolSize);
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client, () => clock.now());
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+
+  let closed: Promise<void> | undefined;
+  const pooled: Scope = {
+    q: queryOn(pool),
+    locked: (fn) => inTransaction(pool, fn, TRANSACTION_LOCK),
+    atomic: (fn) => inTransaction(pool, fn),
+    transaction: (fn) =>
+      inTransaction(
+        pool,
+        (q) => fn(storeOn(transactionScope(q, inTransactionLifecycle), inTransactionLifecycle)),
+        TRANSACTION_LOCK,
+      ),
+  };
+  const lifecycle: Lifecycle = {
+    async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+      });
+      const answer = pool.query('SELECT 1 AS one').then(
+        (r) => r.rows[0]?.one === 1,
+        () => false,
+      );
+      try {
+        return await Promise.race([answer, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+  // A transaction's store answers ping like the pool's; closing the pool is not its to do.
+  const inTransactionLifecycle: Lifecycle = { ping: lifecycle.ping, close: async () => {} };
+  return storeOn(pooled, lifecycle);
+}
+
+/**
+ * Where the store's SQL runs: on the pool (each call its own statement or transaction), or inside an open
+ * transaction (everything on its client, already under the lock).
+ */
+interface Scope {
+  q: Query;
+  /** `fn` in a transaction under TRANSACTION_LOCK (the open transaction holds it already). */
+  locked<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  /** `fn` in one transaction, without the lock. */
+  atomic<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  transaction: TaskStore['transaction'];
+}
+
+type Lifecycle = Pick<TaskStore, 'ping' | 'close'>;
+
+function transactionScope(q: Query, lifecycle: Lifecycle): Scope {
+  const scope: Scope = {
+    q,
+    locked: (fn) => fn(q),
+    atomic: (fn) => fn(q),
+    // Nested: the open transaction already is the unit.
+    transaction: (fn) => fn(storeOn(scope, lifecycle)),
+  };
+  return scope;
+}
+
+const one = (rows: Row[]) => (rows[0] ? fromRow(rows[0]) : undefined);
+const records = (rows: Row[]) => rows.map(fromRow);
+
+const isDuplicateExternalId = (e: unknown) =>
+  pgCode(e) === '23505' && pgConstraint(e) === 'tasks_external_task_id_key';
+
+function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
+  const { q } = scope;
+  const rows = async (text: string, values?: unknown[]) => (await q<Row>(text, values)).rows;
+  const countOf = async (where: string, values?: unknown[]) =>
+    (await q<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE ${where}`, values)).rows[0]?.n ?? 0;
+  const changed = (r: pg.QueryResult) => r.rowCount === 1;
+  const setClause = (fields: readonly string[], from: number) =>
+    fields.map((f, i) => `${COLUMNS[f as keyof typeof COLUMNS]} = $${i + from}`).join(', ');
+  const leases = pgLeases(q);
+
+  const store: TaskStore = {
+    kind: 'postgres',
+    async insert(record: TaskRecord) {
+      try {
+        await q(
+          INSERT_SQL,
+          FIELDS.map((f) => toColumn(f, record[f])),
+        );
+      } catch (e) {
+        if (isDuplicateExternalId(e)) throw new DuplicateExternalId();
+        throw e;
+      }
+    },
+    transaction: scope.transaction,
+    get: async (id) => one(await rows('SELECT * FROM tasks WHERE id = $1', [id])),
+    getByExternalId: async (ext) => one(await rows('SELECT * FROM tasks WHERE external_task_id = $1', [ext])),
+    getByCallbackHash: async (hash) =>
+      one(await rows('SELECT * FROM tasks WHERE callback_token_hash = $1', [hash])),
+    async list({ limit, status, cursor, offset }) {
+      const after = cursor !== undefined ? decodeCursor(cursor) : undefined;
+      if (cursor !== undefined && (!after || BigInt(after.seq) > MAX_INT8)) throw new BadCursor();
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (status) {
+        values.push(status);
+        where.push(`status = $${values.length}`);
+      }
+      if (after) {
+        values.push(after.createdAt, after.seq);
+        where.push(`(created_at, seq) < ($${values.length - 1}::bigint, $${values.length}::bigint)`);
+      }
+      // One more than asked: whether it comes back says whether there is a next page, without a COUNT.
+      values.push(limit + 1);
+      let sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, seq DESC LIMIT $${values.length}`;
+      if (offset !== undefined) {
+        values.push(offset);
+        sql += ` OFFSET $${values.length}`;
+      }
+      const found = (await q<Row & { seq: number }>(sql, values)).rows;
+      const more = found.length > limit;
+      const page = more ? found.slice(0, limit) : found;
+      const last = page.at(-1);
+      return {
+        records: records(page),
+        nextCursor: more && last ? encodeCursor(last.created_at as number, last.seq) : null,
+      };
+    },
+    count: (status) => (status ? countOf('status = $1', [status]) : countOf('TRUE')),
+    countRunning: () => countOf(RUNNING),
+    countConfirmedRunning: () => countOf(`${RUNNING} AND confirmed_at IS NOT NULL`),
+    countUnfinished: () => countOf(`status IN ('queued', 'submitted', 'processing')`),
+    countQueued: () => countOf(`status = 'queued'`),
+    listUnfinished: async () =>
+      records(await rows(`SELECT * FROM tasks WHERE ${RUNNING} ORDER BY created_at, seq`)),
+    // Under the lock: two tasks becoming whole at once on two replicas must not read the same MAX.
+    markReady: (id) =>
+      scope.locked(async (tx) => {
+        await tx(
+          `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks)
+           WHERE id = $1 AND queue_seq IS NULL`,
+          [id],
+        );
+      }),
+    async queueHeads() {
+      const { rows: heads } = await q<QueueHead>(
+        `SELECT DISTINCT ON (client_id) id, COALESCE(client_id, '') AS "clientId", queue_seq AS seq,
+           COUNT(*) OVER (PARTITION BY client_id) AS count
+         FROM tasks WHERE ${WAITING} ORDER BY client_id, queue_seq, id`,
+      );
+      return heads;
+    },
+    // `client_id = $1` (not IS NOT DISTINCT FROM, which no index answers) for a client, IS NULL for none.
+    rankInClient: (clientId, seq) =>
+      clientId === null
+        ? countOf(`${WAITING} AND client_id IS NULL AND queue_seq <= $1`, [seq])
+        : countOf(`${WAITING} AND client_id = $1 AND queue_seq <= $2`, [clientId, seq]),
+    async claimForSending(id, now, fence) {
+      if (!fence)
+        return changed(await q(`UPDATE tasks SET sent_at = $1 WHERE id = $2 AND ${WAITING}`, [now, id]));
+      return changed(
+        await q(
+          `UPDATE tasks SET sent_at = $1 WHERE id = $2 AND ${WAITING} AND EXISTS (
+             SELECT 1 FROM leases WHERE name = $3 AND owner = $4 AND epoch = $5 AND until >= ${DB_NOW_MS})`,
+          [now, id, fence.role, fence.owner, fence.epoch],
+        ),
+      );
+    },
+    listInFlight: async () =>
+      records(
+        await rows(`SELECT * FROM tasks WHERE status = 'queued' AND sent_at IS NOT NULL ORDER BY sent_at`),
+      ),
+    listUnready: async () =>
+      records(
+        await rows(
+          `SELECT * FROM tasks WHERE status = 'queued' AND queue_seq IS NULL AND sent_at IS NULL
+           ORDER BY created_at, seq`,
+        ),
+      ),
+    cancel: async (id, now, message) =>
+      changed(
+        await q(
+          `UPDATE tasks SET status = 'cancelled', status_message = $3, finished_at = $2, updated_at = $2
+           WHERE id = $1 AND ${WAITING}`,
+          [id, now, message],
+        ),
+      ),
+    // Under the lock, as markReady: two moves to the front at once must not read the same MIN.
+    moveToFront: (id) =>
+      scope.locked(async (tx) => {
+        const { rows: found } = await tx<{ client_id: string | null }>(
+          'SELECT client_id FROM tasks WHERE id = $1',
+          [id],
+        );
+        const task = found[0];
+        if (!task) return false;
+        const sameClient = task.client_id === null ? 'client_id IS NULL' : 'client_id = $2';
+        return changed(
+          await tx(
+            `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND ${sameClient})
+             WHERE id = $1 AND ${WAITING}`,
+            task.client_id === null ? [id] : [id, task.client_id],
+          ),
+        );
+      }),
+    async spentSince(since) {
+      const { rows: sums } = await q<{ units: number }>(
+        `SELECT COALESCE(SUM(price_units), 0) AS units FROM tasks WHERE created_at >= $1 AND ${SPENDING}`,
+        [since],
+      );
+      return sums[0]?.units ?? 0;
+    },
+    async readQueueState(key) {
+      const { rows: found } = await q<{ value: string }>('SELECT value FROM queue_state WHERE key = $1', [
+        key,
+      ]);
+      return found[0]?.value;
+    },
+    async writeQueueState(key, value) {
+      await q(
+        'INSERT INTO queue_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [key, value],
+      );
+    },
+    async update(id, patch: TaskPatch) {
+      const { fields, values } = patchColumns(patch);
+      const updated = fields.length
+        ? one(
+            await rows(`UPDATE tasks SET ${setClause(fields, 2)} WHERE id = $1 RETURNING *`, [id, ...values]),
+          )
+        : await store.get(id);
+      if (!updated) throw new Error(`task ${id} vanished during update`);
+      return updated;
+    },
+    async updateIfStatus(id, status, patch) {
+      const { fields, values } = patchColumns(patch);
+      if (!fields.length)
+        return one(await rows('SELECT * FROM tasks WHERE id = $1 AND status = $2', [id, status]));
+      return one(
+        await rows(`UPDATE tasks SET ${setClause(fields, 3)} WHERE id = $1 AND status = $2 RETURNING *`, [
+          id,
+          status,
+          ...values,
+        ]),
+      );
+    },
+    async updateFenced(id, patch, owner, lease) {
+      const { fields, values } = patchColumns(patch);
+      // An empty patch still proves the lease: the caller learns whether it may go on.
+      const set = fields.length ? setClause(fields, 4) : 'lease_until = lease_until';
+      return one(
+        await rows(
+          `UPDATE tasks SET ${set}
+           WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND lease_until >= ${DB_NOW_MS}
+           RETURNING *`,
+          [id, owner, lease.epoch, ...values],
+        ),
+      );
+    },
+    async delete(id) {
+      await q('DELETE FROM tasks WHERE id = $1', [id]);
+    },
+    ...leases,
+    uploads: pgUploadRows(q, scope.atomic),
+    ping: lifecycle.ping,
+    close: lifecycle.close,
+  };
+  return store;
+}
