@@ -7,6 +7,8 @@
  *
  * One implementation for the browser and the backend: `DecompressionStream` is a global in both (Node ≥ 18),
  * so this stays free of DOM and Node imports, and in Node it runs zlib on the thread pool, off the event loop.
+ * Only the inflater may be swapped (the backend hands in zlib with larger pieces, see
+ * server/inputs/inflate-in-pieces.ts): what counts as whole is decided here, once.
  */
 
 /** Channels per pixel, by colour type, and the bit depths PNG allows for it. */
@@ -80,24 +82,45 @@ function pngChunks(b: Uint8Array): { ihdr: Uint8Array; idat: Uint8Array[] } | un
 }
 
 /**
- * True when the IDAT stream inflates (checksum included) to exactly the bytes IHDR promises, with a valid
- * filter byte at the start of every scanline. Reading stops as soon as the stream gives more than that,
- * so a stream that expands without end costs no more than the image it claims to be.
+ * Inflates a zlib stream given in parts, handing back its bytes in pieces as they come; throws when the
+ * parts are not one whole zlib stream (checksum included). Stopping the iteration early stops inflating.
  */
-export async function pngDataIntact(bytes: Uint8Array): Promise<boolean> {
-  const chunks = pngChunks(bytes);
-  const passes = chunks && pngScanlines(chunks.ihdr);
-  if (!chunks || !passes) return false;
-  const total = passes.reduce((n, p) => n + p.rows * p.stride, 0);
+export type Inflate = (deflated: readonly Uint8Array[]) => AsyncIterable<Uint8Array>;
 
+/** `DecompressionStream`: the browser's, and Node's (zlib in 16 KB pieces, one thread-pool trip each). */
+export async function* inflateWithStreams(deflated: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   const inflate = new DecompressionStream('deflate');
   const writer = inflate.writable.getWriter();
   // Write errors surface on the reader too (as the stream's error); this only keeps them from going unhandled.
   void (async () => {
-    for (const c of chunks.idat) await writer.write(c as Uint8Array<ArrayBuffer>);
+    for (const c of deflated) await writer.write(c as Uint8Array<ArrayBuffer>);
     await writer.close();
   })().catch(() => {});
   const reader = inflate.readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * True when the IDAT stream inflates (checksum included) to exactly the bytes IHDR promises, with a valid
+ * filter byte at the start of every scanline. Reading stops as soon as the stream gives more than that,
+ * so a stream that expands without end costs no more than the image it claims to be.
+ */
+export async function pngDataIntact(
+  bytes: Uint8Array,
+  inflate: Inflate = inflateWithStreams,
+): Promise<boolean> {
+  const chunks = pngChunks(bytes);
+  const passes = chunks && pngScanlines(chunks.ihdr);
+  if (!chunks || !passes) return false;
+  const total = passes.reduce((n, p) => n + p.rows * p.stride, 0);
 
   let seen = 0;
   // Where the next filter byte sits in the inflated stream, walking the passes' scanlines in order.
@@ -106,9 +129,8 @@ export async function pngDataIntact(bytes: Uint8Array): Promise<boolean> {
   let passStart = 0;
   let nextFilter = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    // Leaving the loop early (a return) stops the inflater.
+    for await (const value of inflate(chunks.idat)) {
       const end = seen + value.length;
       if (end > total) return false;
       while (pass < passes.length && nextFilter < end) {
@@ -126,8 +148,6 @@ export async function pngDataIntact(bytes: Uint8Array): Promise<boolean> {
   } catch {
     // Not a zlib stream, cut short, or its checksum does not match.
     return false;
-  } finally {
-    reader.cancel().catch(() => {});
   }
   return seen === total;
 }

@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { pngDataIntact } from '../../contract/images/png-data.ts';
 import { MAX_DECODE_PIXELS } from './image-facts.ts';
+import { inflateInPieces } from './inflate-in-pieces.ts';
 
 /**
  * Is the file whole, as its encoder wrote it? A PNG's every chunk carries a CRC and the file ends with
@@ -91,8 +92,9 @@ export async function jpegDecodes(bytes: Uint8Array): Promise<boolean> {
 
 /**
  * Is the picture data whole, past the header and the framing? A PNG's IDAT stream must inflate to exactly
- * its rows (the contract's check, the one the browser runs too); a JPEG must decode to its last block.
+ * its rows (the contract's check, the one the browser runs too, here on zlib in 1 MB pieces rather than
+ * DecompressionStream's 16 KB ones); a JPEG must decode to its last block.
  */
 export function pictureDataIntact(bytes: Uint8Array, format: 'png' | 'jpeg'): Promise<boolean> {
-  return format === 'png' ? pngDataIntact(bytes) : jpegDecodes(bytes);
+  return format === 'png' ? pngDataIntact(bytes, inflateInPieces) : jpegDecodes(bytes);
 }
