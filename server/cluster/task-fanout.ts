@@ -1,0 +1,292 @@
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import type { Logger } from '../lib/logger.ts';
+import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
+import type { TaskEvents } from '../tracker/task-events.ts';
+import type { ChangeFeed } from './change-feed.ts';
+
+/**
+ * Live updates across replicas, on top of a ChangeFeed. Each replica publishes its own changes on its own
+ * bus as it always did (the record is in hand) and announces their ids (`announcingEvents`); every other
+ * replica hears the ids, reads each row once and publishes it to its own SSE clients (`createTaskFanout`).
+ * A replica's own announcements come back to it marked `fromSelf` and are skipped: its clients have them.
+ */
+
+/** Where a catch-up page ends: the next page starts after this (updatedAt, id). */
+export interface UpdatedCursor {
+  updatedAt: number;
+  id: string;
+}
+
+/**
+ * What the fan-out reads. `listUpdatedSince` is proposed for TaskStore: the tasks with `updatedAt >= since`
+ * (or, with `after`, with `(updatedAt, id)` greater than it), ordered by `(updatedAt, id)`, oldest first, at
+ * most `limit`; an index on `(updated_at, id)` makes each page one range scan.
+ */
+export interface FanoutStore {
+  get(id: string): Promise<TaskRecord | undefined>;
+  listUpdatedSince(q: { since: number; after?: UpdatedCursor; limit: number }): Promise<TaskRecord[]>;
+}
+
+export interface TaskFanoutOptions {
+  feed: ChangeFeed;
+  store: FanoutStore;
+  /** This replica's bus (what /api/events streams). An `announcingEvents` is unwrapped to the bus inside it. */
+  events: TaskEvents;
+  log: Logger;
+  /** The record as the web sees it (default `toStudioTask`; pass one that adds the queue place). */
+  present?: (record: TaskRecord) => StudioTask | Promise<StudioTask>;
+  /** Changes of one id heard within this window cost one read (default 10 ms). */
+  coalesceMs?: number;
+  /** Rows read at once (default 8): a burst of 2,000 ids does not take the whole pool. */
+  readConcurrency?: number;
+  /**
+   * Read further back than the gap by this much (default 5 s): `updatedAt` is the writing replica's clock,
+   * and a write's timestamp is taken before it commits.
+   */
+  skewMarginMs?: number;
+  catchUpPageSize?: number;
+  /**
+   * At most this many tasks are published by one catch-up (default 400, under the 500 events an SSE stream
+   * may have waiting before it is dropped). Past it `onGapTooLarge` runs: clients are better told to read
+   * everything again (an EventSource that reconnects does) than sent thousands of events.
+   */
+  catchUpMax?: number;
+  onGapTooLarge?: () => void;
+}
+
+export interface TaskFanout {
+  /** Reads and publishes everything heard so far now, without waiting out the window (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Publishes the tasks changed since `since` (ms, margin already applied); what a catch-up runs. */
+  catchUp(since: number): Promise<{ published: number; truncated: boolean }>;
+  stop(): Promise<void>;
+}
+
+export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
+  const { feed, store, log } = o;
+  const events = localBusOf(o.events);
+  const present = o.present ?? ((r: TaskRecord) => toStudioTask(r));
+  const coalesceMs = o.coalesceMs ?? 10;
+  const readConcurrency = o.readConcurrency ?? 8;
+  const skewMarginMs = o.skewMarginMs ?? 5000;
+  const pageSize = o.catchUpPageSize ?? 100;
+  const catchUpMax = o.catchUpMax ?? 400;
+
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  /**
+   * While a row is being read, this replica may publish a newer state of it itself (its tracker wrote
+   * meanwhile); the older read must not land after it. Only kept while reads are in flight.
+   */
+  let reading = 0;
+  const publishedDuringReads = new Map<string, number>();
+  const stopWatching = events.subscribe((task) => {
+    if (reading === 0) return;
+    const seen = publishedDuringReads.get(task.id);
+    if (seen === undefined || task.updatedAt > seen) publishedDuringReads.set(task.id, task.updatedAt);
+  });
+
+  async function whileReading<T>(fn: () => Promise<T>): Promise<T> {
+    reading++;
+    try {
+      return await fn();
+    } finally {
+      if (--reading === 0) publishedDuringReads.clear();
+    }
+  }
+
+  async function publishUnlessStale(record: TaskRecord) {
+    const task = await present(record);
+    const newer = publishedDuringReads.get(record.id);
+    if (newer !== undefined && newer > record.updatedAt) return;
+    if (!stopped) events.publish(task);
+  }
+
+  /** Runs after everything queued before it, so a later read of a task is never published before an earlier one. */
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(fn);
+    chain = run.catch(() => {});
+    return run;
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    return serially(() =>
+      whileReading(async () => {
+        // Taken when the step runs, not when it was queued: ids heard meanwhile share this read.
+        const ids = [...pending];
+        pending.clear();
+        await eachLimited(ids, readConcurrency, async (id) => {
+          try {
+            const record = await store.get(id);
+            // Deleted meanwhile: the web has no event for that, and the next list read drops it.
+            if (record) await publishUnlessStale(record);
+          } catch (e) {
+            log.warn('task fan-out: could not read a changed task', { id, error: (e as Error).message });
+          }
+        });
+      }),
+    );
+  }
+
+  const stopHearing = feed.subscribe((change) => {
+    if (stopped || change.topic !== 'task' || change.fromSelf) return;
+    for (const id of change.ids) pending.add(id);
+    if (!timer && pending.size > 0) {
+      timer = setTimeout(() => void flush(), coalesceMs);
+      timer.unref();
+    }
+  });
+
+  function catchUp(since: number) {
+    return serially(() =>
+      whileReading(async () => {
+        let published = 0;
+        let after: UpdatedCursor | undefined;
+        for (;;) {
+          const limit = Math.min(pageSize, catchUpMax - published);
+          if (limit <= 0) break;
+          const rows = await store.listUpdatedSince({ since, after, limit });
+          for (const r of rows) await publishUnlessStale(r);
+          published += rows.length;
+          if (rows.length < limit) return { published, truncated: false };
+          const last = rows[rows.length - 1]!;
+          after = { updatedAt: last.updatedAt, id: last.id };
+        }
+        // One row past the cap tells a gap that merely filled it from one that overflows it.
+        const more = await store.listUpdatedSince({ since, after, limit: 1 });
+        return { published, truncated: more.length > 0 };
+      }),
+    );
+  }
+
+  const stopCatchingUp = feed.onCatchUp(({ since }) => {
+    if (stopped) return;
+    catchUp(since - skewMarginMs).then(
+      ({ published, truncated }) => {
+        log.info('task fan-out: caught up after the change feed reconnected', { published, truncated });
+        if (truncated) {
+          log.warn('task fan-out: more tasks changed during the gap than a catch-up publishes', {
+            published,
+          });
+          o.onGapTooLarge?.();
+        }
+      },
+      (e: Error) => log.warn('task fan-out: catch-up failed', { error: e.message }),
+    );
+  });
+
+  return {
+    idle: () => flush(),
+    catchUp,
+    async stop() {
+      stopped = true;
+      stopHearing();
+      stopCatchingUp();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending.clear();
+      await chain;
+      stopWatching();
+    },
+  };
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const LOCAL_BUS = Symbol('local bus');
+
+/** A TaskEvents that also announces what is published on it; `local` is the bus without the announcing. */
+export interface AnnouncingEvents extends TaskEvents {
+  readonly [LOCAL_BUS]: TaskEvents;
+  /** Sends what is waiting now (tests, shutdown). */
+  flush(): Promise<void>;
+}
+
+/**
+ * The fan-out publishes on the plain bus: through an announcing one, replicas would announce to each other
+ * what they heard from each other, forever.
+ */
+export function localBusOf(events: TaskEvents): TaskEvents {
+  return (events as Partial<AnnouncingEvents>)[LOCAL_BUS] ?? events;
+}
+
+/**
+ * `local` (this replica's bus) plus an announcement of each published task's id, so the tracker, creates and
+ * the queue reach other replicas' clients without knowing about them. Ids published within `coalesceMs` go
+ * as one announcement; when it fails (the database unreachable) they are tried again with the next ones,
+ * up to `maxAttempts` times.
+ */
+export function announcingEvents(
+  local: TaskEvents,
+  feed: ChangeFeed,
+  log: Logger,
+  opts: { coalesceMs?: number; retryMs?: number; maxAttempts?: number } = {},
+): AnnouncingEvents {
+  const coalesceMs = opts.coalesceMs ?? 5;
+  const retryMs = opts.retryMs ?? 1000;
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const pending = new Set<string>();
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> = Promise.resolve();
+
+  function schedule(ms: number) {
+    if (timer) return;
+    timer = setTimeout(() => void flush(), ms);
+    timer.unref();
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    sending = sending.then(async () => {
+      if (pending.size === 0) return;
+      const ids = [...pending];
+      pending.clear();
+      try {
+        await feed.announce(ids, 'task');
+        failures = 0;
+      } catch (e) {
+        failures++;
+        if (failures >= maxAttempts) {
+          log.error('could not announce task changes to the other replicas; giving up on them', {
+            tasks: ids.length,
+            error: (e as Error).message,
+          });
+          failures = 0;
+          return;
+        }
+        log.warn('could not announce task changes to the other replicas; trying again', {
+          tasks: ids.length,
+          error: (e as Error).message,
+        });
+        for (const id of ids) pending.add(id);
+        schedule(retryMs);
+      }
+    });
+    return sending;
+  }
+
+  return {
+    [LOCAL_BUS]: local,
+    publish(task) {
+      local.publish(task);
+      pending.add(task.id);
+      schedule(coalesceMs);
+    },
+    subscribe: (listener) => local.subscribe(listener),
+    listenerCount: () => local.listenerCount(),
+    flush,
+  };
+}
