@@ -109,11 +109,14 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: 'cluster leases',
     // Leases as in SQLite's version 7. `seq` is the insertion order SQLite keeps in its rowid: the history
     // pages by keyset on (created_at, seq), and these two indexes answer any page of it (with or without a
-    // status) by one range scan.
+    // status) by one range scan. They replace version 1's, which SQLite keeps because its indexes carry the
+    // rowid already; left here, the planner reads those and sorts, filtering a rare status row by row.
     sql: `
       ALTER TABLE tasks ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
       CREATE INDEX tasks_created_seq ON tasks (created_at DESC, seq DESC);
       CREATE INDEX tasks_status_created_seq ON tasks (status, created_at DESC, seq DESC);
+      DROP INDEX tasks_created;
+      DROP INDEX tasks_status;
       ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
       ALTER TABLE tasks ADD COLUMN lease_until BIGINT;
       ALTER TABLE tasks ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
