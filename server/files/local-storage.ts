@@ -22,12 +22,16 @@ export function createLocalStorage(root: string): FileStorage {
   const tempBeside = (dest: string) => `${dest}.${process.pid}.${randomUUID()}.tmp`;
   const folderFor = (dest: string) => mkdir(dirname(dest), { recursive: true });
 
-  async function replaceWith(dest: string, write: (tmp: string) => Promise<void>): Promise<number> {
+  async function replaceWith(
+    dest: string,
+    write: (tmp: string) => Promise<void>,
+    knownSize?: number,
+  ): Promise<number> {
     await folderFor(dest);
     const tmp = tempBeside(dest);
     try {
       await write(tmp);
-      const { size } = await stat(tmp);
+      const size = knownSize ?? (await stat(tmp)).size;
       await rename(tmp, dest);
       return size;
     } catch (e) {
@@ -57,9 +61,10 @@ export function createLocalStorage(root: string): FileStorage {
 
     async put(key, body) {
       const dest = pathOf(key);
-      const bytes = await replaceWith(dest, (tmp) =>
-        body instanceof Uint8Array ? writeFile(tmp, body) : pipeline(body, createWriteStream(tmp)),
-      );
+      const bytes =
+        body instanceof Uint8Array
+          ? await replaceWith(dest, (tmp) => writeFile(tmp, body), body.byteLength)
+          : await replaceWith(dest, (tmp) => pipeline(body, createWriteStream(tmp)));
       return { bytes, parts: 1 };
     },
 

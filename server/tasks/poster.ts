@@ -1,18 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { exists, type FileStorage } from '../files/file-storage.ts';
+import { createLocalStorage } from '../files/local-storage.ts';
 import { FfmpegError, runFfmpeg } from '../simulator/render/ffmpeg-process.ts';
 import type { TaskRecord } from './task-record.ts';
 
 /**
  * A result's poster: one frame of the archived video as a small JPEG, for the gallery's cards (the input
  * still says what went in, not what came out). Made with the bundled ffmpeg on the first request and kept
- * beside the video, so each task's video is decoded once, ever.
+ * beside the video in the file storage, so each task's video is decoded once, ever (on any replica).
  */
-export const posterRelPath = (taskId: string) => join('videos', `${taskId}.poster.jpg`);
+export const posterRelPath = (taskId: string) => `videos/${taskId}.poster.jpg`;
 
 /** Beside the video when no frame could be read from it: later requests answer at once, without ffmpeg. */
-const failedRelPath = (taskId: string) => join('videos', `${taskId}.poster.failed`);
+const failedRelPath = (taskId: string) => `videos/${taskId}.poster.failed`;
 
 /** Wide enough for a card on a 2× screen, small enough that a gallery page of them loads at once. */
 export const POSTER_MAX_WIDTH = 640;
@@ -24,56 +25,62 @@ export const POSTER_MAX_WIDTH = 640;
 const MAX_RUNS = 2;
 const RUN_TIMEOUT_MS = 20_000;
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 /** One ffmpeg per task at a time: concurrent first requests share it. */
 const making = new Map<string, Promise<string | null>>();
 
 type PosterSource = Pick<TaskRecord, 'id' | 'videoPath' | 'videoDuration' | 'resultDuration'>;
 
 /**
- * The poster's path, made from the archived video on first use; null when the task has no archived video
+ * The poster's key, made from the archived video on first use; null when the task has no archived video
  * or no frame could be read from it (remembered, so a broken video is never decoded again).
  */
-export async function ensurePoster(dataDir: string, record: PosterSource): Promise<string | null> {
+export async function posterOf(files: FileStorage, record: PosterSource): Promise<string | null> {
   if (!record.videoPath) return null;
-  const path = join(dataDir, posterRelPath(record.id));
-  if (await exists(path)) return path;
-  let pending = making.get(path);
+  const key = posterRelPath(record.id);
+  if (await exists(files, key)) return key;
+  let pending = making.get(key);
   if (!pending) {
-    pending = makeOnce(dataDir, record, path).finally(() => making.delete(path));
-    making.set(path, pending);
+    pending = makeOnce(files, record, key).finally(() => making.delete(key));
+    making.set(key, pending);
   }
   return pending;
 }
 
-async function makeOnce(dataDir: string, record: PosterSource, path: string): Promise<string | null> {
-  const failed = join(dataDir, failedRelPath(record.id));
-  if (await exists(failed)) return null;
-  const video = join(dataDir, record.videoPath!);
-  if (!(await exists(video))) return null;
-  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    // The middle of the clip shows the motion; a clip too short to seek into still has its first frame.
-    const seconds = Number(record.videoDuration ?? record.resultDuration);
-    const at = Number.isFinite(seconds) && seconds > 0.4 ? seconds / 2 : 0;
-    if (!(await grabFrame(video, tmp, at)) && !(at > 0 && (await grabFrame(video, tmp, 0)))) {
-      await writeFile(failed, '').catch(() => {});
-      return null;
-    }
-    // Write then rename: a concurrent request (another replica) never serves a half-written file.
-    await rename(tmp, path);
-    return path;
-  } catch {
-    // ffmpeg missing or killed by the deadline: not the video's fault, so nothing is remembered.
-    return null;
-  } finally {
-    await rm(tmp, { force: true }).catch(() => {});
-  }
+/** The poster's path on local storage (for callers that still serve paths). */
+export async function ensurePoster(dataDir: string, record: PosterSource): Promise<string | null> {
+  const key = await posterOf(createLocalStorage(dataDir), record);
+  return key ? join(dataDir, key) : null;
+}
+
+async function makeOnce(files: FileStorage, record: PosterSource, key: string): Promise<string | null> {
+  const failed = failedRelPath(record.id);
+  if (await exists(files, failed)) return null;
+  // The video is read from a local file: itself locally, the cached copy with S3 (usually the archive's own).
+  const made = await files
+    .withLocalFile(record.videoPath!, async (video) => {
+      const tmp = await files.stagingPath(key);
+      try {
+        // The middle of the clip shows the motion; a clip too short to seek into still has its first frame.
+        const seconds = Number(record.videoDuration ?? record.resultDuration);
+        const at = Number.isFinite(seconds) && seconds > 0.4 ? seconds / 2 : 0;
+        if (!(await grabFrame(video, tmp, at)) && !(at > 0 && (await grabFrame(video, tmp, 0)))) {
+          await files.put(failed, new Uint8Array(0)).catch(() => {});
+          return null;
+        }
+        // Stored whole or not at all: a concurrent request (another replica) never serves a half-written file.
+        await files.putFile(key, tmp, { move: true, contentType: 'image/jpeg' });
+        return key;
+      } catch {
+        // ffmpeg missing or killed by the deadline, or the store refused: not the video's fault, so nothing is
+        // remembered.
+        return null;
+      } finally {
+        await rm(tmp, { force: true }).catch(() => {});
+      }
+    })
+    // The copy could not be fetched (the bucket unreachable): not the video's fault either.
+    .catch(() => null);
+  return made ?? null;
 }
 
 let running = 0;

@@ -1,36 +1,53 @@
-import { mkdir, open, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { open, rm } from 'node:fs/promises';
+import type { FileStorage } from '../files/file-storage.ts';
+import { createLocalStorage } from '../files/local-storage.ts';
 import { type FileFetchOptions, SafeFetchError, safeFetchToFile } from '../lib/safe-fetch.ts';
 
 /**
- * Kling deletes results after 30 days, so the studio keeps its own copy: streamed (never buffered) into
- * DATA_DIR/videos/<id>.mp4 through the safe fetcher, with a size cap and a deadline.
+ * Kling deletes results after 30 days, so the studio keeps its own copy at `videos/<id>.mp4` in the file
+ * storage: streamed (never buffered) through the safe fetcher, with a size cap and a deadline, into a
+ * staging file (beside the video locally, in the cache with S3), checked to be an MP4, then stored. With S3
+ * the staged file stays as the cached copy, so the poster is made without downloading the video back.
  */
-export const videoRelPath = (taskId: string) => join('videos', `${taskId}.mp4`);
+export const videoRelPath = (taskId: string) => `videos/${taskId}.mp4`;
 
 export class ArchiveError extends Error {}
 
 export async function archiveVideo(
   url: string,
-  dataDir: string,
+  where: FileStorage | string,
   taskId: string,
   opts: FileFetchOptions,
 ): Promise<{ relPath: string; bytes: number }> {
+  const files = typeof where === 'string' ? createLocalStorage(where) : where;
   const relPath = videoRelPath(taskId);
-  const dest = join(dataDir, relPath);
+  let staged: string;
   try {
-    await mkdir(dirname(dest), { recursive: true });
+    staged = await files.stagingPath(relPath);
   } catch (e) {
     // A full disk can already refuse the folder: the same failure as refusing the file.
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
     throw new SafeFetchError('write', `the videos folder could not be created (${code})`, code);
   }
-  const bytes = await safeFetchToFile(url, dest, opts);
-  if (!(await looksLikeMp4(dest))) {
-    await rm(dest, { force: true });
-    throw new ArchiveError('the downloaded file is not an MP4 video');
+  try {
+    const bytes = await safeFetchToFile(url, staged, opts);
+    if (!(await looksLikeMp4(staged))) throw new ArchiveError('the downloaded file is not an MP4 video');
+    try {
+      await files.putFile(relPath, staged, { move: true, contentType: 'video/mp4' });
+    } catch (e) {
+      if (files.kind === 'local') {
+        const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+        throw new SafeFetchError('write', `the video could not be stored (${code})`, code);
+      }
+      // The bucket refused or could not be reached: retried like a failed download, then reported.
+      const reason = e instanceof Error ? e.name : 'unknown error';
+      throw new ArchiveError(`the file storage did not take the video: ${reason}`);
+    }
+    return { relPath, bytes };
+  } finally {
+    // Moved into the store on success; whatever is left here is a failure's.
+    await rm(staged, { force: true }).catch(() => {});
   }
-  return { relPath, bytes };
 }
 
 /** ISO BMFF files carry `ftyp` at offset 4; an HTML error page or an empty body does not. */
