@@ -29,7 +29,7 @@ export async function checkMotionControlRequest(
   },
 ): Promise<{ request: MotionControlRequest; images: CollectedImage[]; reference: CollectedReference }> {
   const [picture, video] = await Promise.all([
-    collectImages(body, opts.imageFetch, motionControlImageFieldsOf),
+    collectImages(body, opts.imageFetch, motionControlImageFieldsOf, { checkEarly: true }),
     collectReference(body, {
       uploads: opts.uploads,
       uploadsReachable: opts.uploadsReachable,

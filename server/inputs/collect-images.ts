@@ -5,6 +5,7 @@ import { fieldLabel } from '../../contract/rules/field-labels.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
 import { SafeFetchError, type SafeFetchOptions, safeFetchBuffer } from '../lib/safe-fetch.ts';
 import { inspectImage } from './image-facts.ts';
+import { type IntegrityCheck, startIntegrityCheckEarly } from './image-integrity.ts';
 
 /** One image field of a create request, with its real bytes. */
 export interface CollectedImage {
@@ -14,6 +15,8 @@ export interface CollectedImage {
   facts: ImageFacts;
   source: 'base64' | 'url';
   url?: string;
+  /** Started with the header read (collectImages' `checkEarly`), for assertImagesIntact to finish. */
+  integrity?: IntegrityCheck;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function collectImages(
   body: unknown,
   fetchOpts: Omit<SafeFetchOptions, 'maxBytes'>,
   fieldsOf: (body: unknown) => ImageField[] = imageFieldsOf,
+  opts: { checkEarly?: boolean } = {},
 ): Promise<{ images: CollectedImage[]; violations: Violation[] }> {
   const violations: Violation[] = [];
   const results = await Promise.all(
@@ -91,6 +95,8 @@ export async function collectImages(
         }
       } else if (isWellFormedBase64(value)) bytes = Buffer.from(value, 'base64');
       else return undefined;
+      // Both go to the thread pool at once: the picture data is inflated while sharp reads the header.
+      const integrity = opts.checkEarly ? startIntegrityCheckEarly(bytes) : undefined;
       const { facts, readable } = await inspectImage(bytes);
       if (!readable)
         violations.push({
@@ -98,7 +104,15 @@ export async function collectImages(
           rule: 'image_undecodable',
           message: `${fieldLabel(field)}: the file looks like a ${facts.format.toUpperCase()} image but cannot be read`,
         });
-      return { field, kind, bytes, facts, source, ...(source === 'url' ? { url: value } : {}) };
+      return {
+        field,
+        kind,
+        bytes,
+        facts,
+        source,
+        ...(source === 'url' ? { url: value } : {}),
+        ...(integrity ? { integrity } : {}),
+      };
     }),
   );
   return { images: results.filter((r): r is CollectedImage => r !== undefined), violations };

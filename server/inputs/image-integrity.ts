@@ -1,6 +1,8 @@
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { pngDataIntact } from '../../contract/images/png-data.ts';
+import { sniffImage } from '../../contract/images/sniff.ts';
+import { LIMITS } from '../../contract/limits.ts';
 import { MAX_DECODE_PIXELS } from './image-facts.ts';
 import { inflateInPieces } from './inflate-in-pieces.ts';
 
@@ -97,4 +99,29 @@ export async function jpegDecodes(bytes: Uint8Array): Promise<boolean> {
  */
 export function pictureDataIntact(bytes: Uint8Array, format: 'png' | 'jpeg'): Promise<boolean> {
   return format === 'png' ? pngDataIntact(bytes, inflateInPieces) : jpegDecodes(bytes);
+}
+
+/** Both checks of one image: its framing (known at once) and, only when that is whole, its picture data. */
+export interface IntegrityCheck {
+  format: 'png' | 'jpeg';
+  structural: boolean;
+  pictureData: Promise<boolean> | undefined;
+}
+
+/**
+ * The checks started before the rules have judged the bytes (so the picture data is inflated while sharp
+ * reads the header), or undefined when that could cost more than a create that passes may: only a PNG or
+ * JPEG whose own header claims sides within the rules' limit, no larger than the rules allow. Anything
+ * else is checked, if at all, after the rules, as before.
+ */
+export function startIntegrityCheckEarly(bytes: Uint8Array): IntegrityCheck | undefined {
+  const { format, width, height } = sniffImage(bytes);
+  if (format !== 'png' && format !== 'jpeg') return undefined;
+  const max = LIMITS.imageMaxSide;
+  if (bytes.length > LIMITS.imageMaxBytes || !(width > 0 && height > 0 && width <= max && height <= max))
+    return undefined;
+  const structural = isStructurallyIntact(bytes, format);
+  // Nothing may wait on it (the rules may refuse the create first): it answers false rather than throw.
+  const pictureData = structural ? pictureDataIntact(bytes, format).catch(() => false) : undefined;
+  return { format, structural, pictureData };
 }
