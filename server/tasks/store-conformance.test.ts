@@ -348,7 +348,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       );
       expect(e).toBeInstanceOf(DuplicateExternalId);
       expect(await store.get(first.id)).toBeUndefined();
-      expect(await store.count()).toBe(1);
+      expect((await store.list({ limit: 10 })).records.map((r) => r.id)).toEqual([a.id]);
     });
   });
 
@@ -398,13 +398,8 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       const exact = await store.list({ limit: 23 });
       expect(exact.records).toHaveLength(23);
       expect(exact.nextCursor).toBeNull();
-      expect((await store.list({ limit: 5, offset: 5 })).records.map((r) => r.id)).toEqual(
-        order.slice(5, 10),
-      );
       expect((await store.list({ limit: 1 })).records[0]).toEqual(records.find((r) => r.id === order[0]));
-      expect(await store.count()).toBe(23);
-      expect(await store.count('succeed')).toBe(succeededIds.size);
-      expect(await store.count('failed')).toBe(0);
+      expect(await store.list({ limit: 5, status: 'failed' })).toEqual({ records: [], nextCursor: null });
     });
 
     it('answers an empty page for an empty store, and refuses a cursor it did not make', async () => {

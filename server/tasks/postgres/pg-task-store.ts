@@ -155,7 +155,7 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
     getByExternalId: async (ext) => one(await rows('SELECT * FROM tasks WHERE external_task_id = $1', [ext])),
     getByCallbackHash: async (hash) =>
       one(await rows('SELECT * FROM tasks WHERE callback_token_hash = $1', [hash])),
-    async list({ limit, status, cursor, offset }) {
+    async list({ limit, status, cursor }) {
       const after = cursor !== undefined ? decodeCursor(cursor) : undefined;
       if (cursor !== undefined && (!after || BigInt(after.seq) > MAX_INT8)) throw new BadCursor();
       const where: string[] = [];
@@ -170,12 +170,8 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
       }
       // One more than asked: whether it comes back says whether there is a next page, without a COUNT.
       values.push(limit + 1);
-      let sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, seq DESC LIMIT $${values.length}`;
-      if (offset !== undefined) {
-        values.push(offset);
-        sql += ` OFFSET $${values.length}`;
-      }
       const found = (await q<Row & { seq: number }>(sql, values)).rows;
       const more = found.length > limit;
       const page = more ? found.slice(0, limit) : found;
@@ -185,7 +181,6 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
         nextCursor: more && last ? encodeCursor(last.created_at as number, last.seq) : null,
       };
     },
-    count: (status) => (status ? countOf('status = $1', [status]) : countOf('TRUE')),
     countRunning: () => countOf(RUNNING),
     countConfirmedRunning: () => countOf(`${RUNNING} AND confirmed_at IS NOT NULL`),
     countUnfinished: () => countOf(`status IN ('queued', 'submitted', 'processing')`),
