@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createLogger, memoryLogger } from '../lib/logger.ts';
+import type { TaskRecord } from '../tasks/task-record.ts';
 import { startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { createTaskEvents } from '../tracker/task-events.ts';
 import {
   type Change,
   type ChangeFeed,
@@ -14,6 +18,7 @@ import {
   MAX_PAYLOAD_BYTES,
   reconnectDelay,
 } from './change-feed.ts';
+import { announcingEvents, createTaskFanout } from './task-fanout.ts';
 
 const quiet = createLogger({ write: () => {} });
 
@@ -31,6 +36,48 @@ function collect(feed: ChangeFeed, done: (changes: Change[]) => boolean) {
 }
 
 const idsOf = (changes: Change[]) => changes.flatMap((c) => c.ids);
+
+/**
+ * A TCP relay to PostgreSQL that can go silent: `freeze()` stops passing bytes on the connections open now,
+ * closing nothing — a link cut without a FIN, which raises nothing at either end. New connections pass.
+ */
+async function silentLink(target: URL) {
+  const pairs = new Set<{ client: Socket; upstream: Socket; frozen: boolean }>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    const pair = { client, upstream, frozen: false };
+    pairs.add(pair);
+    client.on('data', (d) => pair.frozen || upstream.write(d));
+    upstream.on('data', (d) => pair.frozen || client.write(d));
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', drop);
+    upstream.on('close', drop);
+    client.on('error', drop);
+    upstream.on('error', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  const url = new URL(target);
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    freeze: () => {
+      for (const p of pairs) p.frozen = true;
+    },
+    open: () => pairs.size,
+    close: async () => {
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 describe('encodeChanges / decodeChange', () => {
   it('splits 2,000 ids into payloads under the limit that give back every id once, in order', () => {
@@ -261,6 +308,94 @@ describe('PostgreSQL change feed', () => {
     const heard = collect(listener, (c) => c.length === 1);
     await listener.announce(['back']);
     expect(await heard.complete).toEqual([{ ids: ['back'], topic: 'task', fromSelf: true }]);
+  });
+
+  it('notices a listening connection that went silent (no FIN) by its ping, and listens again', async () => {
+    const link = await silentLink(new URL(db.url));
+    try {
+      const log = memoryLogger();
+      const listener = await createPostgresChangeFeed({
+        listenUrl: link.url,
+        notify: { url: db.url },
+        log,
+        applicationName: 'feed-silent',
+        reconnectBaseMs: 50,
+        reconnectMaxMs: 400,
+        pingMs: 50,
+        pingTimeoutMs: 200,
+      });
+      open.push(listener);
+      const other = await feed('feed-silent-peer');
+      const caughtUp = new Promise<{ since: number }>((resolve) => listener.onCatchUp(resolve));
+      const frozenAt = Date.now();
+      link.freeze();
+      const gap = await caughtUp;
+      expect(gap.since).toBeLessThanOrEqual(frozenAt);
+      expect(log.lines.some((l) => l.includes('no answer to a ping'))).toBe(true);
+      const heard = collect(listener, (c) => c.length === 1);
+      await other.announce(['after-silence']);
+      expect(idsOf(await heard.complete)).toEqual(['after-silence']);
+      // The silent connection was let go, not left to linger: only the new one is relayed.
+      expect(link.open()).toBe(1);
+      await listener.close();
+    } finally {
+      await link.close();
+    }
+  });
+
+  it("with the fan-out: what replica A publishes reaches replica B's clients once, and is not echoed back", async () => {
+    const [feedA, feedB] = [await feed('fanout-a'), await feed('fanout-b')];
+    const [busA, busB] = [createTaskEvents(), createTaskEvents()];
+    const eventsA = announcingEvents(busA, feedA, quiet);
+    const task = { id: 'shared', updatedAt: 5 } as StudioTask;
+    const reads: string[] = [];
+    // B reads the row from the shared database; only the id crossed.
+    const store = {
+      get: async (id: string) => {
+        reads.push(id);
+        return { id, updatedAt: 5 } as TaskRecord;
+      },
+      listUpdatedSince: async () => [],
+    };
+    const fanoutA = createTaskFanout({
+      feed: feedA,
+      store,
+      events: eventsA,
+      log: quiet,
+      present: (r) => r as never,
+    });
+    const atB: StudioTask[] = [];
+    const arrived = new Promise<void>((resolve) =>
+      busB.subscribe((t) => {
+        atB.push(t);
+        resolve();
+      }),
+    );
+    // B's fan-out is handed B's announcing bus, as wiring might: it must still not announce back.
+    const eventsB = announcingEvents(busB, feedB, quiet);
+    const fanoutB = createTaskFanout({
+      feed: feedB,
+      store,
+      events: eventsB,
+      log: quiet,
+      present: (r) => r as never,
+    });
+    const heardAtA = collect(feedA, (c) => c.some((x) => x.ids.includes('marker')));
+    eventsA.publish(task);
+    await eventsA.flush();
+    await arrived;
+    expect(atB).toEqual([{ id: 'shared', updatedAt: 5 }]);
+    // An echo would be sent by this flush, so committed (and heard at A) before the marker that follows it.
+    await eventsB.flush();
+    await feedB.announce(['marker']);
+    expect(await heardAtA.complete).toEqual([
+      { ids: ['shared'], topic: 'task', fromSelf: true },
+      { ids: ['marker'], topic: 'task', fromSelf: false },
+    ]);
+    await fanoutA.idle();
+    // B read the task once; A read only the marker (its own announcement it skipped).
+    expect(reads).toEqual(['shared', 'marker']);
+    await Promise.all([fanoutA.stop(), fanoutB.stop()]);
   });
 
   it('close() leaves no connection open, its own notify pool included, and announce is then a no-op', async () => {

@@ -249,6 +249,7 @@ export async function createPostgresChangeFeed(o: PostgresChangeFeedOptions): Pr
     const client = new pg.Client({
       connectionString: o.listenUrl,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       connectionTimeoutMillis: 10_000,
       application_name: applicationName,
     });
