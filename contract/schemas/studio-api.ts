@@ -88,25 +88,25 @@ export const taskEnvelopeSchema = z.object({ task: studioTaskSchema });
  * server makes them; a client only hands one back (GET /api/tasks?cursor=).
  */
 export const TASK_CURSOR = /^[0-9]{1,16}\.[0-9]{1,19}$/;
+/** What a cursor the server did not make is told (the route's 400, the same words wherever it shows). */
+export const BAD_CURSOR_MESSAGE = 'cursor: must be a nextCursor from an earlier page of GET /api/tasks';
 
+/**
+ * `GET /api/tasks`: one page of the history, newest first, by keyset. No total and no page numbers:
+ * counting a history of a million tasks on every page would cost more than the page itself.
+ */
 export const taskListSchema = z.object({
   tasks: z.array(studioTaskSchema),
-  page: z.number().int(),
   pageSize: z.number().int(),
-  total: z.number().int(),
   /** The next page by keyset (?cursor=); null on the last page. */
   nextCursor: z.string().nullable(),
 });
 export type TaskList = z.infer<typeof taskListSchema>;
 
 export const taskListQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: taskStatusSchema.optional(),
-  cursor: z
-    .string()
-    .regex(TASK_CURSOR, 'cursor: must be a nextCursor from an earlier page of GET /api/tasks')
-    .optional(),
+  cursor: z.string().regex(TASK_CURSOR, BAD_CURSOR_MESSAGE).optional(),
 });
 
 export const violationSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });

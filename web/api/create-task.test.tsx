@@ -4,9 +4,9 @@ import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { stubTasksApi } from '../testing/render.tsx';
-import { makeList, makeTask } from '../testing/task-fixture.ts';
+import { makeHistory, makeList, makeTask } from '../testing/task-fixture.ts';
 import { useCreateTask } from './create-task.ts';
-import { normalizeListParams, taskKeys } from './task-queries.ts';
+import { normalizeListParams, type TaskHistory, taskKeys } from './task-queries.ts';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -17,7 +17,7 @@ describe('useCreateTask', () => {
     vi.stubGlobal('fetch', api.fetch);
     const client = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
     const firstPage = taskKeys.list(normalizeListParams({}));
-    client.setQueryData(firstPage, makeList([makeTask({ id: 'old', createdAt: 1 })]));
+    client.setQueryData(firstPage, makeHistory(makeList([makeTask({ id: 'old', createdAt: 1 })])));
     const onCreated = vi.fn();
     const wrapper = ({ children }: { children: ReactNode }) => (
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
@@ -33,7 +33,7 @@ describe('useCreateTask', () => {
     expect(api.bodies).toEqual([{ model_name: 'kling-v1', prompt: 'built' }]);
     expect(onCreated).toHaveBeenCalledWith(created);
     expect(client.getQueryData(taskKeys.detail('new-1'))).toEqual(created);
-    expect(client.getQueryData<{ tasks: { id: string }[] }>(firstPage)?.tasks.map((t) => t.id)).toEqual([
+    expect(client.getQueryData<TaskHistory>(firstPage)?.pages[0]?.tasks.map((t) => t.id)).toEqual([
       'new-1',
       'old',
     ]);

@@ -1,85 +1,127 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
-import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
-import { makeList, makeTask } from '../testing/task-fixture.ts';
-import { applyTaskChange, movesQueue, QUEUE_REFRESH_MS, updateTaskList } from './task-cache.ts';
-import { normalizeListParams, taskKeys, taskQueries } from './task-queries.ts';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
+import { makeHistory, makeList, makeTask } from '../testing/task-fixture.ts';
+import {
+  applyTaskChange,
+  type HistoryUpdate,
+  movesQueue,
+  QUEUE_REFRESH_MS,
+  updateHistory,
+} from './task-cache.ts';
+import { normalizeListParams, type TaskHistory, taskKeys, taskQueries } from './task-queries.ts';
 
 const t = (id: string, createdAt: number, more: Partial<StudioTask> = {}) =>
   makeTask({ id, createdAt, updatedAt: createdAt, ...more });
 const all = normalizeListParams({ pageSize: 3 });
 
-describe('updateTaskList', () => {
-  const page1 = makeList([t('c', 300), t('b', 200), t('a', 100)], { pageSize: 3, total: 5 });
+const ids = (h: TaskHistory | undefined) => h?.pages.map((p) => p.tasks.map((x) => x.id));
 
-  it('replaces a task in place, keeping the order and the other rows untouched', () => {
+describe('updateHistory', () => {
+  // Two pages of three read; more on the server.
+  const history = makeHistory(
+    makeList([t('f', 600), t('e', 500), t('d', 400)], { pageSize: 3, nextCursor: '400.4' }),
+    makeList([t('c', 300), t('b', 200), t('a', 100)], { pageSize: 3, nextCursor: '100.1' }),
+  );
+  const patched = (update: HistoryUpdate) => (update.kind === 'patched' ? update.history : undefined);
+
+  it('replaces a task in place, keeping the order and the other rows and pages untouched', () => {
     const changed = t('b', 200, { status: 'processing', updatedAt: 250 });
-    const update = updateTaskList(page1, all, changed);
-    expect(update.kind).toBe('patched');
-    if (update.kind !== 'patched') return;
-    expect(update.list.tasks.map((x) => x.id)).toEqual(['c', 'b', 'a']);
-    expect(update.list.tasks[1]).toBe(changed);
-    // Unchanged rows keep their identity, so React skips them.
-    expect(update.list.tasks[0]).toBe(page1.tasks[0]);
-    expect(update.list.total).toBe(5);
+    const next = patched(updateHistory(history, all, changed));
+    expect(ids(next)).toEqual([
+      ['f', 'e', 'd'],
+      ['c', 'b', 'a'],
+    ]);
+    expect(next?.pages[1]?.tasks[1]).toBe(changed);
+    // Unchanged rows and pages keep their identity, so React skips them; the cursors stay.
+    expect(next?.pages[0]).toBe(history.pages[0]);
+    expect(next?.pages[1]?.tasks[0]).toBe(history.pages[1]!.tasks[0]);
+    expect(next?.pages.map((p) => p.nextCursor)).toEqual(['400.4', '100.1']);
+    expect(next?.pageParams).toBe(history.pageParams);
   });
 
   it('ignores a snapshot older than the cached one (a late poll answer after an event)', () => {
-    const cached = makeList([t('b', 200, { status: 'succeed', updatedAt: 900 })]);
-    expect(updateTaskList(cached, all, t('b', 200, { status: 'processing', updatedAt: 500 }))).toEqual({
+    const cached = makeHistory(makeList([t('b', 200, { status: 'succeed', updatedAt: 900 })]));
+    expect(updateHistory(cached, all, t('b', 200, { status: 'processing', updatedAt: 500 }))).toEqual({
       kind: 'same',
     });
   });
 
-  it('puts a new task on top of page 1, trims to the page size and counts it', () => {
-    const update = updateTaskList(page1, all, t('d', 400));
-    expect(update).toEqual({
-      kind: 'patched',
-      list: { ...page1, tasks: [t('d', 400), page1.tasks[0], page1.tasks[1]], total: 6 },
-    });
+  it('puts a new task on top of the first page, which grows: the next page’s cursor still follows it', () => {
+    const next = patched(updateHistory(history, all, t('g', 700)));
+    expect(ids(next)).toEqual([
+      ['g', 'f', 'e', 'd'],
+      ['c', 'b', 'a'],
+    ]);
+    expect(next?.pages[0]?.nextCursor).toBe('400.4');
   });
 
   it('puts the first task into an empty history', () => {
-    const update = updateTaskList(makeList([], { pageSize: 3 }), all, t('a', 100));
-    expect(update.kind === 'patched' && update.list).toMatchObject({ tasks: [{ id: 'a' }], total: 1 });
+    const empty = makeHistory(makeList([], { pageSize: 3 }));
+    expect(ids(patched(updateHistory(empty, all, t('a', 100))))).toEqual([['a']]);
   });
 
-  it('asks for a refetch when a new task shifts a later page', () => {
-    const page2 = makeList([t('a', 100)], { page: 2, pageSize: 3, total: 4 });
-    expect(updateTaskList(page2, normalizeListParams({ page: 2, pageSize: 3 }), t('d', 400)).kind).toBe(
-      'refetch',
+  it('takes a task out of a status filter it left; the rows below close up, no page is read again', () => {
+    const running = normalizeListParams({ pageSize: 3, status: 'processing' });
+    const filtered = makeHistory(
+      makeList([t('c', 300, { status: 'processing' }), t('b', 200, { status: 'processing' })], {
+        pageSize: 3,
+        nextCursor: '200.2',
+      }),
     );
+    const next = patched(
+      updateHistory(filtered, running, t('c', 300, { status: 'succeed', updatedAt: 900 })),
+    );
+    expect(ids(next)).toEqual([['b']]);
+    expect(next?.pages[0]?.nextCursor).toBe('200.2');
   });
 
-  it.each([
-    ['a task leaves a status filter', 'processing', 'b', 'succeed', 'refetch'],
-    ['a task enters a status filter on page 1', 'succeed', 'x', 'succeed', 'patched'],
-    ['a task that does not match the filter', 'failed', 'x', 'succeed', 'same'],
-  ] as const)('%s', (_, filter, id, status, expected) => {
-    const list = makeList([t('b', 200, { status: 'processing' })], { pageSize: 3 });
-    const params = normalizeListParams({ pageSize: 3, status: filter });
-    expect(updateTaskList(list, params, t(id, id === 'x' ? 500 : 200, { status, updatedAt: 600 })).kind).toBe(
-      expected,
+  it('puts a task entering a status filter among the loaded ones by its creation time', () => {
+    const done = normalizeListParams({ pageSize: 3, status: 'succeed' });
+    const filtered = makeHistory(
+      makeList([t('f', 600, { status: 'succeed' }), t('d', 400, { status: 'succeed' })], {
+        nextCursor: '400.4',
+      }),
+      makeList([t('b', 200, { status: 'succeed' })], { nextCursor: '200.2' }),
     );
+    const entering = (id: string, at: number) => t(id, at, { status: 'succeed', updatedAt: 900 });
+    expect(ids(patched(updateHistory(filtered, done, entering('e', 500))))).toEqual([['f', 'e', 'd'], ['b']]);
+    // Between two pages: at the top of the later one (it is older than the cursor the page was read by).
+    expect(ids(patched(updateHistory(filtered, done, entering('c', 300))))).toEqual([
+      ['f', 'd'],
+      ['c', 'b'],
+    ]);
+    // Older than everything loaded, with more on the server: it comes with the page it belongs to.
+    expect(updateHistory(filtered, done, entering('a', 100))).toEqual({ kind: 'same' });
+    // ...unless the history is read to its end.
+    const whole = makeHistory(makeList([t('b', 200, { status: 'succeed' })]));
+    expect(ids(patched(updateHistory(whole, done, entering('a', 100))))).toEqual([['b', 'a']]);
+  });
+
+  it('leaves a status-filtered history alone for a task that does not match it', () => {
+    const failed = normalizeListParams({ pageSize: 3, status: 'failed' });
+    expect(updateHistory(history, failed, t('x', 900, { status: 'succeed' }))).toEqual({ kind: 'same' });
   });
 });
 
 describe('applyTaskChange', () => {
-  it('updates the detail and every cached list, and refetches pages it cannot compute', async () => {
+  it('updates the detail and every cached history without reading anything again', async () => {
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const p1 = normalizeListParams({ page: 1, pageSize: 3 });
-    const p2 = normalizeListParams({ page: 2, pageSize: 3 });
-    client.setQueryData(taskKeys.list(p1), makeList([t('b', 200)], { pageSize: 3, total: 4 }));
-    client.setQueryData(taskKeys.list(p2), makeList([t('a', 100)], { page: 2, pageSize: 3, total: 4 }));
+    const everything = normalizeListParams({ pageSize: 3 });
+    const succeeded = normalizeListParams({ pageSize: 3, status: 'succeed' });
+    client.setQueryData(
+      taskKeys.list(everything),
+      makeHistory(makeList([t('b', 200)], { pageSize: 3, nextCursor: '200.2' }), makeList([t('a', 100)])),
+    );
+    client.setQueryData(taskKeys.list(succeeded), makeHistory(makeList([], { pageSize: 3 })));
 
     const created = t('c', 300);
     applyTaskChange(client, created);
 
     expect(client.getQueryData(taskKeys.detail('c'))).toBe(created);
-    expect(
-      client.getQueryData<ReturnType<typeof makeList>>(taskKeys.list(p1))?.tasks.map((x) => x.id),
-    ).toEqual(['c', 'b']);
-    expect(client.getQueryState(taskKeys.list(p2))?.isInvalidated).toBe(true);
+    expect(ids(client.getQueryData<TaskHistory>(taskKeys.list(everything)))).toEqual([['c', 'b'], ['a']]);
+    expect(ids(client.getQueryData<TaskHistory>(taskKeys.list(succeeded)))).toEqual([[]]);
+    expect(client.getQueryState(taskKeys.list(everything))?.isInvalidated).toBe(false);
   });
 
   it('keeps a newer detail when an older snapshot arrives', () => {
@@ -113,13 +155,13 @@ describe('a late "processing" never overwrites "succeed"', () => {
   ])('an out-of-order event %s keeps the detail and the list row Succeeded', (_, updatedAt) => {
     const client = new QueryClient();
     client.setQueryData(taskKeys.detail('a'), succeeded);
-    client.setQueryData(listKey, makeList([t('b', 200), succeeded], { pageSize: 3 }));
+    client.setQueryData(listKey, makeHistory(makeList([t('b', 200), succeeded], { pageSize: 3 })));
 
     for (const status of ['processing', 'submitted'] as const)
       applyTaskChange(client, t('a', 100, { status, updatedAt }));
 
     expect(client.getQueryData(taskKeys.detail('a'))).toBe(succeeded);
-    expect(client.getQueryData<TaskList>(listKey)?.tasks[1]).toBe(succeeded);
+    expect(client.getQueryData<TaskHistory>(listKey)?.pages[0]?.tasks[1]).toBe(succeeded);
     expect(client.getQueryState(listKey)?.isInvalidated).toBe(false);
   });
 
@@ -158,18 +200,18 @@ describe('a late "processing" never overwrites "succeed"', () => {
     );
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     const detail = client.fetchQuery(taskQueries.detail('a'));
-    const list = client.fetchQuery(taskQueries.list({ pageSize: 3 }));
+    const list = client.fetchInfiniteQuery(taskQueries.list({ pageSize: 3 }));
     await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
 
     // The event lands first (both queries are already cached: the studio showed the task running).
     client.setQueryData(taskKeys.detail('a'), processing);
-    client.setQueryData(listKey, makeList([processing], { pageSize: 3 }));
+    client.setQueryData(listKey, makeHistory(makeList([processing], { pageSize: 3 })));
     applyTaskChange(client, succeeded);
     answer!();
     await Promise.all([detail, list]);
 
     expect(client.getQueryData<StudioTask>(taskKeys.detail('a'))).toEqual(succeeded);
-    expect(client.getQueryData<TaskList>(listKey)?.tasks).toEqual([succeeded]);
+    expect(client.getQueryData<TaskHistory>(listKey)?.pages[0]?.tasks).toEqual([succeeded]);
     vi.unstubAllGlobals();
   });
 });
@@ -209,25 +251,19 @@ describe('queue places', () => {
     expect(movesQueue(task, cached)).toBe(expected);
   });
 
-  it('reads again, once per burst of changes, the cached pages and tasks that show a queued task', () => {
+  it('reads again, once per burst of changes, the cached histories and tasks that show a queued task', () => {
     vi.useFakeTimers();
     try {
       const client = new QueryClient();
-      const waiting = normalizeListParams({ page: 1, pageSize: 3 });
-      // The Succeeded filter's page: nothing on it waits.
-      const done = normalizeListParams({ page: 1, pageSize: 3, status: 'succeed' });
-      client.setQueryData(
-        taskKeys.list(waiting),
-        makeList([queued('b', 2), queued('a', 1)], { pageSize: 3, total: 2 }),
-      );
-      client.setQueryData(
-        taskKeys.list(done),
-        makeList([t('z', 10, { status: 'succeed' })], { pageSize: 3 }),
-      );
+      const waiting = normalizeListParams({ pageSize: 3 });
+      // The Succeeded filter's history: nothing in it waits.
+      const done = normalizeListParams({ pageSize: 3, status: 'succeed' });
+      client.setQueryData(taskKeys.list(waiting), makeHistory(makeList([queued('b', 2), queued('a', 1)])));
+      client.setQueryData(taskKeys.list(done), makeHistory(makeList([t('z', 10, { status: 'succeed' })])));
       client.setQueryData(taskKeys.detail('b'), queued('b', 2));
       client.setQueryData(taskKeys.detail('z'), t('z', 10, { status: 'succeed' }));
       const spy = vi.spyOn(client, 'invalidateQueries');
-      // Only the queue's refresh: a change to a task off a later page refetches that page as before.
+      // Only the queue's refresh asks for reads (every other change is folded in).
       const refreshes = () => spy.mock.calls.filter(([filters]) => filters?.predicate).length;
 
       // a is sent, then b is told its new place: two events, one refresh.

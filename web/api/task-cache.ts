@@ -1,49 +1,69 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { isFinalStatus } from '../../contract/schemas/kling-task.ts';
-import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { isStale } from './task-order.ts';
-import { type TaskListParams, taskKeys } from './task-queries.ts';
+import {
+  cachedTasks,
+  isTaskHistory,
+  type TaskHistory,
+  type TaskListParams,
+  taskKeys,
+} from './task-queries.ts';
 
 /**
  * Folding one task change (an SSE event, a create answer) into cached task queries without refetching
  * what we can compute, so rows update in place and nothing flickers.
  */
 
-export type ListUpdate =
-  /** Nothing to change on this page. */
+export type HistoryUpdate =
+  /** Nothing to change in this history. */
   | { kind: 'same' }
-  /** The page is updated in place. */
-  | { kind: 'patched'; list: TaskList }
-  /** The change moves tasks across page boundaries; only the server can say what this page holds now. */
-  | { kind: 'refetch' };
+  /** The history with the change folded in. */
+  | { kind: 'patched'; history: TaskHistory };
 
 const matches = (task: StudioTask, params: TaskListParams) => !params.status || task.status === params.status;
 
-/** What one task change does to one cached page of `GET /api/tasks` (newest first). */
-export function updateTaskList(list: TaskList, params: TaskListParams, task: StudioTask): ListUpdate {
-  const index = list.tasks.findIndex((t) => t.id === task.id);
-  if (index >= 0) {
-    const cached = list.tasks[index]!;
-    if (isStale(task, cached)) return { kind: 'same' };
-    if (matches(task, params)) {
-      const tasks = list.tasks.slice();
-      tasks[index] = task;
-      return { kind: 'patched', list: { ...list, tasks } };
-    }
-    // It left a status-filtered page (e.g. "Processing" → "Succeeded"): the next task slides up.
-    return { kind: 'refetch' };
+function withPage(history: TaskHistory, index: number, tasks: StudioTask[]): TaskHistory {
+  const pages = history.pages.slice();
+  pages[index] = { ...pages[index]!, tasks };
+  return { ...history, pages };
+}
+
+/**
+ * What one task change does to one cached history of `GET /api/tasks` (newest first). Keyset pages make
+ * every case computable: a cursor is a place in the order, not a row, so adding a row to a page or taking
+ * one out leaves every later page's cursor right, and nothing needs reading again.
+ */
+export function updateHistory(history: TaskHistory, params: TaskListParams, task: StudioTask): HistoryUpdate {
+  for (let p = 0; p < history.pages.length; p++) {
+    const tasks = history.pages[p]!.tasks;
+    const index = tasks.findIndex((t) => t.id === task.id);
+    if (index < 0) continue;
+    if (isStale(task, tasks[index]!)) return { kind: 'same' };
+    const next = tasks.slice();
+    // It left a status-filtered list (e.g. "Processing" → "Succeeded"): the rows below close up.
+    if (matches(task, params)) next[index] = task;
+    else next.splice(index, 1);
+    return { kind: 'patched', history: withPage(history, p, next) };
   }
   if (!matches(task, params)) return { kind: 'same' };
-  const newest = list.tasks[0];
-  const isNewest = !newest || task.createdAt >= newest.createdAt;
-  if (list.page === 1 && isNewest) {
-    // A task just created (here or in another tab): it goes on top of the first page.
-    const tasks = [task, ...list.tasks].slice(0, list.pageSize);
-    return { kind: 'patched', list: { ...list, tasks, total: list.total + 1 } };
+  // A new task (here or in another tab) lands on top; one entering a filter lands among the others by its
+  // creation time: before the first loaded task that is not newer than it.
+  for (let p = 0; p < history.pages.length; p++) {
+    const tasks = history.pages[p]!.tasks;
+    const index = tasks.findIndex((t) => t.createdAt <= task.createdAt);
+    if (index < 0) continue;
+    return {
+      kind: 'patched',
+      history: withPage(history, p, [...tasks.slice(0, index), task, ...tasks.slice(index)]),
+    };
   }
-  // A new task on a later page shifts every row by one; a task entering a filter lands somewhere in
-  // the middle. Either way the page's contents depend on rows we don't have.
-  return { kind: 'refetch' };
+  // Older than everything loaded: it belongs to a page not read yet (it comes with that page), unless the
+  // history is read to its end, where it goes last.
+  const last = history.pages.length - 1;
+  const lastPage = history.pages[last];
+  if (!lastPage || lastPage.nextCursor !== null) return { kind: 'same' };
+  return { kind: 'patched', history: withPage(history, last, [...lastPage.tasks, task]) };
 }
 
 /**
@@ -59,17 +79,13 @@ export function movesQueue(task: StudioTask, cached: StudioTask | undefined): bo
 /** Queue changes come in bursts (a batch of 20, a slot freeing): one refresh for all within this long. */
 export const QUEUE_REFRESH_MS = 150;
 
-const hasWaiting = (data: unknown): boolean => {
-  if (!data || typeof data !== 'object') return false;
-  const tasks = 'tasks' in data ? (data as TaskList).tasks : [data as StudioTask];
-  return tasks.some((t) => t.status === 'queued');
-};
+const hasWaiting = (data: unknown): boolean => cachedTasks(data).some((t) => t.status === 'queued');
 
 const pendingRefresh = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
 
 /**
- * Reads again every cached list page and task that shows a queued task ("Queued · 3rd"), once per burst of
- * queue changes. Pages off screen are only marked stale: they are read when shown again.
+ * Reads again every cached history and task that shows a queued task ("Queued · 3rd"), once per burst of
+ * queue changes. Histories off screen are only marked stale: they are read when shown again.
  */
 export function refreshQueuePlaces(queryClient: QueryClient): void {
   if (pendingRefresh.has(queryClient)) return;
@@ -85,12 +101,12 @@ export function refreshQueuePlaces(queryClient: QueryClient): void {
   );
 }
 
-/** The task as the cache knows it now: its detail query, else its row on any cached list page. */
+/** The task as the cache knows it now: its detail query, else its row in any cached history. */
 function cachedTask(queryClient: QueryClient, id: string): StudioTask | undefined {
   const detail = queryClient.getQueryData<StudioTask>(taskKeys.detail(id));
   if (detail) return detail;
   for (const query of queryClient.getQueryCache().findAll({ queryKey: taskKeys.lists() })) {
-    const found = (query.state.data as TaskList | undefined)?.tasks.find((t) => t.id === id);
+    const found = cachedTasks(query.state.data).find((t) => t.id === id);
     if (found) return found;
   }
   return undefined;
@@ -104,15 +120,10 @@ function othersWaiting(queryClient: QueryClient, id: string): boolean {
   return queryClient
     .getQueryCache()
     .findAll({ queryKey: taskKeys.all })
-    .some((query) => {
-      const data = query.state.data;
-      if (!data || typeof data !== 'object') return false;
-      const tasks = 'tasks' in data ? (data as TaskList).tasks : [data as StudioTask];
-      return tasks.some((t) => t.status === 'queued' && t.id !== id);
-    });
+    .some((query) => cachedTasks(query.state.data).some((t) => t.status === 'queued' && t.id !== id));
 }
 
-/** Applies one task change to the detail query and every cached list page. */
+/** Applies one task change to the detail query and every cached history. */
 export function applyTaskChange(queryClient: QueryClient, task: StudioTask): void {
   const before = cachedTask(queryClient, task.id);
   if (movesQueue(task, before) && !(before && isStale(task, before)) && othersWaiting(queryClient, task.id))
@@ -121,13 +132,10 @@ export function applyTaskChange(queryClient: QueryClient, task: StudioTask): voi
     isStale(task, cached) ? cached : task,
   );
   for (const query of queryClient.getQueryCache().findAll({ queryKey: taskKeys.lists() })) {
-    const list = query.state.data as TaskList | undefined;
+    const history = query.state.data;
     const params = query.queryKey[2] as TaskListParams | undefined;
-    if (!list || !params) continue;
-    const update = updateTaskList(list, params, task);
-    if (update.kind === 'patched') queryClient.setQueryData(query.queryKey, update.list);
-    // A background refetch keeps the current page on screen until the new one arrives.
-    else if (update.kind === 'refetch')
-      void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    if (!isTaskHistory(history) || !params) continue;
+    const update = updateHistory(history, params, task);
+    if (update.kind === 'patched') queryClient.setQueryData(query.queryKey, update.history);
   }
 }

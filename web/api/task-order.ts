@@ -1,6 +1,7 @@
 import { replaceEqualDeep } from '@tanstack/react-query';
-import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { isBehind } from '../../contract/tasks/status-order.ts';
+import type { TaskHistory } from './task-queries.ts';
 
 /**
  * Which of two snapshots of one task is newer. Events (SSE), create answers and poll answers reach the
@@ -23,15 +24,22 @@ export function keepNewerTask(cached: unknown, fetched: unknown): unknown {
   return replaceEqualDeep(old, isStale(fetched as StudioTask, old) ? old : fetched);
 }
 
-/** `structuralSharing` for list pages: the fetched page, but no row older than the cached row. */
-export function keepNewerRows(cached: unknown, fetched: unknown): unknown {
-  const old = cached as TaskList | undefined;
-  const page = fetched as TaskList;
-  if (!old) return fetched;
-  const known = new Map(old.tasks.map((t) => [t.id, t]));
-  const tasks = page.tasks.map((t) => {
-    const mine = known.get(t.id);
-    return mine && isStale(t, mine) ? mine : t;
-  });
-  return replaceEqualDeep(old, { ...page, tasks });
+/**
+ * `structuralSharing` for the history (an infinite query's pages): the fetched pages, but no row older than
+ * the same task's row anywhere in the cached pages (a refetch that crossed an event keeps the event's row).
+ */
+export function keepNewerHistory(cached: unknown, fetched: unknown): unknown {
+  const old = cached as TaskHistory | undefined;
+  const history = fetched as TaskHistory;
+  if (!old?.pages) return fetched;
+  const known = new Map<string, StudioTask>();
+  for (const page of old.pages) for (const t of page.tasks) known.set(t.id, t);
+  const pages = history.pages.map((page) => ({
+    ...page,
+    tasks: page.tasks.map((t) => {
+      const mine = known.get(t.id);
+      return mine && isStale(t, mine) ? mine : t;
+    }),
+  }));
+  return replaceEqualDeep(old, { ...history, pages });
 }

@@ -1,7 +1,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeList, makeTask } from '../testing/task-fixture.ts';
-import { TASK_IDLE_POLL_MS, TASK_POLL_MS, taskKeys, taskQueries } from './task-queries.ts';
+import { makeHistory, makeList, makeTask } from '../testing/task-fixture.ts';
+import { historyTasks, TASK_IDLE_POLL_MS, TASK_POLL_MS, taskKeys, taskQueries } from './task-queries.ts';
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -18,32 +18,61 @@ async function intervalFor<T>(options: { queryKey: readonly unknown[] }, data: T
 afterEach(() => vi.unstubAllGlobals());
 
 describe('taskQueries.list', () => {
-  it('applies the contract defaults, so equal lists share one key', () => {
-    expect(taskQueries.list().queryKey).toEqual(taskKeys.list({ page: 1, pageSize: 20 }));
-    expect(taskQueries.list({ page: 2, pageSize: 10, status: 'failed' }).queryKey).toEqual([
+  it('applies the contract defaults, so equal lists share one key (without a cursor: pages are its own)', () => {
+    expect(taskQueries.list().queryKey).toEqual(taskKeys.list({ pageSize: 20 }));
+    expect(taskQueries.list({ pageSize: 10, status: 'failed' }).queryKey).toEqual([
       'tasks',
       'list',
-      { page: 2, pageSize: 10, status: 'failed' },
+      { pageSize: 10, status: 'failed' },
     ]);
   });
 
-  it('fetches the page with its filter and parses it', async () => {
-    const fetch = vi.fn(async (_url: string) => json(makeList([makeTask()])));
-    vi.stubGlobal('fetch', fetch);
-    const data = await new QueryClient().fetchQuery(
-      taskQueries.list({ page: 3, pageSize: 5, status: 'succeed' }),
+  it('reads the first page with its filter, then the next by the cursor the page before it gave', async () => {
+    const fetch = vi.fn(async (url: string) =>
+      json(
+        url.includes('cursor=')
+          ? makeList([makeTask({ id: 'older' })], { pageSize: 5 })
+          : makeList([makeTask()], { pageSize: 5, nextCursor: '1760000000000.7' }),
+      ),
     );
-    expect(fetch.mock.calls[0]?.[0]).toBe('/api/tasks?page=3&pageSize=5&status=succeed');
-    expect(data.tasks[0]?.id).toBe('task-1');
+    vi.stubGlobal('fetch', fetch);
+    const history = await new QueryClient().fetchInfiniteQuery({
+      ...taskQueries.list({ pageSize: 5, status: 'succeed' }),
+      pages: 3,
+    });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      '/api/tasks?pageSize=5&status=succeed',
+      '/api/tasks?pageSize=5&status=succeed&cursor=1760000000000.7',
+    ]);
+    // The second page said it was the last: no third read.
+    expect(historyTasks(history).map((t) => t.id)).toEqual(['task-1', 'older']);
+    expect(history.pageParams).toEqual([null, '1760000000000.7']);
   });
 
-  it('polls briskly while a task on the page runs, slowly when all are final, never when the stream is live', async () => {
-    const running = makeList([makeTask({ status: 'processing' })]);
-    const done = makeList([makeTask({ status: 'succeed' }), makeTask({ id: 'b', status: 'failed' })]);
+  it('polls briskly while a loaded task runs, slowly when all are final, never when the stream is live', async () => {
+    const running = makeHistory(
+      makeList([makeTask({ status: 'succeed' })], { nextCursor: '1.1' }),
+      makeList([makeTask({ id: 'b', status: 'processing' })]),
+    );
+    const done = makeHistory(
+      makeList([makeTask({ status: 'succeed' }), makeTask({ id: 'b', status: 'failed' })]),
+    );
     expect(await intervalFor(taskQueries.list(), running)).toBe(TASK_POLL_MS);
     expect(await intervalFor(taskQueries.list(), done)).toBe(TASK_IDLE_POLL_MS);
     expect(await intervalFor(taskQueries.list({}, { pollMs: false }), running)).toBe(false);
     expect(await intervalFor(taskQueries.list({}, { pollMs: false }), done)).toBe(false);
+  });
+});
+
+describe('historyTasks', () => {
+  it('joins the pages newest first, a task at two pages’ seam once', () => {
+    const a = makeTask({ id: 'a' });
+    const b = makeTask({ id: 'b' });
+    const c = makeTask({ id: 'c' });
+    expect(
+      historyTasks(makeHistory(makeList([a, b], { nextCursor: '1.2' }), makeList([b, c]))).map((t) => t.id),
+    ).toEqual(['a', 'b', 'c']);
+    expect(historyTasks(undefined)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
-import { makeList, makeTask } from '../testing/task-fixture.ts';
-import { normalizeListParams, taskKeys } from './task-queries.ts';
+import { makeHistory, makeList, makeTask } from '../testing/task-fixture.ts';
+import { normalizeListParams, type TaskHistory, taskKeys } from './task-queries.ts';
 import { type EventSourceLike, TaskStream } from './task-stream.ts';
 
 /** Stands in for EventSource: the test opens, fails and feeds it by hand. */
@@ -58,15 +58,13 @@ describe('TaskStream', () => {
   it('folds task events into the cache: detail set, list row replaced in place', () => {
     const { client, sources, stream } = setup();
     const params = normalizeListParams({});
-    client.setQueryData(taskKeys.list(params), makeList([makeTask({ status: 'submitted' })]));
+    client.setQueryData(taskKeys.list(params), makeHistory(makeList([makeTask({ status: 'submitted' })])));
     stream.retain();
     sources[0]?.open();
     const succeeded = makeTask({ status: 'succeed', updatedAt: 1_760_000_009_000 });
     sources[0]?.send(JSON.stringify({ task: succeeded }));
     expect(client.getQueryData(taskKeys.detail('task-1'))).toEqual(succeeded);
-    expect(client.getQueryData<ReturnType<typeof makeList>>(taskKeys.list(params))?.tasks).toEqual([
-      succeeded,
-    ]);
+    expect(client.getQueryData<TaskHistory>(taskKeys.list(params))?.pages[0]?.tasks).toEqual([succeeded]);
   });
 
   it('ignores events that are not a task', () => {

@@ -72,7 +72,7 @@ function stubStudio({
       queueReads++;
       return json(queue);
     }
-    return json({ tasks: [], page: 1, pageSize: 20, total: 0 });
+    return json({ tasks: [], pageSize: 20, nextCursor: null });
   };
   return { fetch, batches, singles, queueReads: () => queueReads };
 }

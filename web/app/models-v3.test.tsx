@@ -33,7 +33,7 @@ function serve(usdPerUnit = 0.14) {
     vi.fn(async (url: string) =>
       String(url) === '/api/capabilities'
         ? json(capabilities(usdPerUnit))
-        : json({ tasks: [], page: 1, pageSize: 20, total: 0 }),
+        : json({ tasks: [], pageSize: 20, nextCursor: null }),
     ),
   );
 }

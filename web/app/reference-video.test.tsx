@@ -21,7 +21,7 @@ function stubApi(answer: { status: number; body: unknown } = { status: 201, body
         status: answer.status,
         headers: { 'Content-Type': 'application/json' },
       });
-    return new Response(JSON.stringify({ tasks: [], page: 1, pageSize: 20, total: 0 }), { status: 200 });
+    return new Response(JSON.stringify({ tasks: [], pageSize: 20, nextCursor: null }), { status: 200 });
   };
   return { fetch, calls, posts: () => calls.filter((c) => c.method === 'POST') };
 }

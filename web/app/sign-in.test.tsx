@@ -12,6 +12,16 @@ afterEach(() => {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
+/** GET /api/health of a single studio on the built-in simulator. */
+const HEALTH = {
+  ok: true,
+  upstream: { kind: 'simulator', baseUrl: 'x' },
+  replica: 'test',
+  store: 'sqlite',
+  storage: 'local',
+  database: { reachable: true },
+};
+
 it('asks for the access token when the studio needs one, then opens the studio', async () => {
   let signedIn = false;
   const logins: unknown[] = [];
@@ -25,8 +35,8 @@ it('asks for the access token when the studio needs one, then opens the studio',
       return json(401, {
         error: { code: 'app_token_required', message: 'This studio needs its access token.' },
       });
-    if (url === '/api/health') return json(200, { ok: true, upstream: { kind: 'simulator', baseUrl: 'x' } });
-    return json(200, { tasks: [], page: 1, pageSize: 20, total: 0 });
+    if (url === '/api/health') return json(200, HEALTH);
+    return json(200, { tasks: [], pageSize: 20, nextCursor: null });
   });
   vi.stubGlobal(
     'EventSource',
@@ -61,8 +71,8 @@ function stubStudio(required: boolean) {
         error: { code: 'app_token_required', message: 'This studio needs its access token.' },
       });
     if (url === '/api/session') return json(200, { required });
-    if (url === '/api/health') return json(200, { ok: true, upstream: { kind: 'simulator', baseUrl: 'x' } });
-    return json(200, { tasks: [], page: 1, pageSize: 20, total: 0 });
+    if (url === '/api/health') return json(200, HEALTH);
+    return json(200, { tasks: [], pageSize: 20, nextCursor: null });
   });
   vi.stubGlobal(
     'EventSource',

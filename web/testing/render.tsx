@@ -27,7 +27,7 @@ export function stubTasksApi(answer: { status: number; body: unknown }) {
         headers: { 'Content-Type': 'application/json' },
       });
     }
-    return new Response(JSON.stringify({ tasks: [], page: 1, pageSize: 20, total: 0 }), { status: 200 });
+    return new Response(JSON.stringify({ tasks: [], pageSize: 20, nextCursor: null }), { status: 200 });
   };
   return { fetch, bodies };
 }

@@ -1,4 +1,5 @@
 import type { StudioTask, TaskList } from '../../contract/schemas/studio-api.ts';
+import type { TaskHistory } from '../api/task-queries.ts';
 
 /** A valid StudioTask for tests; override what the test is about. */
 export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
@@ -28,6 +29,12 @@ export function makeTask(overrides: Partial<StudioTask> = {}): StudioTask {
   };
 }
 
+/** One page of `GET /api/tasks` (the last, unless `nextCursor` says otherwise). */
 export function makeList(tasks: StudioTask[], overrides: Partial<TaskList> = {}): TaskList {
-  return { tasks, page: 1, pageSize: 10, total: tasks.length, ...overrides };
+  return { tasks, pageSize: 10, nextCursor: null, ...overrides };
+}
+
+/** A cached history (a list query's data): these pages, each read with the cursor of the one before. */
+export function makeHistory(...pages: TaskList[]): TaskHistory {
+  return { pages, pageParams: pages.map((_, i) => (i === 0 ? null : pages[i - 1]!.nextCursor)) };
 }

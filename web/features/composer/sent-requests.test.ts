@@ -2,7 +2,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { TaskStatus } from '../../../contract/schemas/kling-task.ts';
 import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
-import { taskKeys } from '../../api/task-queries.ts';
+import { normalizeListParams, taskKeys } from '../../api/task-queries.ts';
+import { makeHistory, makeList } from '../../testing/task-fixture.ts';
 import { cachedTaskStatus, rememberSent, runningTwin, type SentRequest } from './sent-requests.ts';
 
 const statuses = (map: Record<string, TaskStatus>) => (id: string) => map[id];
@@ -42,12 +43,10 @@ describe('cachedTaskStatus', () => {
   it('reads the detail entry, or a list page holding the task', () => {
     const client = new QueryClient();
     client.setQueryData(taskKeys.detail('t1'), task('t1', 'processing'));
-    client.setQueryData(taskKeys.list({ page: 1, pageSize: 20 } as never), {
-      tasks: [task('t2', 'submitted')],
-      page: 1,
-      pageSize: 20,
-      total: 1,
-    });
+    client.setQueryData(
+      taskKeys.list(normalizeListParams({})),
+      makeHistory(makeList([task('t2', 'submitted')])),
+    );
     expect(cachedTaskStatus(client, 't1')).toBe('processing');
     expect(cachedTaskStatus(client, 't2')).toBe('submitted');
     expect(cachedTaskStatus(client, 't9')).toBeUndefined();
@@ -56,12 +55,10 @@ describe('cachedTaskStatus', () => {
   it('a final status anywhere wins: statuses only move forward', () => {
     const client = new QueryClient();
     client.setQueryData(taskKeys.detail('t1'), task('t1', 'processing'));
-    client.setQueryData(taskKeys.list({ page: 1, pageSize: 20 } as never), {
-      tasks: [task('t1', 'succeed')],
-      page: 1,
-      pageSize: 20,
-      total: 1,
-    });
+    client.setQueryData(
+      taskKeys.list(normalizeListParams({})),
+      makeHistory(makeList([task('t1', 'succeed')])),
+    );
     expect(cachedTaskStatus(client, 't1')).toBe('succeed');
   });
 });

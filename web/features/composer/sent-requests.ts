@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { isFinalStatus, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
-import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
-import { taskKeys } from '../../api/task-queries.ts';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
+import { cachedTasks, taskKeys } from '../../api/task-queries.ts';
 
 /** One request this tab sent with Generate, and the task it became. */
 export interface SentRequest {
@@ -36,15 +36,15 @@ export function runningTwin(
 }
 
 /**
- * A task's status as the TanStack Query cache knows it: its detail entry and any list page holding it.
+ * A task's status as the TanStack Query cache knows it: its detail entry and any history holding it.
  * Statuses only move forward, so a final status in any snapshot wins over a stale running one.
  */
 export function cachedTaskStatus(client: QueryClient, taskId: string): TaskStatus | undefined {
   const seen: TaskStatus[] = [];
   const detail = client.getQueryData<StudioTask>(taskKeys.detail(taskId));
   if (detail) seen.push(detail.status);
-  for (const [, list] of client.getQueriesData<TaskList>({ queryKey: taskKeys.lists() })) {
-    const row = list?.tasks.find((t) => t.id === taskId);
+  for (const [, history] of client.getQueriesData({ queryKey: taskKeys.lists() })) {
+    const row = cachedTasks(history).find((t) => t.id === taskId);
     if (row) seen.push(row.status);
   }
   return seen.find(isFinalStatus) ?? seen[0];

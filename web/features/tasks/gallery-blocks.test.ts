@@ -13,7 +13,6 @@ import {
 // 3 columns, rows of exactly 200 px + 10 px gap: a 210 px stride; a batch's header is 40 px.
 const layout = { mode: 'grid', columns: 3, cardWidth: 180, rowHeight: 200, gap: 10 } as const;
 const HEADER = 40;
-const PAGE = 100;
 
 /** A history of `total` tasks, newest first; `batches` puts batch ids on index ranges. */
 function history(total: number, batches: { id: string; start: number; size: number }[] = []) {
@@ -26,18 +25,7 @@ function history(total: number, batches: { id: string; start: number; size: numb
     }
   return tasks;
 }
-const pagesOf =
-  (tasks: StudioTask[], loaded?: Set<number>) =>
-  (page: number): StudioTask[] | undefined =>
-    loaded && !loaded.has(page) ? undefined : tasks.slice((page - 1) * PAGE, page * PAGE);
-const model = (tasks: StudioTask[], loaded?: Set<number>) =>
-  galleryBlocks({
-    total: tasks.length,
-    pageSize: PAGE,
-    pageTasks: pagesOf(tasks, loaded),
-    layout,
-    headerHeight: HEADER,
-  });
+const model = (tasks: readonly StudioTask[]) => galleryBlocks({ tasks, layout, headerHeight: HEADER });
 const at = (m: ReturnType<typeof model>, scrollTop: number) =>
   blockWindow(m, { scrollTop, viewportHeight: 630, overscanRows: 2 });
 const cardCount = (w: ReturnType<typeof at>) =>
@@ -90,7 +78,7 @@ describe('batches', () => {
       { id: 'A', start: 2, size: 3 },
       { id: 'B', start: 6, size: 1 },
     ]);
-    const groups = batchGroups({ total: 10, pageSize: PAGE, pageTasks: pagesOf(tasks) });
+    const groups = batchGroups(tasks);
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ id: 'A', start: 2, end: 5 });
     expect(groups[0]!.tasks.map((t) => t.batch?.index)).toEqual([0, 1, 2]);
@@ -147,17 +135,24 @@ describe('batches', () => {
     expect(seenLast).toBe(true);
   });
 
-  it('counts a page not loaded yet as plain cards, and tells how far its batches move the view', () => {
+  it('grows a batch cut at the end of what is loaded when the next page brings its other takes', () => {
     const tasks = history(300, [{ id: 'A', start: 150, size: 6 }]);
-    const before = model(tasks, new Set([1, 3]));
-    const after = model(tasks, new Set([1, 2, 3]));
-    expect(before.blocks).toHaveLength(1);
-    expect(after.blocks.map((b) => b.kind)).toEqual(['cards', 'batch', 'cards']);
-    // A card below the batch moves down by the header and the batch's row break; one above stays.
+    // Loaded up to the batch's third take: a batch of three for now, under its header.
+    const before = model(tasks.slice(0, 153));
+    const after = model(tasks);
+    expect(before.blocks.map((b) => [b.kind, b.start, b.end])).toEqual([
+      ['cards', 0, 150],
+      ['batch', 150, 153],
+    ]);
+    expect(after.blocks.map((b) => [b.kind, b.start, b.end])).toEqual([
+      ['cards', 0, 150],
+      ['batch', 150, 156],
+      ['cards', 156, 300],
+    ]);
+    // A card above the batch stays where it was; the view's anchor finds it in the new model.
     expect(topOf(after, 30)).toBe(topOf(before, 30));
-    expect(topOf(after, 250)).toBeGreaterThan(topOf(before, 250));
     const y = topOf(after, 250);
     expect(indexAt(after, y)).toBe(249);
-    expect(indexAt(before, topOf(before, 250))).toBe(249);
+    expect(after.totalHeight).toBeGreaterThan(before.totalHeight);
   });
 });

@@ -5,7 +5,8 @@ import type { GridLayout } from './virtual-window.ts';
  * The gallery as blocks: runs of ordinary cards, and batches (the tasks of one `POST /api/tasks/batch`)
  * that sit together under a header row of their own. Kept free of React and the DOM, like the grid maths
  * in virtual-window.ts, so the windowing can be tested by numbers: 500 results with batches among them
- * still put only a screenful (and the overscan) in the document.
+ * still put only a screenful (and the overscan) in the document. Indexes are places in the loaded
+ * history (newest first).
  */
 
 /** A batch's cards as the gallery shows them: consecutive in the history, in the batch's own order. */
@@ -42,55 +43,37 @@ export interface GalleryBlocks {
 }
 
 export interface BlocksInput {
-  total: number;
-  pageSize: number;
   /**
-   * Page `p`'s tasks (1-based, `pageSize` each) when they are known. A page not loaded yet counts as cards
-   * outside any batch; when it arrives its batches get their headers (see `topOf`, which keeps the view).
+   * The history as loaded, newest first (keyset pages joined). Only what is loaded is laid out: the server
+   * gives no total, and the gallery reads the next page as the view nears the end (use-gallery-history.ts).
+   * A batch whose other takes are still on the next page grows when that page arrives.
    */
-  pageTasks: (page: number) => readonly StudioTask[] | undefined;
+  tasks: readonly StudioTask[];
   layout: GridLayout;
   /** A batch's header row, px, including the room between it and the batch's first row. */
   headerHeight: number;
 }
 
-/** Where runs of one batch sit in the known pages. A batch shown by one card alone needs no header. */
-export function batchGroups({
-  total,
-  pageSize,
-  pageTasks,
-}: Pick<BlocksInput, 'total' | 'pageSize' | 'pageTasks'>): BatchGroup[] {
+/** Where runs of one batch sit in the history. A batch shown by one card alone needs no header. */
+export function batchGroups(tasks: readonly StudioTask[]): BatchGroup[] {
   const groups: BatchGroup[] = [];
   let run: { id: string; start: number; tasks: StudioTask[] } | null = null;
   const close = () => {
     if (run && run.tasks.length > 1) {
-      const tasks = run.tasks.slice().sort((a, b) => (a.batch?.index ?? 0) - (b.batch?.index ?? 0));
-      groups.push({ id: run.id, start: run.start, end: run.start + run.tasks.length, tasks });
+      const inOrder = run.tasks.slice().sort((a, b) => (a.batch?.index ?? 0) - (b.batch?.index ?? 0));
+      groups.push({ id: run.id, start: run.start, end: run.start + run.tasks.length, tasks: inOrder });
     }
     run = null;
   };
-  const pages = Math.ceil(Math.max(0, total) / pageSize);
-  for (let p = 1; p <= pages; p++) {
-    const tasks = pageTasks(p);
-    if (!tasks) {
-      close();
+  for (let index = 0; index < tasks.length; index++) {
+    const task = tasks[index]!;
+    const id = task.batch?.id;
+    if (run && id === run.id) {
+      run.tasks.push(task);
       continue;
     }
-    const first = (p - 1) * pageSize;
-    const count = Math.min(tasks.length, total - first);
-    for (let k = 0; k < count; k++) {
-      const task = tasks[k]!;
-      const index = first + k;
-      const id = task.batch?.id;
-      if (run && id === run.id && index === run.start + run.tasks.length) {
-        run.tasks.push(task);
-        continue;
-      }
-      close();
-      if (id) run = { id, start: index, tasks: [task] };
-    }
-    // A short page (the server's total moved on since): the run cannot go on past it.
-    if (count < pageSize) close();
+    close();
+    if (id) run = { id, start: index, tasks: [task] };
   }
   close();
   return groups;
@@ -100,7 +83,8 @@ const rowsOf = (cards: number, columns: number) => Math.ceil(cards / columns);
 
 /** The gallery's blocks, top to bottom, each placed on the track. */
 export function galleryBlocks(input: BlocksInput): GalleryBlocks {
-  const { total, layout, headerHeight } = input;
+  const { layout, headerHeight } = input;
+  const total = input.tasks.length;
   const stride = layout.rowHeight + layout.gap;
   const cardsHeight = (n: number) => (n > 0 ? rowsOf(n, layout.columns) * stride - layout.gap : 0);
   const blocks: GalleryBlock[] = [];
@@ -114,7 +98,7 @@ export function galleryBlocks(input: BlocksInput): GalleryBlocks {
     top += block.height;
   };
   let cursor = 0;
-  for (const group of batchGroups(input)) {
+  for (const group of batchGroups(input.tasks)) {
     if (group.start > cursor) {
       const n = group.start - cursor;
       push({ kind: 'cards', start: cursor, end: group.start, top: 0, height: cardsHeight(n), item });
@@ -146,7 +130,7 @@ export interface BlockWindow {
   /** Where the first piece sits, px from the top of the track. */
   offsetTop: number;
   totalHeight: number;
-  /** The history indexes the pieces draw on (a batch's whole range), for fetching their pages. */
+  /** The history indexes the pieces draw on (a batch's whole range); the end decides when to read on. */
   startIndex: number;
   endIndex: number;
 }

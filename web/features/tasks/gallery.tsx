@@ -1,15 +1,15 @@
-import type { UseQueryResult } from '@tanstack/react-query';
 import {
   type ReactNode,
   type RefObject,
   useCallback,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from 'react';
 import { isFinalStatus, type TaskStatus } from '../../../contract/schemas/kling-task.ts';
-import type { StudioTask, TaskList } from '../../../contract/schemas/studio-api.ts';
+import type { StudioTask } from '../../../contract/schemas/studio-api.ts';
 import { GalleryBatch } from './gallery-batch.tsx';
 import {
   type BlockWindow,
@@ -22,7 +22,7 @@ import {
 } from './gallery-blocks.ts';
 import { GalleryCard } from './gallery-card.tsx';
 import { statusLabel } from './task-labels.ts';
-import { GALLERY_PAGE_SIZE, type PageTasks, useGalleryPages } from './use-gallery-pages.ts';
+import { type GalleryHistory, useGalleryHistory, useReadOn } from './use-gallery-history.ts';
 import { useNow } from './use-now.ts';
 import { gridLayout } from './virtual-window.ts';
 
@@ -51,9 +51,10 @@ export interface GalleryProps {
 
 /**
  * The results as a grid of cards, newest first, windowed: only the rows in view (and two either side) are
- * in the document, and only their pages are fetched, so 500 results scroll like 5. A batch's results sit
- * together under a header row (gallery-blocks.ts). The grid scrolls inside its own box, which keeps the
- * panel's header, filter and selection bar in place.
+ * in the document, so 500 results scroll like 5. The history is read a keyset page at a time, the next one
+ * as the view nears the end of what is loaded; the track is as tall as what is loaded (there is no total
+ * to make room for). A batch's results sit together under a header row (gallery-blocks.ts). The grid
+ * scrolls inside its own box, which keeps the panel's header, filter and selection bar in place.
  */
 export function Gallery({
   filter,
@@ -71,21 +72,23 @@ export function Gallery({
   const [scrollTop, setScrollTop] = useState(0);
   const [previewId, setPreviewId] = useState<string | null>(null);
 
-  const layout = gridLayout(box.width || FALLBACK_BOX.width, { ...SIZING, metaHeight });
-  const blocksFor = (total: number, pageTasks: PageTasks) =>
-    galleryBlocks({ total, pageSize: GALLERY_PAGE_SIZE, pageTasks, layout, headerHeight: BATCH_HEADER_PX });
-  const windowFor = (model: GalleryBlocks, top = scrollTop) =>
-    blockWindow(model, {
+  const width = box.width || FALLBACK_BOX.width;
+  // Made once per change of width, text height or history, not on every row scrolled past.
+  const layout = useMemo(() => gridLayout(width, { ...SIZING, metaHeight }), [width, metaHeight]);
+  const history = useGalleryHistory(filter, pollMs);
+  const { tasks } = history;
+  const model = useMemo(
+    () => galleryBlocks({ tasks, layout, headerHeight: BATCH_HEADER_PX }),
+    [tasks, layout],
+  );
+  const windowFor = (blocks: GalleryBlocks, top = scrollTop) =>
+    blockWindow(blocks, {
       scrollTop: top,
       viewportHeight: box.height || FALLBACK_BOX.height,
       overscanRows: OVERSCAN_ROWS,
     });
-  const pages = useGalleryPages(filter, pollMs, (total, pageTasks) => {
-    const model = blocksFor(total, pageTasks);
-    const win = windowFor(model);
-    return { model, win, startIndex: win.startIndex, endIndex: win.endIndex };
-  });
-  const { model, win } = pages.window;
+  const win = windowFor(model);
+  useReadOn(history, win.endIndex);
 
   // Scrolling re-renders only when the rendered rows change, not on every pixel.
   const latest = useRef({ win, model, windowFor });
@@ -104,16 +107,24 @@ export function Gallery({
   }, []);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
-  // A page arriving above the view can bring batch headers there (or a resize, taller rows), which moves
-  // what the creator is looking at: the scroll follows, so the card at the top of the view stays put. A new
-  // task on top moves the cards as before: that is the history growing, not the layout settling.
-  const anchor = useRef<{ index: number; offset: number; total: number; height: number } | null>(null);
+  // A resize (taller rows), a task leaving a filter above the view, or a page bringing more of a batch
+  // that is in view moves what the creator is looking at: the scroll follows, so the card at the top of
+  // the view stays put. A new task on top moves the cards as before: that is the history growing, not the
+  // layout settling.
+  const anchor = useRef<{
+    id: string | undefined;
+    offset: number;
+    newest: string | undefined;
+    height: number;
+  }>(null);
   useLayoutEffect(() => {
     const was = anchor.current;
     const el = scroller.current;
-    const settled = was && was.total === pages.total && was.height !== model.totalHeight;
+    const newest = tasks[0]?.id;
+    const settled = was?.id && was.newest === newest && was.height !== model.totalHeight;
     if (el && settled && scrolled.current > 0) {
-      const to = Math.max(0, topOf(model, was.index) - was.offset);
+      const index = tasks.findIndex((t) => t.id === was.id);
+      const to = index < 0 ? scrolled.current : Math.max(0, topOf(model, index) - was.offset);
       if (Math.abs(to - scrolled.current) >= 1) {
         el.scrollTop = to;
         scrolled.current = to;
@@ -122,9 +133,9 @@ export function Gallery({
     }
     const index = indexAt(model, scrolled.current);
     anchor.current = {
-      index,
+      id: tasks[index]?.id,
       offset: topOf(model, index) - scrolled.current,
-      total: pages.total,
+      newest,
       height: model.totalHeight,
     };
   });
@@ -148,7 +159,7 @@ export function Gallery({
   // A card's text block has a fixed height in CSS: measured from a rendered card, rows are placed exactly.
   // Read once cards exist and again when the width (so maybe the font or layout) changes, never while
   // scrolling: reading a height forces a layout in the middle of the frame.
-  const tasksOnScreen = shownTasks(win, pages.pageTasks);
+  const tasksOnScreen = shownTasks(win, tasks);
   const hasCards = tasksOnScreen.length > 0;
   const mode = layout.mode;
   useLayoutEffect(() => {
@@ -160,8 +171,7 @@ export function Gallery({
   // Tick once a second only while something on screen is still running.
   const now = useNow(tasksOnScreen.some((t) => !isFinalStatus(t.status)));
 
-  const { first } = pages;
-  const state = galleryState(first, pages.total, filter, onClearFilter);
+  const state = galleryState(history, filter, onClearFilter);
   return (
     <>
       {state.banner}
@@ -170,7 +180,7 @@ export function Gallery({
         className="gallery"
         onScroll={onScroll}
         hidden={!!state.replace}
-        aria-busy={pages.stale || undefined}
+        aria-busy={history.stale || undefined}
       >
         <div className="gallery-track" style={{ blockSize: win.totalHeight }}>
           <ol
@@ -185,7 +195,7 @@ export function Gallery({
               ['--gallery-row' as string]: `${layout.rowHeight}px`,
             }}
           >
-            {pieces(win, model, pages.pageTasks, {
+            {pieces(win, model, tasks, history.hasMore, {
               card: (task, position, setSize) => (
                 <GalleryCard
                   key={task.id}
@@ -205,25 +215,19 @@ export function Gallery({
             })}
           </ol>
         </div>
+        {state.footer}
       </div>
       {state.replace}
     </>
   );
 }
 
-const taskAt = (pageTasks: PageTasks, index: number) =>
-  pageTasks(Math.floor(index / GALLERY_PAGE_SIZE) + 1)?.[index % GALLERY_PAGE_SIZE];
-
-/** The tasks the window renders (loaded ones), for the clock: it ticks only while one of them runs. */
-function shownTasks(win: BlockWindow, pageTasks: PageTasks): StudioTask[] {
+/** The tasks the window renders, for the clock: it ticks only while one of them runs. */
+function shownTasks(win: BlockWindow, tasks: readonly StudioTask[]): StudioTask[] {
   const out: StudioTask[] = [];
   for (const piece of win.pieces) {
     if (piece.kind === 'batch') out.push(...piece.block.group.tasks.slice(piece.from, piece.to));
-    else
-      for (let i = piece.start; i < piece.end; i++) {
-        const task = taskAt(pageTasks, i);
-        if (task) out.push(task);
-      }
+    else out.push(...tasks.slice(piece.start, piece.end));
   }
   return out;
 }
@@ -236,14 +240,18 @@ interface PieceRenderers {
 
 /**
  * The window's list items: cards, and per batch one item holding its header and its cards as a list of
- * their own. Each says its place in the whole list, which is windowed.
+ * their own. Each says its place in the whole list, which is windowed (and, until read to its end, of a
+ * size nobody has counted).
  */
 function pieces(
   win: BlockWindow,
   model: GalleryBlocks,
-  pageTasks: PageTasks,
+  tasks: readonly StudioTask[],
+  hasMore: boolean,
   render: PieceRenderers,
 ): ReactNode[] {
+  // While older tasks are still on the server the list's size is unknown, which ARIA spells -1.
+  const setSize = hasMore ? -1 : model.items;
   const out: ReactNode[] = [];
   for (const piece of win.pieces) {
     const { block } = piece;
@@ -254,7 +262,7 @@ function pieces(
           key={`batch-${group.id}`}
           group={group}
           position={block.item + 1}
-          setSize={model.items}
+          setSize={setSize}
           headerHeight={model.headerHeight}
           skip={piece.skip}
           onCompare={render.onCompare}
@@ -266,30 +274,23 @@ function pieces(
       );
       continue;
     }
-    for (let i = piece.start; i < piece.end; i++) {
-      const task = taskAt(pageTasks, i);
-      const position = block.item + (i - block.start) + 1;
-      // A page still loading: a placeholder of the card's size, so nothing jumps when it arrives.
-      out.push(
-        task ? (
-          render.card(task, position, model.items)
-        ) : (
-          <li key={`loading-${i}`} className="gallery-card gallery-card--loading" />
-        ),
-      );
-    }
+    for (let i = piece.start; i < piece.end; i++)
+      out.push(render.card(tasks[i]!, block.item + (i - block.start) + 1, setSize));
   }
   return out;
 }
 
-/** Loading, failed and empty states, each saying what to do next; `banner` sits above a working grid. */
+/**
+ * Loading, failed and empty states, each saying what to do next; `banner` sits above a working grid,
+ * `footer` below its last row (reading older tasks, or why they could not be read).
+ */
 function galleryState(
-  first: UseQueryResult<TaskList>,
-  total: number,
+  history: GalleryHistory,
   filter: TaskStatus | undefined,
   onClearFilter: () => void,
-): { replace?: ReactNode; banner?: ReactNode } {
-  if (first.isPending)
+): { replace?: ReactNode; banner?: ReactNode; footer?: ReactNode } {
+  const { query } = history;
+  if (query.isPending)
     return {
       replace: (
         <p className="tasks-state" role="status">
@@ -297,19 +298,19 @@ function galleryState(
         </p>
       ),
     };
-  if (first.isError && !first.data)
+  if (query.isError && !query.data)
     return {
       replace: (
         <div className="tasks-state" role="alert">
-          <p>The task history could not be loaded: {first.error.message}</p>
+          <p>The task history could not be loaded: {query.error.message}</p>
           <p>Check that the studio server is running, then try again.</p>
-          <button type="button" className="button" onClick={() => void first.refetch()}>
+          <button type="button" className="button" onClick={() => void query.refetch()}>
             Retry
           </button>
         </div>
       ),
     };
-  if (total === 0)
+  if (history.tasks.length === 0 && !history.hasMore)
     return {
       replace: filter ? (
         <div className="tasks-state">
@@ -327,18 +328,35 @@ function galleryState(
         </div>
       ),
     };
-  if (first.isError)
+  if (query.isFetchNextPageError)
     return {
-      banner: (
-        <p className="tasks-state tasks-state-inline" role="alert">
-          Could not refresh the list ({first.error.message}); showing what was last loaded.{' '}
-          <button type="button" className="button" onClick={() => void first.refetch()}>
+      footer: (
+        <p className="tasks-state tasks-state-inline gallery-more" role="alert">
+          Older tasks could not be loaded ({query.error?.message}).{' '}
+          <button type="button" className="button" onClick={history.retryMore}>
             Retry
           </button>
         </p>
       ),
     };
-  return {};
+  const footer = query.isFetchingNextPage ? (
+    <p className="gallery-more" role="status">
+      Loading older tasks…
+    </p>
+  ) : undefined;
+  if (query.isError)
+    return {
+      footer,
+      banner: (
+        <p className="tasks-state tasks-state-inline" role="alert">
+          Could not refresh the list ({query.error.message}); showing what was last loaded.{' '}
+          <button type="button" className="button" onClick={() => void query.refetch()}>
+            Retry
+          </button>
+        </p>
+      ),
+    };
+  return { footer };
 }
 
 /** The element's inner size, kept current with a ResizeObserver (0×0 where there is none). */

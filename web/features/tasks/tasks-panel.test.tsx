@@ -10,22 +10,26 @@ import { TasksPanel } from './tasks-panel.tsx';
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-/** GET /api/tasks?page&pageSize (paged as the server pages) and GET /api/tasks/:id from a list the test controls. */
-function serve(tasks: () => StudioTask[] | Response, seen: string[] = []) {
+/**
+ * GET /api/tasks?pageSize&status&cursor (by keyset, as the server pages: here the cursor carries the offset
+ * of the next page) and GET /api/tasks/:id, from a list the test controls.
+ */
+function serve(tasks: (url: string) => StudioTask[] | Response, seen: string[] = []) {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string) => {
       seen.push(url);
-      const t = tasks();
+      const t = tasks(url);
       if (t instanceof Response) return t;
       if (url.startsWith('/api/tasks?')) {
         const q = new URLSearchParams(url.split('?')[1]);
-        const page = Number(q.get('page'));
+        const from = Number(q.get('cursor')?.split('.')[1] ?? 0);
         const size = Number(q.get('pageSize'));
         const status = q.get('status');
         const all = status ? t.filter((x) => x.status === status) : t;
+        const to = from + size;
         return json(
-          makeList(all.slice((page - 1) * size, page * size), { page, pageSize: size, total: all.length }),
+          makeList(all.slice(from, to), { pageSize: size, nextCursor: to < all.length ? `0.${to}` : null }),
         );
       }
       const task = t.find((x) => url === `/api/tasks/${x.id}`);
@@ -168,27 +172,61 @@ describe('the gallery', () => {
     expect(vi.mocked(fetch).mock.calls.length).toBe(calls);
   });
 
-  it('puts only a window of 500 results in the page, fetching the pages scrolled to', async () => {
+  it('puts only a window of 500 results in the page, reading the next page as the end nears', async () => {
     const all = Array.from({ length: 500 }, (_, i) =>
       makeTask({ id: `t${i}`, prompt: `task number ${i}`, createdAt: 10_000 - i }),
     );
     const seen = serve(() => all);
+    const lists = () => seen.filter((u) => u.startsWith('/api/tasks?'));
     const { region } = renderPanel();
     await within(region()).findAllByRole('listitem');
     const shown = () => within(region()).getAllByRole('listitem');
     expect(shown().length).toBeLessThan(40);
-    expect(shown()[0]!.getAttribute('aria-setsize')).toBe('500');
-    expect(seen.filter((u) => u.startsWith('/api/tasks?'))).toEqual(['/api/tasks?page=1&pageSize=100']);
+    // No total to tell: the list says its size is unknown while the server has more.
+    expect(shown()[0]!.getAttribute('aria-setsize')).toBe('-1');
+    expect(lists()).toEqual(['/api/tasks?pageSize=100']);
 
-    // Scrolled to the end: the last results, from page 5, and nothing near the top.
+    // Scrolled to the end of what is loaded: the next pages are read, one after another, by cursor.
     const gallery = region().querySelector<HTMLElement>('.gallery')!;
     gallery.scrollTop = 1_000_000;
     fireEvent.scroll(gallery);
     await waitFor(() => expect(within(region()).getByText('task number 499')).toBeTruthy());
     expect(within(region()).queryByText('task number 0')).toBeNull();
     expect(shown().length).toBeLessThan(40);
-    expect(seen).toContain('/api/tasks?page=5&pageSize=100');
+    expect(lists()).toEqual([
+      '/api/tasks?pageSize=100',
+      '/api/tasks?pageSize=100&cursor=0.100',
+      '/api/tasks?pageSize=100&cursor=0.200',
+      '/api/tasks?pageSize=100&cursor=0.300',
+      '/api/tasks?pageSize=100&cursor=0.400',
+    ]);
     expect(shown().at(-1)!.getAttribute('aria-posinset')).toBe('500');
+    expect(shown().at(-1)!.getAttribute('aria-setsize')).toBe('500');
+  });
+
+  it('says when older tasks could not be read, and reads them on Retry', async () => {
+    const all = Array.from({ length: 150 }, (_, i) =>
+      makeTask({ id: `t${i}`, prompt: `task number ${i}`, createdAt: 10_000 - i }),
+    );
+    let failing = true;
+    serve((url) =>
+      failing && url.includes('cursor=')
+        ? json({ error: { code: 'internal', message: 'Database is locked' } }, 500)
+        : all,
+    );
+    const { region } = renderPanel();
+    await within(region()).findAllByRole('listitem');
+    const gallery = region().querySelector<HTMLElement>('.gallery')!;
+    gallery.scrollTop = 1_000_000;
+    fireEvent.scroll(gallery);
+    const alert = await within(region()).findByRole('alert');
+    expect(alert.textContent).toMatch(/Older tasks could not be loaded \(Database is locked\)/);
+    // What was loaded stays.
+    expect(within(region()).getByText('task number 99')).toBeTruthy();
+    failing = false;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(within(region()).getByText('task number 149')).toBeTruthy());
+    expect(within(region()).queryByRole('alert')).toBeNull();
   });
 
   it('plays a finished card’s video muted while hovered, one card at a time', async () => {

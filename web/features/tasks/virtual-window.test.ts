@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridLayout, pageOf, pagesFor } from './virtual-window.ts';
+import { gridLayout, needsNextPage } from './virtual-window.ts';
 
 const sizing = { minCardWidth: 200, gap: 10, aspect: 16 / 9, metaHeight: 100, listBelow: 0 };
 
@@ -30,17 +30,13 @@ describe('gridLayout', () => {
   });
 });
 
-describe('pagesFor and pageOf', () => {
-  it('names the pages holding a range of cards, always with page 1', () => {
-    expect(pagesFor(0, 18, 100)).toEqual([1]);
-    expect(pagesFor(90, 120, 100)).toEqual([1, 2]);
-    expect(pagesFor(294, 318, 100)).toEqual([1, 3, 4]);
-    expect(pagesFor(0, 0, 100)).toEqual([1]);
-  });
-
-  it('finds a card on its page', () => {
-    expect(pageOf(0, 100)).toEqual({ page: 1, offset: 0 });
-    expect(pageOf(99, 100)).toEqual({ page: 1, offset: 99 });
-    expect(pageOf(499, 100)).toEqual({ page: 5, offset: 99 });
+describe('needsNextPage', () => {
+  it('asks for the next page once the window comes within `ahead` cards of the last one loaded', () => {
+    expect(needsNextPage(18, 100, 50)).toBe(false);
+    expect(needsNextPage(49, 100, 50)).toBe(false);
+    expect(needsNextPage(50, 100, 50)).toBe(true);
+    expect(needsNextPage(100, 100, 50)).toBe(true);
+    // Nothing loaded (a filter whose loaded rows all left it): read on at once.
+    expect(needsNextPage(0, 0, 50)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The gallery's grid and paging maths, kept free of React and the DOM so it can be tested by numbers; which
  * rows are in the document (batches included) is gallery-blocks.ts. With 500 results only the rows in view
- * (plus a margin) are rendered, and only their pages are fetched.
+ * (plus a margin) are rendered, and the next page is read only as the view nears the end of what is loaded.
  */
 
 export interface GridLayout {
@@ -38,21 +38,9 @@ export function gridLayout(width: number, s: GridSizing): GridLayout {
 }
 
 /**
- * The pages of `GET /api/tasks` (1-based, `pageSize` each) holding cards `start` to `end` (exclusive).
- * Page 1 is always among them: it carries the total and is where a new task lands.
+ * Whether the gallery should read the history's next page: the window (its last card, `endIndex`
+ * exclusive) has come within `ahead` cards of the last one loaded. Read early, so scrolling at a steady
+ * pace never meets the end; the history has no total to size the track with beforehand.
  */
-export function pagesFor(start: number, end: number, pageSize: number): number[] {
-  const pages = new Set<number>([1]);
-  if (end > start) {
-    const first = Math.floor(start / pageSize) + 1;
-    const last = Math.floor((end - 1) / pageSize) + 1;
-    for (let p = first; p <= last; p++) pages.add(p);
-  }
-  return [...pages].sort((a, b) => a - b);
-}
-
-/** Where card `index` lives: its page and its place on that page. */
-export const pageOf = (index: number, pageSize: number) => ({
-  page: Math.floor(index / pageSize) + 1,
-  offset: index % pageSize,
-});
+export const needsNextPage = (endIndex: number, loaded: number, ahead: number): boolean =>
+  endIndex + ahead >= loaded;
