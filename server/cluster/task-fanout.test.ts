@@ -4,7 +4,13 @@ import { createLogger, memoryLogger } from '../lib/logger.ts';
 import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
 import { createTaskEvents, type TaskEvents } from '../tracker/task-events.ts';
 import { type CatchUp, type Change, type ChangeFeed, createLocalChangeHub } from './change-feed.ts';
-import { announcingEvents, createTaskFanout, type FanoutStore, type UpdatedCursor } from './task-fanout.ts';
+import {
+  announcingEvents,
+  createAnnouncer,
+  createTaskFanout,
+  type FanoutStore,
+  type UpdatedCursor,
+} from './task-fanout.ts';
 
 const quiet = createLogger({ write: () => {} });
 
@@ -398,5 +404,18 @@ describe('announcingEvents', () => {
     for (let i = 0; i < 4; i++) await events.flush();
     expect(sent).toEqual([['a', 'b']]);
     expect(log.lines.some((l) => l.includes('giving up'))).toBe(true);
+  });
+
+  it('an announcer for the queue topic sends its ids together, on that topic', async () => {
+    const hub = createLocalChangeHub();
+    const [here, dispatcherReplica] = [hub.feed(), hub.feed()];
+    const heard: Change[] = [];
+    dispatcherReplica.subscribe((c) => heard.push(c));
+    const queue = createAnnouncer(here, 'queue', quiet);
+    queue.add('created');
+    queue.add('cancelled');
+    queue.add('created');
+    await queue.flush();
+    expect(heard).toEqual([{ ids: ['created', 'cancelled'], topic: 'queue', fromSelf: false }]);
   });
 });

@@ -2,7 +2,7 @@ import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
 import type { TaskEvents } from '../tracker/task-events.ts';
-import type { ChangeFeed } from './change-feed.ts';
+import type { ChangeFeed, ChangeTopic } from './change-feed.ts';
 
 /**
  * Live updates across replicas, on top of a ChangeFeed. Each replica publishes its own changes on its own
@@ -221,18 +221,28 @@ export function localBusOf(events: TaskEvents): TaskEvents {
   return (events as Partial<AnnouncingEvents>)[LOCAL_BUS] ?? events;
 }
 
-/**
- * `local` (this replica's bus) plus an announcement of each published task's id, so the tracker, creates and
- * the queue reach other replicas' clients without knowing about them. Ids published within `coalesceMs` go
- * as one announcement; when it fails (the database unreachable) they are tried again with the next ones,
- * up to `maxAttempts` times.
- */
-export function announcingEvents(
-  local: TaskEvents,
+export interface AnnounceOptions {
+  /** Ids added within this window go as one announcement (default 5 ms). */
+  coalesceMs?: number;
+  /** After a failed announcement (the database unreachable), the wait before the next try (default 1 s). */
+  retryMs?: number;
+  /** Consecutive failures after which the waiting ids are given up, with an error logged (default 5). */
+  maxAttempts?: number;
+}
+
+/** Ids to announce on one topic, sent together, from code that must not wait for (or fail with) the send. */
+export interface Announcer {
+  add(id: string): void;
+  /** Sends what is waiting now (tests, shutdown). */
+  flush(): Promise<void>;
+}
+
+export function createAnnouncer(
   feed: ChangeFeed,
+  topic: ChangeTopic,
   log: Logger,
-  opts: { coalesceMs?: number; retryMs?: number; maxAttempts?: number } = {},
-): AnnouncingEvents {
+  opts: AnnounceOptions = {},
+): Announcer {
   const coalesceMs = opts.coalesceMs ?? 5;
   const retryMs = opts.retryMs ?? 1000;
   const maxAttempts = opts.maxAttempts ?? 5;
@@ -255,22 +265,17 @@ export function announcingEvents(
       const ids = [...pending];
       pending.clear();
       try {
-        await feed.announce(ids, 'task');
+        await feed.announce(ids, topic);
         failures = 0;
       } catch (e) {
-        failures++;
-        if (failures >= maxAttempts) {
-          log.error('could not announce task changes to the other replicas; giving up on them', {
-            tasks: ids.length,
-            error: (e as Error).message,
-          });
+        const fields = { topic, tasks: ids.length, error: (e as Error).message };
+        if (++failures >= maxAttempts) {
           failures = 0;
+          log.error('could not announce changes to the other replicas; giving up on them', fields);
           return;
         }
-        log.warn('could not announce task changes to the other replicas; trying again', {
-          tasks: ids.length,
-          error: (e as Error).message,
-        });
+        log.warn('could not announce changes to the other replicas; trying again', fields);
+        // Sent again with whatever is added meanwhile.
         for (const id of ids) pending.add(id);
         schedule(retryMs);
       }
@@ -279,14 +284,33 @@ export function announcingEvents(
   }
 
   return {
+    add(id) {
+      pending.add(id);
+      schedule(coalesceMs);
+    },
+    flush,
+  };
+}
+
+/**
+ * `local` (this replica's bus) plus an announcement of each published task's id (topic `task`), so the
+ * tracker, creates and the queue reach other replicas' clients without knowing about them.
+ */
+export function announcingEvents(
+  local: TaskEvents,
+  feed: ChangeFeed,
+  log: Logger,
+  opts: AnnounceOptions = {},
+): AnnouncingEvents {
+  const announcer = createAnnouncer(feed, 'task', log, opts);
+  return {
     [LOCAL_BUS]: local,
     publish(task) {
       local.publish(task);
-      pending.add(task.id);
-      schedule(coalesceMs);
+      announcer.add(task.id);
     },
     subscribe: (listener) => local.subscribe(listener),
     listenerCount: () => local.listenerCount(),
-    flush,
+    flush: announcer.flush,
   };
 }
