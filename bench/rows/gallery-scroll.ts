@@ -8,7 +8,7 @@ import { startStudio } from '../lib/studio.ts';
 
 const TASKS = 500;
 const FRAME_MS = 1000 / 60;
-/** A brisk flick: the 500 results go by in a few seconds, and every page of them is fetched on the way. */
+/** A brisk flick: the 500 results go by in a few seconds, and every page of them is read on the way down. */
 const PX_PER_FRAME = 90;
 
 /**
@@ -52,10 +52,11 @@ export async function galleryScrollRow(): Promise<RowResult[]> {
         .getByRole('listitem')
         .first()
         .waitFor({ timeout: 60_000 });
-      const setSize = await page.locator('.gallery-card').first().getAttribute('aria-setsize');
-      if (setSize !== String(TASKS)) throw new Error(`the gallery holds ${setSize} tasks, not ${TASKS}`);
       log('scrolling');
       const gallery = await tracedScroll(browser, page, '.gallery');
+      // Read to its end on the way down: the list's size is known (not -1) and is every task.
+      const setSize = await page.locator('.gallery-grid > li').last().getAttribute('aria-setsize');
+      if (setSize !== String(TASKS)) throw new Error(`the gallery holds ${setSize} tasks, not ${TASKS}`);
       const p95 = (x: number[]) => percentile(x, 95).toFixed(2);
       return [
         ratioRow({
@@ -189,13 +190,16 @@ async function scrollFrames(page: Page, selector: string): Promise<{ rendered: n
       for (let i = 0; i < 10; i++) await frame();
       measuring = true;
       for (const direction of [1, -1]) {
-        // The track grows while pages load (placeholders have the cards' size): re-read the end each step.
+        // The track grows as the next page is read near its end (keyset pages, no total): re-read the end
+        // each step, and at the end wait while older tasks are still on the server (aria-setsize -1).
         for (let guard = 0; guard < 5000; guard++) {
           const target = Math.min(end(), Math.max(0, el.scrollTop + direction * step));
           el.scrollTop = target;
           await frame();
           rendered = Math.max(rendered, el.querySelectorAll('li').length);
-          if ((direction > 0 && target >= end()) || (direction < 0 && target <= 0)) break;
+          const more =
+            el.querySelector('.gallery-grid > li:last-child')?.getAttribute('aria-setsize') === '-1';
+          if ((direction > 0 && target >= end() && !more) || (direction < 0 && target <= 0)) break;
         }
         if (end() === 0) for (let i = 0; i < 120; i++) await frame();
       }
