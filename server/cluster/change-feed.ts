@@ -307,6 +307,8 @@ export async function createPostgresChangeFeed(o: PostgresChangeFeedOptions): Pr
       await l.client.end().catch(() => {});
       return;
     }
+    // Dropped again before it became current: its events found nobody to reschedule.
+    if (l.dead) return scheduleReconnect();
     const since = listeningAt;
     current = l;
     attempt = 0;
