@@ -80,7 +80,7 @@ describe('kill -9 and restart', () => {
     const second = studio;
     const again = (path: string) => fetch(`${second.url}${path}`);
     const list = taskListSchema.parse(await (await again('/api/tasks?pageSize=100')).json());
-    expect(list.total).toBe(21);
+    expect(list.tasks).toHaveLength(21);
     for (const t of created) expect(list.tasks.map((x) => x.id)).toContain(t.id);
 
     for (const t of created) {

@@ -110,7 +110,7 @@ async function refused(res: Response, status = 400): Promise<ApiError['error']> 
 }
 
 const taskCount = async (s: Studio) =>
-  taskListSchema.parse(await (await s.fetch('/api/tasks?pageSize=100')).json()).total;
+  taskListSchema.parse(await (await s.fetch('/api/tasks?pageSize=100')).json()).tasks.length;
 
 const SIGNED = /^http:\/\/127\.0\.0\.1:(\d+)\/api\/uploads\/([\w-]+)\/([\w-]+)\/[^/]+\/reference\.mp4$/;
 

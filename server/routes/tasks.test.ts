@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MODELS } from '../../contract/capabilities/matrix.ts';
 import { LIMITS } from '../../contract/limits.ts';
 import {
+  apiErrorSchema,
+  BAD_CURSOR_MESSAGE,
   healthSchema,
+  TASK_CURSOR,
   taskEnvelopeSchema,
   taskInputsSchema,
   taskListSchema,
@@ -18,7 +21,7 @@ beforeAll(async () => {
 describe('health and capabilities', () => {
   it('reports the upstream in use', async () => {
     const health = healthSchema.parse(await (await ctx.studio.fetch('/api/health')).json());
-    expect(health).toEqual({ ok: true, upstream: { kind: 'kling', baseUrl: ctx.sim.baseUrl } });
+    expect(health).toMatchObject({ ok: true, upstream: { kind: 'kling', baseUrl: ctx.sim.baseUrl } });
   });
 
   it('serves the contract capability map and limits (the rest: capabilities.test.ts)', async () => {
@@ -157,29 +160,76 @@ describe('a task from create to archived video', () => {
 });
 
 describe('history', () => {
-  it('lists newest first with totals, pages and a status filter', async () => {
+  const list = async (query: string) => {
+    const res = await ctx.studio.fetch(`/api/tasks?${query}`);
+    expect(res.status, query).toBe(200);
+    return taskListSchema.parse(await res.json());
+  };
+
+  it('lists newest first by keyset pages (a cursor, no page numbers, no total) and a status filter', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await ctx.studio.create({ image, prompt: `list ${i}` });
       ids.push(taskEnvelopeSchema.parse(await res.json()).task.id);
     }
     for (const id of ids) await waitForTask(ctx.studio, id);
-    const page1 = taskListSchema.parse(await (await ctx.studio.fetch('/api/tasks?page=1&pageSize=2')).json());
-    expect(page1.page).toBe(1);
+    const first = await ctx.studio.fetch('/api/tasks?pageSize=2');
+    const firstBody = await first.json();
+    expect(Object.keys(firstBody).sort()).toEqual(['nextCursor', 'pageSize', 'tasks']);
+    const page1 = taskListSchema.parse(firstBody);
     expect(page1.pageSize).toBe(2);
     expect(page1.tasks.map((t) => t.id)).toEqual([ids[2], ids[1]]);
-    const total = page1.total;
-    const page2 = taskListSchema.parse(await (await ctx.studio.fetch('/api/tasks?page=2&pageSize=2')).json());
+    expect(page1.nextCursor).toMatch(TASK_CURSOR);
+    const page2 = await list(`pageSize=2&cursor=${page1.nextCursor}`);
     expect(page2.tasks[0]!.id).toBe(ids[0]);
-    const succeeded = taskListSchema.parse(
-      await (await ctx.studio.fetch('/api/tasks?status=succeed&pageSize=100')).json(),
-    );
-    expect(succeeded.total).toBe(total);
-    const failed = taskListSchema.parse(await (await ctx.studio.fetch('/api/tasks?status=failed')).json());
-    expect(failed.total).toBe(0);
+    // Walking on to the end meets every task once, and ends with a null cursor.
+    const seen = [...page1.tasks, ...page2.tasks].map((t) => t.id);
+    for (let cursor = page2.nextCursor; cursor; ) {
+      const next = await list(`pageSize=2&cursor=${cursor}`);
+      seen.push(...next.tasks.map((t) => t.id));
+      cursor = next.nextCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    const everything = await list('pageSize=100');
+    expect(seen).toEqual(everything.tasks.map((t) => t.id));
+    expect(everything.nextCursor).toBeNull();
+
+    const succeeded = await list('status=succeed&pageSize=100');
+    expect(succeeded.tasks.map((t) => t.id)).toEqual(expect.arrayContaining(ids));
+    expect(succeeded.tasks.every((t) => t.status === 'succeed')).toBe(true);
+    expect((await list('status=failed')).tasks).toEqual([]);
+  });
+
+  it('a page created meanwhile does not shift the next page: keyset cursors are places, not offsets', async () => {
+    const make = async (prompt: string) => {
+      const res = await ctx.studio.create({ image, prompt });
+      return taskEnvelopeSchema.parse(await res.json()).task.id;
+    };
+    const older = await make('keyset older');
+    const newer = await make('keyset newer');
+    const page1 = await list('pageSize=1');
+    expect(page1.tasks[0]!.id).toBe(newer);
+    await make('keyset newest');
+    const page2 = await list(`pageSize=1&cursor=${page1.nextCursor}`);
+    expect(page2.tasks[0]!.id).toBe(older);
+  });
+
+  it('refuses a bad query with 400 naming each field; a cursor it did not make, in the contract’s words', async () => {
     const bad = await ctx.studio.fetch('/api/tasks?status=done&pageSize=0');
     expect(bad.status).toBe(400);
     const err = await bad.json();
     expect(err.error.issues.map((i: { field: string }) => i.field).sort()).toEqual(['pageSize', 'status']);
+
+    // Garbage, and well-formed numbers no store could have made (past a 64-bit sequence).
+    for (const cursor of ['abc', '12.x', '1.99999999999999999999', '1.9999999999999999999']) {
+      const res = await ctx.studio.fetch(`/api/tasks?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status, cursor).toBe(400);
+      const { error } = apiErrorSchema.parse(await res.json());
+      expect(error.message, cursor).toBe(BAD_CURSOR_MESSAGE);
+      expect(
+        error.issues?.map((i) => [i.field, i.message]),
+        cursor,
+      ).toEqual([['cursor', BAD_CURSOR_MESSAGE]]);
+    }
   });
 });
