@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { startBuiltinSimulator } from './builtin-simulator.ts';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config/config.ts';
 import { listenStudio } from './http/serve-studio.ts';
+import { createLifecycle } from './lib/lifecycle.ts';
 import { createLogger } from './lib/logger.ts';
 import { mountSpa } from './spa/serve-spa.ts';
 import { createServices, type ResolvedUpstream } from './wire.ts';
@@ -44,14 +45,15 @@ async function main(): Promise<void> {
     );
   }
 
-  const services = createServices({ config, upstream, log });
+  const lifecycle = createLifecycle({ started: false });
+  const services = await createServices({ config, upstream, log, lifecycle });
   const app = createApp(services);
   mountSpa(app, join(root, 'dist'));
 
   const server = await listenStudio(app, { port: config.port, hostname: config.host, http: config.http });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const resumed = services.tracker.resumeAll();
+  const resumed = await services.tracker.resumeAll();
   if (resumed) log.info(`Resumed tracking ${resumed} unfinished task${resumed === 1 ? '' : 's'}`);
   // Once listening: Kling fetches a motion-control upload from this server while its create is sent.
   await services.dispatcher.start();
@@ -60,12 +62,15 @@ async function main(): Promise<void> {
   );
   if (config.appToken) log.info('APP_TOKEN is set: the studio asks for it before anything else');
   // Plain console line (not the logger): scripts and tests read the URL from it.
+  lifecycle.started = true;
   console.log(`Motion Studio is running at http://${shownHost}:${port}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // GET /api/ready answers 503 from now on: the balancer stops sending new requests here.
+    lifecycle.stopping = true;
     log.info(`${signal}: shutting down`);
     // Stop accepting, end open SSE streams, let the tracker finish its current updates.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,13 +2,16 @@ import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
 import { removeStaleDownloads } from './inputs/reference-video.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { createLifecycle, type Lifecycle } from './lib/lifecycle.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { hostEntry } from './lib/safe-fetch.ts';
 import { createDispatcher } from './queue/dispatcher.ts';
 import type { AppDeps } from './routes/app-deps.ts';
 import { createDailyBudget } from './tasks/daily-budget.ts';
-import { openDatabase } from './tasks/database.ts';
-import { createTaskStore } from './tasks/task-store.ts';
+import { openDatabase } from './tasks/sqlite/database.ts';
+import { createSqliteTaskStore } from './tasks/sqlite/sqlite-task-store.ts';
+import type { TaskRecord } from './tasks/task-record.ts';
+import type { TaskStore } from './tasks/task-store.ts';
 import { createWalletGuard } from './tasks/wallet-guard.ts';
 import { createTaskEvents } from './tracker/task-events.ts';
 import { createTaskTracker } from './tracker/task-tracker.ts';
@@ -35,18 +38,18 @@ export interface Services extends AppDeps {
 export const UPSTREAM_VIDEO_PREFIX = '/__sim/videos/';
 
 /** Builds every dependency of createApp from the config; main.ts and the tests share it. */
-export function createServices(opts: {
+export async function createServices(opts: {
   config: Config;
   upstream: ResolvedUpstream;
   clock?: Clock;
   log?: Logger;
   auth?: KlingAuth;
-}): Services {
+  lifecycle?: Lifecycle;
+}): Promise<Services> {
   const { config, upstream } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger({ level: config.logLevel });
-  const db = openDatabase(config.dataDir);
-  const store = createTaskStore(db);
+  const store = await openStore(config, clock);
   const auth = opts.auth ?? createKlingAuth(upstream.credentials, clock);
   const client = createKlingClient({
     baseUrl: upstream.baseUrl,
@@ -62,7 +65,7 @@ export function createServices(opts: {
   const exemptFirstHop = { host: hostEntry(new URL(upstream.baseUrl)), pathPrefix: UPSTREAM_VIDEO_PREFIX };
   // The tracker tells the dispatcher when a slot frees: Kling is done with a task (before the archive), or
   // a task ended.
-  let upstreamFinished: (id: string) => void = () => {};
+  let upstreamFinished: (id: string, status: TaskRecord['status']) => void = () => {};
   let taskEnded: (id: string) => void = () => {};
   const tracker = createTaskTracker({
     store,
@@ -81,22 +84,28 @@ export function createServices(opts: {
     pollMaxMs: config.tracker.pollMaxMs,
     confirmWindowMs: config.tracker.confirmWindowMs,
     callbacks: config.publicUrl !== undefined,
-    onUpstreamFinal: (id) => upstreamFinished(id),
+    onUpstreamFinal: (id, status) => upstreamFinished(id, status),
     onFinal: (id) => taskEnded(id),
   });
-  const uploads = createUploadStore({ db, dataDir: config.dataDir, clock, log, ttlMs: config.uploadTtlMs });
+  const uploads = createUploadStore({
+    rows: store.uploads,
+    dataDir: config.dataDir,
+    clock,
+    log,
+    ttlMs: config.uploadTtlMs,
+  });
   // Before the first request can arrive: leftovers of a crash go first, then old unused uploads.
-  uploads.start();
+  await uploads.start();
   removeStaleDownloads(config.dataDir);
   const guard = createWalletGuard({
     createsPerMinute: config.walletGuard.createsPerMinute,
     maxRunningTasks: config.walletGuard.maxRunningTasks,
-    countUnfinished: () => store.countUnfinished(),
+    counts: store,
     clock,
   });
   const budget = createDailyBudget({
     unitsPerDay: config.queue.budgetUnitsPerDay,
-    spentSince: (since) => store.spentSince(since),
+    spending: store,
     clock,
   });
   const dispatcher = createDispatcher({
@@ -111,7 +120,7 @@ export function createServices(opts: {
     uploads,
     concurrency: config.queue.concurrency,
   });
-  upstreamFinished = (id) => dispatcher.upstreamFinished(id);
+  upstreamFinished = (id, status) => dispatcher.upstreamFinished(id, status);
   taskEnded = (id) => dispatcher.taskEnded(id);
   return {
     config,
@@ -128,11 +137,17 @@ export function createServices(opts: {
     auth,
     imageFetch: { timeoutMs: config.urlFetch.timeoutMs, allowHosts },
     uploads,
+    lifecycle: opts.lifecycle ?? createLifecycle(),
     async close() {
       uploads.stop();
       await dispatcher.stop();
       await tracker.stop();
-      db.close();
+      await store.close();
     },
   };
+}
+
+/** DATA_DIR/studio.db, or PostgreSQL when DATABASE_URL is set (cluster mode). */
+async function openStore(config: Config, clock: Clock): Promise<TaskStore> {
+  return createSqliteTaskStore(openDatabase(config.dataDir), { clock });
 }

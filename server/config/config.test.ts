@@ -124,7 +124,7 @@ describe('.env.example', () => {
     const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const entries = text
       .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
+      .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
       .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]);
     expect(entries.map(([k]) => k).sort()).toEqual(Object.keys(envSchema.shape).sort());
     expect(loadConfig(Object.fromEntries(entries)).upstream.kind).toBe('simulator');

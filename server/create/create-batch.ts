@@ -84,11 +84,11 @@ export async function createBatch(deps: CreateTaskDeps, body: unknown, who: Crea
   const records = accepted.map((a) =>
     image2videoRecord(a.request, who.client, now, { id: batchId, index: a.index, size }),
   );
-  admitAndInsert(deps, records, who.peer);
+  await admitAndInsert(deps, records, who.peer);
   const imagesOf = new Map<string, CollectedImage[]>(records.map((r, i) => [r.id, accepted[i]!.images]));
   await storeInputs(deps, records, (r: TaskRecord) => imagesOf.get(r.id) ?? []);
   imagesOf.clear();
-  const tasks = enqueue(deps, records);
+  const tasks = await enqueue(deps, records);
   deps.log.info('batch queued', { batchId, tasks: tasks.length, refused: refused.length });
   return { batchId, tasks, refused };
 }

@@ -59,7 +59,7 @@ export async function createMotionControl(
   const externalTaskId = request.external_task_id ?? newExternalTaskId(id);
   let record: TaskRecord;
   try {
-    if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
+    if (request.external_task_id && (await deps.store.getByExternalId(request.external_task_id)))
       throw duplicateExternalId();
     const now = deps.clock.now();
     record = {
@@ -85,32 +85,32 @@ export async function createMotionControl(
       priceUnits: priceUnitsOf({ kind: 'motion-control', request, referenceMs: reference.facts.durationMs }),
       uploadBase: reference.uploadId !== undefined ? (deps.uploadBase ?? null) : null,
     };
-    admitAndInsert(deps, [record], who.peer);
+    await admitAndInsert(deps, [record], who.peer);
   } catch (e) {
     await reference.release();
     throw e;
   }
 
   try {
-    // First, before any await: from here on the upload is kept while this task is unfinished (and its
+    // First, before the inputs are written: from here on the upload is kept while this task is unfinished (and its
     // signed link served), so the sweeper cannot remove it while it is linked below.
-    if (reference.uploadId !== undefined) claimUpload(deps.uploads, reference.uploadId, id);
+    if (reference.uploadId !== undefined) await claimUpload(deps.uploads, reference.uploadId, id);
     const saved = await saveInputs(deps.dataDir, id, images);
     images.length = 0;
     const kept = await keepReference(deps.dataDir, id, reference);
-    deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail, reference: kept });
+    await deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail, reference: kept });
   } catch (e) {
     await reference.release();
     await discard(deps, id);
     throw e;
   }
-  return enqueue(deps, [record])[0]!;
+  return (await enqueue(deps, [record]))[0]!;
 }
 
 /** An upload removed since it was checked (the sweeper) is the creator's "add it again", not a 404. */
-function claimUpload(uploads: Uploads, uploadId: string, taskId: string): void {
+async function claimUpload(uploads: Uploads, uploadId: string, taskId: string): Promise<void> {
   try {
-    uploads.claim(uploadId, taskId);
+    await uploads.claim(uploadId, taskId);
   } catch (e) {
     if (e instanceof StudioError && e.status === 404) throw validationError([uploadMissing()]);
     throw e;

@@ -11,6 +11,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { StudioError } from '../lib/studio-error.ts';
 import type { DailyBudget } from '../tasks/daily-budget.ts';
+import { DuplicateExternalId } from '../tasks/store-errors.ts';
 import { newTaskState, priceUnitsOf, type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import type { WalletGuard } from '../tasks/wallet-guard.ts';
@@ -22,7 +23,7 @@ export { hashCallbackToken } from '../tasks/callback-token.ts';
 /** The queue as a create sees it (server/queue's dispatcher): told when a task is whole, asked its place. */
 export interface QueueHandle {
   wake(): void;
-  placeOf(task: TaskRecord): number | undefined;
+  placeOf(task: TaskRecord): Promise<number | undefined>;
 }
 
 export interface CreateTaskDeps {
@@ -67,14 +68,14 @@ export async function createTask(deps: CreateTaskDeps, body: unknown, who: Creat
   // First, before any image is fetched or anything stored: a nearly full disk refuses the create whole.
   await checkDiskFloor(deps.dataDir, deps.minFreeDiskBytes);
   const { request, images } = await checkCreateRequest(body, deps.imageFetch, deps.retiredModels);
-  if (request.external_task_id && deps.store.getByExternalId(request.external_task_id))
+  if (request.external_task_id && (await deps.store.getByExternalId(request.external_task_id)))
     throw duplicateExternalId();
   const record = image2videoRecord(request, who.client, deps.clock.now());
-  admitAndInsert(deps, [record], who.peer);
+  await admitAndInsert(deps, [record], who.peer);
   await storeInputs(deps, [record], images);
   // The decoded bytes are on disk now: let them go.
   images.length = 0;
-  return enqueue(deps, [record])[0]!;
+  return (await enqueue(deps, [record]))[0]!;
 }
 
 /** A new image2video task's record, queued and not yet whole (its inputs are stored next). */
@@ -108,20 +109,24 @@ export function image2videoRecord(
 }
 
 /**
- * Admit and insert in one synchronous transaction: the budget and the wallet guard count what is stored,
- * so two creates cannot both squeeze under a limit. A batch is admitted (or refused) whole.
+ * Admit and insert in one transaction: the budget and the wallet guard count what is stored, and the
+ * store serialises transactions (across replicas too), so two creates cannot both squeeze under a limit.
+ * A batch is admitted (or refused) whole.
  */
-export function admitAndInsert(deps: CreateTaskDeps, records: TaskRecord[], peer: string): void {
+export async function admitAndInsert(
+  deps: CreateTaskDeps,
+  records: TaskRecord[],
+  peer: string,
+): Promise<void> {
   const units = records.reduce((sum, r) => sum + (r.priceUnits ?? 0), 0);
   try {
-    deps.store.transaction(() => {
-      deps.budget.admit(units);
-      deps.guard.admit(peer, records.length);
-      for (const r of records) deps.store.insert(r);
+    await deps.store.transaction(async (tx) => {
+      await deps.budget.admit(units, tx);
+      await deps.guard.admit(peer, records.length, tx);
+      for (const r of records) await tx.insert(r);
     });
   } catch (e) {
-    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE')
-      throw duplicateExternalId();
+    if (e instanceof DuplicateExternalId) throw duplicateExternalId();
     throw e;
   }
 }
@@ -135,7 +140,7 @@ export async function storeInputs(
   try {
     for (const r of records) {
       const saved = await saveInputs(deps.dataDir, r.id, typeof images === 'function' ? images(r) : images);
-      deps.store.update(r.id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
+      await deps.store.update(r.id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
     }
   } catch (e) {
     for (const r of records) await discard(deps, r.id);
@@ -147,21 +152,23 @@ export async function storeInputs(
  * The tasks are whole: they join the queue and the dispatcher is told (it may claim one at once: such a
  * task is on its way and has no place), then each is announced as it stands.
  */
-export function enqueue(deps: CreateTaskDeps, records: TaskRecord[]): StudioTask[] {
-  for (const r of records) deps.store.markReady(r.id);
+export async function enqueue(deps: CreateTaskDeps, records: TaskRecord[]): Promise<StudioTask[]> {
+  for (const r of records) await deps.store.markReady(r.id);
   deps.queue.wake();
   deps.log.info('task queued', { ids: records.map((r) => r.id) });
-  return records.map((r) => {
-    const stored = deps.store.get(r.id);
+  const tasks: StudioTask[] = [];
+  for (const r of records) {
+    const stored = await deps.store.get(r.id);
     if (!stored) throw new StudioError(500, 'internal', 'The task vanished while it was being queued');
-    const task = toStudioTask(stored, deps.queue.placeOf(stored));
+    const task = toStudioTask(stored, await deps.queue.placeOf(stored));
     deps.events.publish(task);
-    return task;
-  });
+    tasks.push(task);
+  }
+  return tasks;
 }
 
 export async function discard(deps: Pick<CreateTaskDeps, 'store' | 'dataDir'>, id: string): Promise<void> {
-  deps.store.delete(id);
+  await deps.store.delete(id);
   await removeInputs(deps.dataDir, id);
 }
 

@@ -94,7 +94,7 @@ export async function collectReference(
           ),
         ],
       };
-    const upload = opts.uploads.get(uploadId);
+    const upload = await opts.uploads.get(uploadId);
     if (!upload)
       return {
         reference: undefined,
@@ -107,7 +107,7 @@ export async function collectReference(
         head: undefined,
         source: 'upload',
         uploadId,
-        path: opts.uploads.filePath(uploadId),
+        path: await opts.uploads.filePath(uploadId),
         release: async () => {},
       },
       violations: [],

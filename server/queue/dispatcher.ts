@@ -17,12 +17,15 @@ export interface Dispatcher {
   start(): Promise<void>;
   /** Something changed (a task is queued, cancelled or moved): send what fits, now. */
   wake(): void;
-  /** Kling has finished this task (its video may still be archiving): its slot is free. */
-  upstreamFinished(id: string): void;
+  /**
+   * Kling has finished this task (its video may still be archiving): its slot is free. `status` is the
+   * task's stored status when the news came (only a submitted or processing task held a slot).
+   */
+  upstreamFinished(id: string, status: TaskRecord['status']): void;
   /** The task reached a final status in the store. */
   taskEnded(id: string): void;
   /** A waiting task's place in the order tasks will go out (1 = next); undefined when it is not waiting. */
-  placeOf(task: Pick<TaskRecord, 'status' | 'sentAt' | 'queueSeq' | 'clientId'>): number | undefined;
+  placeOf(task: Pick<TaskRecord, 'status' | 'sentAt' | 'queueSeq' | 'clientId'>): Promise<number | undefined>;
   slots(): { configured: number; learned: number };
   stop(): Promise<void>;
 }
@@ -48,12 +51,20 @@ interface InFlight {
 
 export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const { store, log, clock } = o;
-  const limit = new ConcurrencyLimit(o.concurrency, {
-    saved: readLimit(store.readQueueState(LIMIT_KEY)),
-    relearnMs: o.relearnMs ?? 10 * 60_000,
-    relearnSoonMs: o.relearnSoonMs ?? 30_000,
-    save: (state) => store.writeQueueState(LIMIT_KEY, JSON.stringify(state)),
-  });
+  // Made by start(), from what an earlier run (or another replica) learned about Kling.
+  let limit = new ConcurrencyLimit(o.concurrency, limitOptions(undefined));
+  function limitOptions(saved: LearnedLimit | undefined) {
+    return {
+      saved,
+      relearnMs: o.relearnMs ?? 10 * 60_000,
+      relearnSoonMs: o.relearnSoonMs ?? 30_000,
+      save: (state: LearnedLimit) => {
+        store.writeQueueState(LIMIT_KEY, JSON.stringify(state)).catch((e: unknown) => {
+          log.warn('saving the learned concurrency failed', { error: e });
+        });
+      },
+    };
+  }
   const backoffBase = o.backoffBaseMs ?? 1000;
   const backoffMax = o.backoffMaxMs ?? 60_000;
   const inFlight = new Map<string, InFlight>();
@@ -72,14 +83,14 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let again = false;
   /** Each client's first waiting task, read once per change (a create, a send, a cancel). */
   let heads: QueueHead[] | undefined;
-  const headsNow = () => {
-    heads ??= store.queueHeads();
+  const headsNow = async () => {
+    heads ??= await store.queueHeads();
     return heads;
   };
 
   /** What holds a slot (an unanswered create too: it may exist), and what Kling is known to hold. */
-  const runningNow = () => Math.max(0, store.countRunning() - freed.size);
-  const heldNow = () => Math.max(0, store.countConfirmedRunning() - freed.size);
+  const runningNow = async () => Math.max(0, (await store.countRunning()) - freed.size);
+  const heldNow = async () => Math.max(0, (await store.countConfirmedRunning()) - freed.size);
 
   function arm(at: number) {
     if (stopped || at >= timerAt) return;
@@ -104,25 +115,33 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       return;
     }
     pumping = true;
+    void pump();
+  }
+
+  async function pump() {
     try {
       do {
         again = false;
-        while (sendNext()) {}
-      } while (again);
+        while (await sendNext()) {}
+      } while (again && !stopped);
+    } catch (e) {
+      // The store could not be read (a database restart, say): try again shortly.
+      log.warn('the queue could not be read; trying again', { error: e });
+      arm(clock.now() + backoffBase);
     } finally {
       pumping = false;
     }
   }
 
   /** Sends one task if one may go now; false when nothing more can go out for the moment. */
-  function sendNext(): boolean {
+  async function sendNext(): Promise<boolean> {
     const now = clock.now();
     if (now < backoffUntil) {
       arm(backoffUntil);
       return false;
     }
-    const running = runningNow();
-    limit.sawRunning(heldNow());
+    const running = await runningNow();
+    limit.sawRunning(await heldNow());
     const busy = running + inFlight.size;
     const probing = [...inFlight.values()].some((f) => f.probe);
     const gate = limit.maySend(busy, probing, now);
@@ -131,11 +150,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       if (relearnAt !== undefined && relearnAt > now && busy >= limit.learned) arm(relearnAt);
       return false;
     }
-    const next = pickNext(headsNow(), lastServed);
+    const next = pickNext(await headsNow(), lastServed);
     if (!next) return false;
     heads = undefined;
     // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
-    if (!store.claimForSending(next.id, now)) return true;
+    if (!(await store.claimForSending(next.id, now))) return true;
     lastServed.set(next.clientId, ++tick);
     const flight: InFlight = { probe: gate.probe, slot: busy + 1 };
     inFlight.set(next.id, flight);
@@ -144,9 +163,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
         log.error('dispatching a task failed', { id: next.id, error: e });
         return { kind: 'failed' };
       })
-      .then((outcome) => {
+      .then(async (outcome) => {
         inFlight.delete(next.id);
-        settled(outcome, flight);
+        await settled(outcome, flight);
       });
     sends.add(send);
     void send.finally(() => {
@@ -156,14 +175,14 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     return true;
   }
 
-  function settled(outcome: SendOutcome, flight: InFlight) {
+  async function settled(outcome: SendOutcome, flight: InFlight) {
     if (outcome.kind === 'accepted') {
       limit.accepted(flight.slot);
       backoffLevel = 0;
       return;
     }
     if (outcome.kind !== 'retry') return;
-    if (outcome.reason === 'busy' && limit.refused(heldNow(), flight.probe, clock.now())) {
+    if (outcome.reason === 'busy' && limit.refused(await heldNow(), flight.probe, clock.now())) {
       log.info('Kling refused a probe for concurrency: learned its limit', {
         configured: limit.configured,
         learned: limit.learned,
@@ -178,22 +197,26 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   return {
     async start() {
       if (started || stopped) return;
+      limit = new ConcurrencyLimit(
+        o.concurrency,
+        limitOptions(readLimit(await store.readQueueState(LIMIT_KEY))),
+      );
       // A create the studio died in the middle of storing was never answered: the creator got no task.
-      for (const r of store.listUnready()) {
-        store.delete(r.id);
+      for (const r of await store.listUnready()) {
+        await store.delete(r.id);
         await removeInputs(o.dataDir, r.id);
         log.info('removed a task whose create was cut off before it was stored', { id: r.id });
       }
       // Sent (or about to be) when the studio died: Kling may have it. Follow it by external_task_id, as
       // an unanswered create; it is never sent a second time.
-      for (const r of store.listInFlight()) {
+      for (const r of await store.listInFlight()) {
         o.tracker.publish(
-          store.update(r.id, { status: 'submitted', statusMessage: WAITING_FOR_CONFIRMATION }),
+          await store.update(r.id, { status: 'submitted', statusMessage: WAITING_FOR_CONFIRMATION }),
         );
         o.tracker.track(r.id, 0);
       }
       started = true;
-      const queued = store.countQueued();
+      const queued = await store.countQueued();
       if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
       wake();
     },
@@ -202,17 +225,16 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       freed.delete(id);
       wake();
     },
-    upstreamFinished(id) {
+    upstreamFinished(id, status) {
       // Only a task the store counts as running holds a slot to free.
-      const status = store.get(id)?.status;
       if ((status !== 'submitted' && status !== 'processing') || freed.has(id)) return;
       freed.add(id);
       wake();
     },
-    placeOf(task) {
+    async placeOf(task) {
       if (task.status !== 'queued' || task.sentAt !== null || task.queueSeq === null) return undefined;
-      const rank = store.rankInClient(task.clientId, task.queueSeq);
-      return placeInQueue(headsNow(), lastServed, { clientId: task.clientId ?? '', rank });
+      const rank = await store.rankInClient(task.clientId, task.queueSeq);
+      return placeInQueue(await headsNow(), lastServed, { clientId: task.clientId ?? '', rank });
     },
     slots: () => ({ configured: limit.configured, learned: limit.learned }),
     async stop() {

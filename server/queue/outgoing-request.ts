@@ -52,7 +52,7 @@ export async function outgoingRequest(
       image_url: swap(q.image_url) ?? q.image_url,
       video_url:
         uploadId !== undefined && record.uploadBase !== null
-          ? opts.uploads.signedUrl(record.uploadBase, uploadId, record.id)
+          ? await opts.uploads.signedUrl(record.uploadBase, uploadId, record.id)
           : q.video_url,
       external_task_id: record.externalTaskId,
       ...callback,

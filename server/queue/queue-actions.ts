@@ -25,10 +25,10 @@ function pastTheQueue(r: TaskRecord, action: 'cancelled' | 'moved'): string {
   return `This task has already ended. Only a task still waiting in the queue can be ${action}.`;
 }
 
-const view = (deps: QueueActionDeps, id: string): StudioTask => {
-  const r = deps.store.get(id);
+const view = async (deps: QueueActionDeps, id: string): Promise<StudioTask> => {
+  const r = await deps.store.get(id);
   if (!r) throw notFound();
-  return toStudioTask(r, deps.dispatcher.placeOf(r));
+  return toStudioTask(r, await deps.dispatcher.placeOf(r));
 };
 
 /**
@@ -36,27 +36,31 @@ const view = (deps: QueueActionDeps, id: string): StudioTask => {
  * (the budget stops counting it). Once sent it cannot be: 409 with why. Cancelling twice answers the
  * cancelled task again.
  */
-export function cancelTask(deps: QueueActionDeps, id: string): StudioTask {
-  const record = deps.store.get(id);
+export async function cancelTask(deps: QueueActionDeps, id: string): Promise<StudioTask> {
+  const record = await deps.store.get(id);
   if (!record) throw notFound();
   if (record.status === 'cancelled') return view(deps, id);
   // One conditional write: a task the dispatcher has just claimed is not waiting any more and stays sent.
-  if (!deps.store.cancel(id, deps.clock.now(), CANCELLED))
-    throw new StudioError(409, 'not_cancellable', pastTheQueue(deps.store.get(id) ?? record, 'cancelled'));
-  const task = view(deps, id);
+  if (!(await deps.store.cancel(id, deps.clock.now(), CANCELLED)))
+    throw new StudioError(
+      409,
+      'not_cancellable',
+      pastTheQueue((await deps.store.get(id)) ?? record, 'cancelled'),
+    );
+  const task = await view(deps, id);
   deps.events.publish(task);
   deps.dispatcher.wake();
   return task;
 }
 
 /** POST /api/tasks/:id/move-to-front: a waiting task goes before every other waiting task of its creator. */
-export function moveToFront(deps: QueueActionDeps, id: string): StudioTask {
-  const record = deps.store.get(id);
+export async function moveToFront(deps: QueueActionDeps, id: string): Promise<StudioTask> {
+  const record = await deps.store.get(id);
   if (!record) throw notFound();
-  if (!deps.store.moveToFront(id))
-    throw new StudioError(409, 'not_movable', pastTheQueue(deps.store.get(id) ?? record, 'moved'));
+  if (!(await deps.store.moveToFront(id)))
+    throw new StudioError(409, 'not_movable', pastTheQueue((await deps.store.get(id)) ?? record, 'moved'));
   deps.dispatcher.wake();
-  const task = view(deps, id);
+  const task = await view(deps, id);
   deps.events.publish(task);
   return task;
 }

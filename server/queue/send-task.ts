@@ -58,7 +58,7 @@ const modelOf = (r: TaskRecord) =>
  * "unreachable" put the task back in the queue instead of failing it.
  */
 export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome> {
-  const record = deps.store.get(id);
+  const record = await deps.store.get(id);
   if (record?.status !== 'queued') return { kind: 'accepted' };
   const token = deps.publicUrl ? newCallbackToken() : undefined;
   let body: CreateRequest | MotionControlRequest;
@@ -74,7 +74,7 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
     return fail(deps, id, INPUTS_LOST);
   }
   // Before the call: a callback may come back before the create's own answer does.
-  deps.store.update(id, { callbackTokenHash: token ? hashCallbackToken(token) : null });
+  await deps.store.update(id, { callbackTokenHash: token ? hashCallbackToken(token) : null });
   try {
     const answer =
       record.kind === 'image2video'
@@ -93,9 +93,9 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
 
 /** The upstream's answer to a create: applied and followed. */
 async function confirmed(deps: SendDeps, id: string, answer: KlingTask): Promise<void> {
-  const before = deps.store.get(id);
+  const before = await deps.store.get(id);
   if (before?.statusMessage && QUEUE_WORDS.includes(before.statusMessage))
-    deps.store.update(id, { statusMessage: null });
+    await deps.store.update(id, { statusMessage: null });
   await deps.tracker.applyUpstream(id, answer, 'create');
   deps.tracker.track(id);
   deps.log.info('task sent', { id, klingTaskId: answer.task_id });
@@ -140,38 +140,39 @@ async function settle(deps: SendDeps, record: TaskRecord, e: UpstreamError): Pro
 }
 
 /**
- * Each ending below applies only to a task still queued: a callback that arrived during the call (Kling
+ * Each ending below applies only to a task still queued (one conditional write): a callback that arrived during the call (Kling
  * calls back on submit) has already moved it on, and statuses only move forward.
  */
-function stillQueued(deps: SendDeps, id: string): boolean {
-  return deps.store.get(id)?.status === 'queued';
-}
-
-function requeue(
+async function requeue(
   deps: SendDeps,
   id: string,
   reason: 'busy' | 'rate' | 'unreachable',
   message: string,
-): SendOutcome {
-  if (!stillQueued(deps, id)) return { kind: 'accepted' };
-  const changed = deps.store.get(id)?.statusMessage !== message;
-  const record = deps.store.update(id, {
+): Promise<SendOutcome> {
+  const current = await deps.store.get(id);
+  const changed = current?.statusMessage !== message;
+  const record = await deps.store.updateIfStatus(id, 'queued', {
     sentAt: null,
     callbackTokenHash: null,
     statusMessage: message,
     ...(changed ? { updatedAt: deps.clock.now() } : {}),
   });
+  if (!record) return { kind: 'accepted' };
   if (changed) deps.tracker.publish(record);
   deps.log.info('create refused for now; the task stays queued', { id, reason });
   return { kind: 'retry', reason };
 }
 
-function fail(deps: SendDeps, id: string, message: string): SendOutcome {
-  if (!stillQueued(deps, id)) return { kind: 'accepted' };
+async function fail(deps: SendDeps, id: string, message: string): Promise<SendOutcome> {
   const now = deps.clock.now();
-  deps.tracker.publish(
-    deps.store.update(id, { status: 'failed', statusMessage: message, finishedAt: now, updatedAt: now }),
-  );
+  const record = await deps.store.updateIfStatus(id, 'queued', {
+    status: 'failed',
+    statusMessage: message,
+    finishedAt: now,
+    updatedAt: now,
+  });
+  if (!record) return { kind: 'accepted' };
+  deps.tracker.publish(record);
   return { kind: 'failed' };
 }
 
@@ -179,15 +180,14 @@ function fail(deps: SendDeps, id: string, message: string): SendOutcome {
  * No answer at all (timeout, connection cut): the create may still land upstream. The task counts as
  * sent (it may hold a slot at Kling) and the tracker looks it up by external_task_id for a while.
  */
-function unconfirmed(deps: SendDeps, id: string): SendOutcome {
-  if (!stillQueued(deps, id)) return { kind: 'accepted' };
-  deps.tracker.publish(
-    deps.store.update(id, {
-      status: 'submitted',
-      statusMessage: WAITING_FOR_CONFIRMATION,
-      updatedAt: deps.clock.now(),
-    }),
-  );
+async function unconfirmed(deps: SendDeps, id: string): Promise<SendOutcome> {
+  const record = await deps.store.updateIfStatus(id, 'queued', {
+    status: 'submitted',
+    statusMessage: WAITING_FOR_CONFIRMATION,
+    updatedAt: deps.clock.now(),
+  });
+  if (!record) return { kind: 'accepted' };
+  deps.tracker.publish(record);
   deps.tracker.track(id);
   deps.log.warn('create unanswered; tracking by external id', { id });
   return { kind: 'unconfirmed' };

@@ -38,7 +38,7 @@ export function callbackRoutes(deps: AppDeps) {
   const seen = createSeenWebhookIds({ clock: deps.clock });
 
   return new Hono().post('/kling/:token', async (c) => {
-    const record = deps.store.getByCallbackHash(hashCallbackToken(c.req.param('token')));
+    const record = await deps.store.getByCallbackHash(hashCallbackToken(c.req.param('token')));
     if (!record) throw new StudioError(404, 'not_found', 'Unknown callback');
     const bytes = await readBodyBytes(c, CALLBACK_LIMIT_BYTES, { anyContentType: true });
     let claimed: string | undefined;

@@ -417,7 +417,7 @@ describe('uploads and where Kling fetches them', () => {
       await new Promise((r) => setTimeout(r, 1100));
       // Swept now, or already by the sweeper's own timer (every second at this TTL).
       await short.services.uploads.sweep();
-      expect(short.services.uploads.get(ref.slice('upload:'.length))).toBeUndefined();
+      expect(await short.services.uploads.get(ref.slice('upload:'.length))).toBeUndefined();
 
       const inputs = taskInputsSchema.parse(await (await short.fetch(`/api/tasks/${task.id}/inputs`)).json());
       if (inputs.kind !== 'motion-control') throw new Error('not a motion-control task');

@@ -13,7 +13,7 @@ export function motionControlRoutes(deps: AppDeps) {
   return new Hono().post('/', async (c) => {
     const who = creatorOf(c, deps);
     // As POST /api/tasks: a client over its limit is refused before a byte of the body is read.
-    deps.guard.check(who.peer);
+    await deps.guard.check(who.peer);
     const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
     const task = await createMotionControl(
       {

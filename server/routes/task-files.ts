@@ -21,20 +21,20 @@ const VIDEO_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime' } as const;
  * for a task.
  */
 export function taskFileRoutes(deps: AppDeps) {
-  const recordOf = (id: string): TaskRecord => {
-    const record = deps.store.get(id);
+  const recordOf = async (id: string): Promise<TaskRecord> => {
+    const record = await deps.store.get(id);
     if (!record) throw notFound();
     return record;
   };
 
   return new Hono()
     .get('/:id/inputs', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       c.header('cache-control', 'no-store');
       return c.json(await remixInputs(deps.config.dataDir, record, deps.uploads));
     })
     .get('/:id/inputs/:name', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       const name = c.req.param('name');
       const stored = Object.entries(record.inputs).find(([field]) => inputName(field) === name)?.[1];
       if (!stored) throw notFound('input image');
@@ -45,7 +45,7 @@ export function taskFileRoutes(deps: AppDeps) {
       });
     })
     .get('/:id/thumbnail', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       const start = record.inputs.image ?? record.inputs.image_url;
       const path =
         record.hasThumbnail && start
@@ -58,7 +58,7 @@ export function taskFileRoutes(deps: AppDeps) {
       });
     })
     .get('/:id/reference', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       const reference = record.reference;
       if (!reference) throw notFound('reference video');
       return fileResponse(join(inputsDir(deps.config.dataDir, record.id), reference.file), {
@@ -69,7 +69,7 @@ export function taskFileRoutes(deps: AppDeps) {
       });
     })
     .get('/:id/poster', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       if (!record.videoPath || record.archivedAt === null)
         throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet), so no poster');
       const path = await ensurePoster(deps.config.dataDir, record);
@@ -80,7 +80,7 @@ export function taskFileRoutes(deps: AppDeps) {
       });
     })
     .get('/:id/video', async (c) => {
-      const record = recordOf(c.req.param('id'));
+      const record = await recordOf(c.req.param('id'));
       if (!record.videoPath || record.archivedAt === null)
         throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet)');
       const download = c.req.query('download') === '1';
@@ -142,7 +142,7 @@ async function remixInputs(
       request: {
         ...rest,
         image_url: swap(rest.image_url) ?? rest.image_url,
-        video_url: remixVideoUrl(reference, url, uploads),
+        video_url: await remixVideoUrl(reference, url, uploads),
       },
       images,
       reference: { ...facts, url },
@@ -166,8 +166,12 @@ async function remixInputs(
  * the creator's https URL for a URL reference, else the task's own copy (`/api/tasks/:id/reference`),
  * which is no URL Kling can fetch: the studio uploads that file again (POST /api/uploads) for a new `ref`.
  */
-function remixVideoUrl(reference: StoredReference, ownUrl: string, uploads: Pick<Uploads, 'get'>): string {
-  if (reference.source === 'upload' && reference.uploadId && uploads.get(reference.uploadId))
+async function remixVideoUrl(
+  reference: StoredReference,
+  ownUrl: string,
+  uploads: Pick<Uploads, 'get'>,
+): Promise<string> {
+  if (reference.source === 'upload' && reference.uploadId && (await uploads.get(reference.uploadId)))
     return uploadRef(reference.uploadId);
   if (reference.source === 'url' && reference.sourceUrl) return reference.sourceUrl;
   return ownUrl;

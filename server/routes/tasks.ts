@@ -22,37 +22,40 @@ export function taskRoutes(deps: AppDeps) {
       const who = creatorOf(c, deps);
       // Refused before a byte of the body is read: a client over its limit costs no upload. createTask
       // asks the guard again together with the insert, which is what makes the count exact.
-      deps.guard.check(who.peer);
+      await deps.guard.check(who.peer);
       const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
       const task = await createTask(createTaskDeps(deps), body, who);
       return c.json({ task }, 201);
     })
     .post('/batch', async (c) => {
       const who = creatorOf(c, deps);
-      deps.guard.check(who.peer);
+      await deps.guard.check(who.peer);
       const body = await readJsonBody(c, deps.config.bodyLimitBytes, { gate });
       return c.json(await createBatch(createTaskDeps(deps), body, who), 201);
     })
-    .get('/', (c) => {
+    .get('/', async (c) => {
       const parsed = taskListQuerySchema.safeParse(c.req.query());
       if (!parsed.success) throw validationError(violationsFromZod(parsed.error, c.req.query()));
-      const { page, pageSize, status } = parsed.data;
-      const { records, total } = deps.store.list({ page, pageSize, ...(status ? { status } : {}) });
+      const { pageSize, status, cursor } = parsed.data;
+      const { records, nextCursor } = await deps.store.list({
+        limit: pageSize,
+        ...(status ? { status } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
       const body: TaskList = {
-        tasks: records.map((r) => toStudioTask(r, deps.dispatcher.placeOf(r))),
-        page,
+        tasks: await Promise.all(records.map(async (r) => toStudioTask(r, await deps.dispatcher.placeOf(r)))),
         pageSize,
-        total,
+        nextCursor,
       };
       c.header('cache-control', 'no-store');
       return c.json(body);
     })
-    .get('/:id', (c) => {
-      const record = deps.store.get(c.req.param('id'));
+    .get('/:id', async (c) => {
+      const record = await deps.store.get(c.req.param('id'));
       if (!record) throw notFound();
       c.header('cache-control', 'no-store');
-      return c.json({ task: toStudioTask(record, deps.dispatcher.placeOf(record)) });
+      return c.json({ task: toStudioTask(record, await deps.dispatcher.placeOf(record)) });
     })
-    .post('/:id/cancel', (c) => c.json({ task: cancelTask(deps, c.req.param('id')) }))
-    .post('/:id/move-to-front', (c) => c.json({ task: moveToFront(deps, c.req.param('id')) }));
+    .post('/:id/cancel', async (c) => c.json({ task: await cancelTask(deps, c.req.param('id')) }))
+    .post('/:id/move-to-front', async (c) => c.json({ task: await moveToFront(deps, c.req.param('id')) }));
 }

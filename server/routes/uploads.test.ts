@@ -6,7 +6,7 @@ import { LIMITS } from '../../contract/limits.ts';
 import { type Upload, uploadEnvelopeSchema } from '../../contract/schemas/studio-api.ts';
 import { fields } from '../../contract/testing/test-videos.ts';
 import { bytesSource, readVideoFacts } from '../../contract/video/container-header.ts';
-import { type Db, openDatabase } from '../tasks/database.ts';
+import { type Db, openDatabase } from '../tasks/sqlite/database.ts';
 import { bodyOf, rawConnect } from '../testing/raw-http.ts';
 import { png, tempDir, withStudio } from '../testing/studio-harness.ts';
 import { makeTestVideo } from '../testing/test-videos.ts';
@@ -97,10 +97,13 @@ describe('POST /api/uploads', () => {
     expect(facts.durationMs).toBeGreaterThanOrEqual(3900);
     expect(facts.durationMs).toBeLessThanOrEqual(4100);
     // The very bytes sent, under the final name, recorded with its sound track (none here).
-    const stored = ctx.studio.services.uploads.filePath(upload.id);
+    const stored = await ctx.studio.services.uploads.filePath(upload.id);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     expect(sha(readFileSync(stored))).toBe(sha(bytes));
-    expect(ctx.studio.services.uploads.get(upload.id)).toMatchObject({ hasAudio: false, format: 'mp4' });
+    expect(await ctx.studio.services.uploads.get(upload.id)).toMatchObject({
+      hasAudio: false,
+      format: 'mp4',
+    });
     expect(uploadFiles()).toContain(`${upload.id}.mp4`);
   });
 
@@ -108,7 +111,7 @@ describe('POST /api/uploads', () => {
     const upload = await uploadFile(videos.mov, 'video/quicktime');
     expect(upload).toMatchObject({ format: 'mov', width: 360, height: 480 });
     expect(upload.durationMs).toBeGreaterThanOrEqual(3400);
-    expect(ctx.studio.services.uploads.get(upload.id)?.hasAudio).toBe(true);
+    expect((await ctx.studio.services.uploads.get(upload.id))?.hasAudio).toBe(true);
   });
 
   it('needs the app token, and stores nothing without it', async () => {
@@ -274,8 +277,8 @@ describe('GET /api/uploads/:id/:taskId/:sig/reference.<ext> (the link Kling down
     bytes = readFileSync(videos.mp4);
     upload = await uploadFile(videos.mp4);
     insertTaskRow(db, 'mc-task-running', 'submitted');
-    ctx.studio.services.uploads.claim(upload.id, 'mc-task-running');
-    link = new URL(ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-running'));
+    await ctx.studio.services.uploads.claim(upload.id, 'mc-task-running');
+    link = new URL(await ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-running'));
   });
 
   it('serves the file without the app token while the claiming task is unfinished, with Range and HEAD', async () => {
@@ -316,7 +319,7 @@ describe('GET /api/uploads/:id/:taskId/:sig/reference.<ext> (the link Kling down
     const sig = parts[5]!;
     insertTaskRow(db, 'mc-task-other', 'processing');
     const otherLink = new URL(
-      ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-other'),
+      await ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-other'),
     );
     const paths = [
       // One character of the signature changed.
@@ -339,8 +342,10 @@ describe('GET /api/uploads/:id/:taskId/:sig/reference.<ext> (the link Kling down
 
   it('stops serving once the task has finished', async () => {
     insertTaskRow(db, 'mc-task-done', 'submitted');
-    ctx.studio.services.uploads.claim(upload.id, 'mc-task-done');
-    const done = new URL(ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-done'));
+    await ctx.studio.services.uploads.claim(upload.id, 'mc-task-done');
+    const done = new URL(
+      await ctx.studio.services.uploads.signedUrl(ctx.studio.url, upload.id, 'mc-task-done'),
+    );
     expect((await get(done.pathname)).status).toBe(200);
     setTaskStatus(db, 'mc-task-done', 'succeed');
     expect((await get(done.pathname)).status).toBe(404);

@@ -70,10 +70,10 @@ export function uploadRoutes(deps: AppDeps) {
     })
     .get('/:id/:taskId/:sig/:file', async (c) => {
       const { id, taskId, sig, file } = c.req.param();
-      const record = deps.uploads.servable(id, taskId, sig, file);
+      const record = await deps.uploads.servable(id, taskId, sig, file);
       // One answer for every failure: a wrong signature, an unknown upload, a finished or foreign task.
       if (!record) throw notFound('file');
-      const res = await fileResponse(deps.uploads.filePath(id), {
+      const res = await fileResponse(await deps.uploads.filePath(id), {
         contentType: CONTENT_TYPES[record.format],
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, no-store',

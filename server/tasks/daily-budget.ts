@@ -10,12 +10,12 @@ import { StudioError } from '../lib/studio-error.ts';
  */
 export interface DailyBudget {
   /** Today's figures; null when there is no cap. */
-  state(): Budget | null;
+  state(): Promise<Budget | null>;
   /**
    * Throws `budget_exceeded` (429, with the numbers) when `units` more would take today's spend over the
-   * cap. Synchronous, so the check and the insert that follows it cannot be raced.
+   * cap. Sums through `spending`, the transaction the insert runs in, so the two cannot be raced.
    */
-  admit(units: number): void;
+  admit(units: number, spending: Spending): Promise<void>;
 }
 
 /** Units as people read them: whole when whole, else to two decimals ("212", "3.5"). */
@@ -48,16 +48,20 @@ export class BudgetExceeded extends StudioError {
   }
 }
 
+/** Units of the tasks created since a time that were sent or are queued (the store, or a transaction). */
+export interface Spending {
+  spentSince(since: number): Promise<number>;
+}
+
 export function createDailyBudget(opts: {
   unitsPerDay: number;
-  /** Units of the tasks created since this time that were sent or are queued. */
-  spentSince: (since: number) => number;
+  spending: Spending;
   clock: Clock;
 }): DailyBudget {
-  const state = (): Budget | null => {
+  const state = async (spending = opts.spending): Promise<Budget | null> => {
     if (opts.unitsPerDay <= 0) return null;
     const now = opts.clock.now();
-    const spentUnits = opts.spentSince(startOfLocalDay(now));
+    const spentUnits = await spending.spentSince(startOfLocalDay(now));
     return {
       unitsPerDay: opts.unitsPerDay,
       spentUnits,
@@ -66,9 +70,9 @@ export function createDailyBudget(opts: {
     };
   };
   return {
-    state,
-    admit(units) {
-      const budget = state();
+    state: () => state(),
+    async admit(units, spending) {
+      const budget = await state(spending);
       // Sums of decimal prices (0.1 + 0.2) must not refuse a create that exactly fits.
       if (budget && budget.spentUnits + units > budget.unitsPerDay + 1e-9)
         throw new BudgetExceeded({ ...budget, neededUnits: units });

@@ -1,5 +1,5 @@
-import { TASK_CURSOR } from '../../contract/schemas/studio-api.ts';
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
+import { TASK_CURSOR } from '../../contract/schemas/studio-api.ts';
 import type { TaskRecord } from './task-record.ts';
 
 /**
@@ -60,9 +60,7 @@ export interface TaskStore {
    * `nextCursor`). Keyset paging: as fast at page 10,000 as at page 1, and no COUNT(*). A cursor that is
    * not one of the store's throws a 400 naming `cursor`.
    */
-  list(q: { limit: number; status?: TaskStatus; cursor?: string; offset?: number }): Promise<TaskPage>;
-  /** Exact count (legacy page numbers of the gallery; goes once the gallery pages by cursor). */
-  count(status?: TaskStatus): Promise<number>;
+  list(q: { limit: number; status?: TaskStatus; cursor?: string }): Promise<TaskPage>;
   /** Tasks holding one of Kling's slots (submitted or processing). */
   countRunning(): Promise<number>;
   /** Of those, the ones Kling confirmed: what it is known to hold (an unanswered create may not exist). */
@@ -97,6 +95,11 @@ export interface TaskStore {
   writeQueueState(key: string, value: string): Promise<void>;
   /** Writes the given fields and returns the updated record (throws when the task is gone). */
   update(id: string, patch: TaskPatch): Promise<TaskRecord>;
+  /**
+   * Writes the fields only while the task is still in `status` (one conditional write); the updated
+   * record, or undefined when it had moved on (a callback got there first, say) and nothing changed.
+   */
+  updateIfStatus(id: string, status: TaskStatus, patch: TaskPatch): Promise<TaskRecord | undefined>;
   /**
    * The tracker's write: applied only while `lease` is still `owner`'s (same epoch, not expired by the
    * database's clock); undefined when it is not, and nothing changed.

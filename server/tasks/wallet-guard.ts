@@ -13,28 +13,37 @@ export interface WalletGuard {
    * (a client over its limit cannot make the studio receive another 48 MB). Not atomic with the insert —
    * `admit` is.
    */
-  check(clientId: string): void;
+  check(clientId: string): Promise<void>;
   /**
-   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`.
-   * Synchronous, so check-and-count is atomic with the insert that follows it.
+   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`. Counts
+   * through `counts`, the transaction the insert runs in, so check-and-count is atomic with it.
    */
-  admit(clientId: string, tasks?: number): void;
+  admit(clientId: string, tasks: number, counts: GuardCounts): Promise<void>;
 }
 
 const WINDOW_MS = 60_000;
 
+/** Tasks queued or running now (the store, or the transaction a create is admitted in). */
+export interface GuardCounts {
+  countUnfinished(): Promise<number>;
+}
+
+/**
+ * The per-client rate is counted in this process: behind a load balancer each replica counts what it
+ * received (a client spread over three replicas may start up to three times the limit). The unfinished
+ * count is the database's, so MAX_RUNNING_TASKS holds for the whole cluster.
+ */
 export function createWalletGuard(opts: {
   createsPerMinute: number;
   maxRunningTasks: number;
-  /** Tasks queued or running now. */
-  countUnfinished: () => number;
+  counts: GuardCounts;
   clock: Clock;
 }): WalletGuard {
   const recent = new Map<string, number[]>();
   /** Throws when `clientId` may not create now; else its creates still in the window. */
-  const refuse = (clientId: string, now: number, tasks: number): number[] => {
+  const refuse = async (clientId: string, now: number, tasks: number, counts: GuardCounts) => {
     if (opts.maxRunningTasks > 0) {
-      const unfinished = opts.countUnfinished();
+      const unfinished = await counts.countUnfinished();
       if (unfinished + tasks > opts.maxRunningTasks)
         throw new StudioError(
           429,
@@ -56,12 +65,12 @@ export function createWalletGuard(opts: {
     return times;
   };
   return {
-    check(clientId) {
-      refuse(clientId, opts.clock.now(), 1);
+    async check(clientId) {
+      await refuse(clientId, opts.clock.now(), 1, opts.counts);
     },
-    admit(clientId, tasks = 1) {
+    async admit(clientId, tasks, counts) {
       const now = opts.clock.now();
-      const times = refuse(clientId, now, tasks);
+      const times = await refuse(clientId, now, tasks, counts);
       if (opts.createsPerMinute > 0) {
         times.push(now);
         recent.set(clientId, times);

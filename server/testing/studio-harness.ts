@@ -124,7 +124,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
     level: 'debug',
     write: (l) => logLines.push(l),
   });
-  const services = createServices({
+  const services = await createServices({
     config,
     upstream: {
       kind: opts.upstreamKind ?? 'kling',
@@ -140,7 +140,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
   // The same listener main.ts uses, so request/header timeouts are the ones a real studio has.
   const server = await listenStudio(app, { port: opts.port ?? 0, hostname: '127.0.0.1', http: config.http });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  services.tracker.resumeAll();
+  await services.tracker.resumeAll();
   await services.dispatcher.start();
   const doFetch = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
   return {

@@ -8,9 +8,10 @@ import type { KlingTask } from '../../contract/schemas/kling-task.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { OpenFile } from '../lib/safe-fetch.ts';
-import { type Db, openDatabase } from '../tasks/database.ts';
+import { type Db, openDatabase } from '../tasks/sqlite/database.ts';
+import { createSqliteTaskStore } from '../tasks/sqlite/sqlite-task-store.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
-import { createTaskStore, type TaskStore } from '../tasks/task-store.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
 import { fakeVideoBytes, tempDir } from '../testing/studio-harness.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { createTaskEvents } from './task-events.ts';
@@ -44,7 +45,7 @@ beforeEach(() => {
   process.on('uncaughtException', onUncaught);
   dataDir = tempDir('disk-full');
   db = openDatabase(dataDir);
-  store = createTaskStore(db);
+  store = createSqliteTaskStore(db);
 });
 afterEach(async () => {
   await tracker?.stop();
@@ -148,7 +149,7 @@ function startTracker(openFile: OpenFile) {
 async function settled(id: string, timeoutMs = 5000): Promise<TaskRecord> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = store.get(id);
+    const r = await store.get(id);
     if (r?.finishedAt) return r;
     if (Date.now() > until) throw new Error(`task ${id} still ${r?.status} (${r?.statusMessage})`);
     await new Promise((res) => setTimeout(res, 20));
@@ -157,9 +158,9 @@ async function settled(id: string, timeoutMs = 5000): Promise<TaskRecord> {
 
 describe('archiving onto a full disk', () => {
   it('is retried with backoff, then reported on the task in plain words (picked up by resumeAll)', async () => {
-    store.insert(record('a'));
+    await store.insert(record('a'));
     const disk = failingDisk('ENOSPC');
-    expect(startTracker(disk.openFile).resumeAll()).toBe(1);
+    expect(await startTracker(disk.openFile).resumeAll()).toBe(1);
     const done = await settled('a');
 
     expect(disk.attempts).toHaveLength(3);
@@ -181,19 +182,19 @@ describe('archiving onto a full disk', () => {
     ['EDQUOT', /the video could not be saved: the disk quota is used up/],
     ['EROFS', /the video could not be saved: the disk is read-only/],
   ])('names %s in plain words', async (code, words) => {
-    store.insert(record('b'));
+    await store.insert(record('b'));
     startTracker(failingDisk(code).openFile).track('b', 0);
     expect((await settled('b')).statusMessage).toMatch(words);
   });
 
   it('keeps the task running between attempts, so the next poll retries', async () => {
-    store.insert(record('c'));
+    await store.insert(record('c'));
     const disk = failingDisk('ENOSPC');
     startTracker(disk.openFile).track('c', 0);
     const until = Date.now() + 3000;
     while (disk.attempts.length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 10));
-    expect(store.get('c')).toMatchObject({ status: 'processing', finishedAt: null });
+    expect(await store.get('c')).toMatchObject({ status: 'processing', finishedAt: null });
     await settled('c');
   });
 });

@@ -29,8 +29,8 @@ import { archiveVideo } from './video-archive.ts';
 export interface TaskTracker {
   /** Follow a task (idempotent). */
   track(id: string, delayMs?: number): void;
-  /** After a restart: follow every unfinished task again. Returns how many. */
-  resumeAll(): number;
+  /** After a restart: follow every unfinished task again. Resolves to how many. */
+  resumeAll(): Promise<number>;
   /** Apply what Kling said about a task (create answer, poll or callback); never moves it backwards. */
   applyUpstream(
     id: string,
@@ -62,7 +62,7 @@ export interface TrackerOptions {
    * Kling says a task is done (succeed or failed), before its video is archived: Kling's slot is free
    * now, and the queue's dispatcher sends the next task at once rather than after the download.
    */
-  onUpstreamFinal?: (id: string) => void;
+  onUpstreamFinal?: (id: string, status: TaskRecord['status']) => void;
   /** A task reached a final status in the store (every final status is published through here). */
   onFinal?: (id: string) => void;
 }
@@ -116,7 +116,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
 
   async function poll(id: string): Promise<void> {
     const entry = entries.get(id);
-    const record = o.store.get(id);
+    const record = await o.store.get(id);
     if (!entry || stopped) return;
     if (!record || isFinalStatus(record.status)) return untrack(id);
     let next = Math.min(o.pollMaxMs, Math.round(entry.intervalMs * 1.5));
@@ -133,7 +133,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
         });
         const now = o.clock.now();
         publish(
-          o.store.update(id, {
+          await o.store.update(id, {
             status: 'failed',
             statusMessage: NEVER_CONFIRMED,
             finishedAt: now,
@@ -147,13 +147,13 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       o.log.warn('poll failed; will retry', { id, error: e });
     }
     entry.intervalMs = o.callbacks ? o.pollMaxMs : next;
-    const after = o.store.get(id);
+    const after = await o.store.get(id);
     if (after && !isFinalStatus(after.status)) schedule(id, entry.intervalMs);
     else untrack(id);
   }
 
   async function applyLocked(id: string, remote: KlingTask, via: string): Promise<TaskRecord | undefined> {
-    const record = o.store.get(id);
+    const record = await o.store.get(id);
     if (!record) return undefined;
     // A finished task is final: late or repeated news changes nothing.
     if (isFinalStatus(record.status)) return record;
@@ -175,7 +175,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       // A queued task's create answer says `submitted`: it is at Kling now.
       if (remote.task_status === 'submitted' || remote.task_status === 'processing')
         patch.status = remote.task_status;
-      else o.onUpstreamFinal?.(id);
+      else o.onUpstreamFinal?.(id, record.status);
       if (remote.task_status === 'failed') {
         Object.assign(patch, {
           status: 'failed',
@@ -186,7 +186,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
         Object.assign(patch, await finishWithVideo(id, record, remote, now));
     }
     if (Object.keys(patch).length === 0) return record;
-    const updated = o.store.update(id, { ...patch, updatedAt: now });
+    const updated = await o.store.update(id, { ...patch, updatedAt: now });
     o.log.info('task updated', { id, via, status: updated.status, archived: updated.archivedAt !== null });
     publish(updated);
     if (isFinalStatus(updated.status)) untrack(id);
@@ -241,11 +241,11 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
 
   return {
     track,
-    resumeAll() {
-      const unfinished = o.store.listUnfinished();
+    async resumeAll() {
+      const unfinished = await o.store.listUnfinished();
       for (const r of unfinished) {
         if (r.confirmedAt === null && r.statusMessage === null)
-          publish(o.store.update(r.id, { statusMessage: WAITING_FOR_CONFIRMATION }));
+          publish(await o.store.update(r.id, { statusMessage: WAITING_FOR_CONFIRMATION }));
         track(r.id, 0);
       }
       return unfinished.length;

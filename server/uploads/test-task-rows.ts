@@ -3,7 +3,7 @@
  * upload store reads (id, status). Written as SQL rather than through the task store, so these tests do not
  * depend on every field a TaskRecord carries.
  */
-import type { Db } from '../tasks/database.ts';
+import type { Db } from '../tasks/sqlite/database.ts';
 
 export function insertTaskRow(db: Db, id: string, status: string): void {
   const now = Date.now();

@@ -6,7 +6,8 @@ import { syntheticVideo } from '../../contract/testing/test-videos.ts';
 import { manualClock } from '../lib/clock.ts';
 import { memoryLogger } from '../lib/logger.ts';
 import { StudioError } from '../lib/studio-error.ts';
-import { type Db, openDatabase } from '../tasks/database.ts';
+import { type Db, openDatabase } from '../tasks/sqlite/database.ts';
+import { createSqliteTaskStore } from '../tasks/sqlite/sqlite-task-store.ts';
 import { png, tempDir } from '../testing/studio-harness.ts';
 import { insertTaskRow, setTaskStatus } from './test-task-rows.ts';
 import { createUploadStore, referenceFileName, type UploadStore, uploadsDir } from './upload-store.ts';
@@ -28,7 +29,13 @@ let clock: ReturnType<typeof manualClock>;
 let stores: UploadStore[];
 
 const makeStore = (ttlMs = DAY) => {
-  const s = createUploadStore({ db, dataDir, clock, log: memoryLogger(), ttlMs });
+  const s = createUploadStore({
+    rows: createSqliteTaskStore(db).uploads,
+    dataDir,
+    clock,
+    log: memoryLogger(),
+    ttlMs,
+  });
   stores.push(s);
   return s;
 };
@@ -76,17 +83,17 @@ describe('receiving an upload', () => {
       hasAudio: true,
       createdAt: clock.now(),
     });
-    expect(store.get(record.id)).toEqual(record);
-    expect(readFileSync(store.filePath(record.id)).equals(Buffer.from(file))).toBe(true);
+    expect(await store.get(record.id)).toEqual(record);
+    expect(readFileSync(await store.filePath(record.id)).equals(Buffer.from(file))).toBe(true);
     expect(filesInUploads()).toEqual([`${record.id}.mp4`]);
-    expect(statSync(store.filePath(record.id)).mode & 0o777).toBe(0o600);
+    expect(statSync(await store.filePath(record.id)).mode & 0o777).toBe(0o600);
   });
 
   it('calls a MOV a MOV (brand qt)', async () => {
     const store = makeStore();
     const record = await store.receive(bodyOf(syntheticVideo({ format: 'mov', durationMs: 4000 })));
     expect(record.format).toBe('mov');
-    expect(store.filePath(record.id)).toMatch(/\.mov$/);
+    expect(await store.filePath(record.id)).toMatch(/\.mov$/);
   });
 
   it('stops reading a PNG at its first bytes, says what it is, and keeps nothing', async () => {
@@ -163,8 +170,8 @@ describe('signed links', () => {
   async function claimedUpload(store: UploadStore, taskId: string, status: string) {
     const record = await store.receive(bodyOf(syntheticVideo()));
     insertTaskRow(db, taskId, status);
-    store.claim(record.id, taskId);
-    const url = new URL(store.signedUrl('https://studio.example/', record.id, taskId));
+    await store.claim(record.id, taskId);
+    const url = new URL(await store.signedUrl('https://studio.example/', record.id, taskId));
     const [, , , id, task, sig, file] = url.pathname.split('/') as string[];
     return { record, url, id: id!, task: task!, sig: sig!, file: file! };
   }
@@ -174,12 +181,12 @@ describe('signed links', () => {
     const { record, url, id, task, sig, file } = await claimedUpload(store, 'task-0001', 'submitted');
     expect(url.href).toBe(`https://studio.example/api/uploads/${record.id}/task-0001/${sig}/reference.mp4`);
     expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(store.servable(id, task, sig, file)).toEqual(record);
+    expect(await store.servable(id, task, sig, file)).toEqual(record);
     setTaskStatus(db, 'task-0001', 'processing');
-    expect(store.servable(id, task, sig, file)).toEqual(record);
+    expect(await store.servable(id, task, sig, file)).toEqual(record);
     for (const done of ['succeed', 'failed']) {
       setTaskStatus(db, 'task-0001', done);
-      expect(store.servable(id, task, sig, file)).toBeUndefined();
+      expect(await store.servable(id, task, sig, file)).toBeUndefined();
     }
   });
 
@@ -187,20 +194,20 @@ describe('signed links', () => {
     const store = makeStore();
     const { record, id, task, sig, file } = await claimedUpload(store, 'task-0002', 'processing');
     const flipped = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
-    expect(store.servable(id, task, flipped, file)).toBeUndefined();
-    expect(store.servable(id, task, sig.slice(0, 42), file)).toBeUndefined();
-    expect(store.servable(id, task, sig, 'reference.mov')).toBeUndefined();
+    expect(await store.servable(id, task, flipped, file)).toBeUndefined();
+    expect(await store.servable(id, task, sig.slice(0, 42), file)).toBeUndefined();
+    expect(await store.servable(id, task, sig, 'reference.mov')).toBeUndefined();
     // A genuine signature for a task that never claimed the upload.
     insertTaskRow(db, 'task-0003', 'processing');
-    const other = new URL(store.signedUrl('https://s.example', record.id, 'task-0003'));
-    expect(store.servable(id, 'task-0003', other.pathname.split('/')[5]!, file)).toBeUndefined();
+    const other = new URL(await store.signedUrl('https://s.example', record.id, 'task-0003'));
+    expect(await store.servable(id, 'task-0003', other.pathname.split('/')[5]!, file)).toBeUndefined();
     // Claimed, but not yet sent (Kling has nothing to fetch it for).
     insertTaskRow(db, 'task-0004', 'queued');
-    store.claim(record.id, 'task-0004');
-    const queued = new URL(store.signedUrl('https://s.example', record.id, 'task-0004'));
-    expect(store.servable(id, 'task-0004', queued.pathname.split('/')[5]!, file)).toBeUndefined();
+    await store.claim(record.id, 'task-0004');
+    const queued = new URL(await store.signedUrl('https://s.example', record.id, 'task-0004'));
+    expect(await store.servable(id, 'task-0004', queued.pathname.split('/')[5]!, file)).toBeUndefined();
     // The signature of one task does not open the upload for another.
-    expect(store.servable(id, 'task-0003', sig, file)).toBeUndefined();
+    expect(await store.servable(id, 'task-0003', sig, file)).toBeUndefined();
     expect(referenceFileName('mp4')).toBe(file);
   });
 
@@ -210,9 +217,9 @@ describe('signed links', () => {
     const keyFile = join(dataDir, URL_KEY_FILE);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
-    expect(makeStore().signedUrl('https://studio.example', record.id, 'task-0005')).toBe(url.href);
+    expect(await makeStore().signedUrl('https://studio.example', record.id, 'task-0005')).toBe(url.href);
     writeFileSync(keyFile, 'f'.repeat(64));
-    expect(makeStore().signedUrl('https://studio.example', record.id, 'task-0005')).not.toBe(url.href);
+    expect(await makeStore().signedUrl('https://studio.example', record.id, 'task-0005')).not.toBe(url.href);
   });
 });
 
@@ -228,25 +235,27 @@ describe('cleanup', () => {
     insertTaskRow(db, 'running', 'processing');
     insertTaskRow(db, 'queued', 'queued');
     insertTaskRow(db, 'finished', 'succeed');
-    store.claim(ofRunning.id, 'running');
-    store.claim(ofQueued.id, 'queued');
-    store.claim(ofFinished.id, 'finished');
-    store.claim(ofNoTask.id, 'never-inserted');
+    await store.claim(ofRunning.id, 'running');
+    await store.claim(ofQueued.id, 'queued');
+    await store.claim(ofFinished.id, 'finished');
+    await store.claim(ofNoTask.id, 'never-inserted');
     clock.advance(DAY - 1);
     const fresh = await upload();
     clock.advance(2);
     expect(await store.sweep()).toBe(3);
     const kept = [ofRunning, ofQueued, fresh];
-    for (const r of kept) expect(store.get(r.id)).toBeDefined();
-    for (const r of [unclaimed, ofFinished, ofNoTask]) expect(store.get(r.id)).toBeUndefined();
+    for (const r of kept) expect(await store.get(r.id)).toBeDefined();
+    for (const r of [unclaimed, ofFinished, ofNoTask]) expect(await store.get(r.id)).toBeUndefined();
     expect(filesInUploads()).toEqual(kept.map((r) => `${r.id}.mp4`).sort());
     // A removed upload can no longer be claimed (nor linked) by a create.
-    expect(() => store.claim(unclaimed.id, 'running')).toThrow(/No such upload/);
-    expect(() => store.signedUrl('https://s.example', unclaimed.id, 'running')).toThrow(/No such upload/);
+    await expect(store.claim(unclaimed.id, 'running')).rejects.toThrow(/No such upload/);
+    await expect(store.signedUrl('https://s.example', unclaimed.id, 'running')).rejects.toThrow(
+      /No such upload/,
+    );
     // Once its task finishes, the old upload goes too.
     setTaskStatus(db, 'running', 'failed');
     expect(await store.sweep()).toBe(1);
-    expect(store.get(ofRunning.id)).toBeUndefined();
+    expect(await store.get(ofRunning.id)).toBeUndefined();
   });
 
   it('at startup removes partial files and files without a row, and sweeps; then sweeps on a timer', async () => {
@@ -257,20 +266,20 @@ describe('cleanup', () => {
     writeFileSync(join(dir, '0b4c5a1e-crash.partial'), 'half a video');
     writeFileSync(join(dir, '6f0e2d7c-no-row.mp4'), 'renamed, never recorded');
     insertTaskRow(db, 'running', 'processing');
-    before.claim(kept.id, 'running');
+    await before.claim(kept.id, 'running');
     clock.advance(3000);
 
     const after = makeStore(2000);
-    after.start();
-    // Synchronously: before any request could arrive.
+    await after.start();
+    // Done once start() resolves, which wire.ts awaits before the studio listens.
     expect(existsSync(join(dir, '0b4c5a1e-crash.partial'))).toBe(false);
     expect(existsSync(join(dir, '6f0e2d7c-no-row.mp4'))).toBe(false);
     await vi.waitFor(() => expect(filesInUploads()).toEqual([`${kept.id}.mp4`]));
-    expect(after.get(old.id)).toBeUndefined();
+    expect(await after.get(old.id)).toBeUndefined();
 
     // The timer (every ttl/4, at least a second) takes the kept one once its task is over.
     setTaskStatus(db, 'running', 'succeed');
     await vi.waitFor(() => expect(filesInUploads()).toEqual([]), { timeout: 3000, interval: 100 });
-    expect(after.get(kept.id)).toBeUndefined();
+    expect(await after.get(kept.id)).toBeUndefined();
   });
 });

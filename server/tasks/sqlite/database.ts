@@ -120,6 +120,22 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         WHERE status = 'queued' AND sent_at IS NULL AND queue_seq IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'cluster leases',
+    // A replica's hold on a task's tracking (owner, expiry in ms, and an epoch that grows each time the
+    // hold changes hands: writes are fenced by it), and on roles such as the queue's dispatcher. One
+    // process on SQLite holds them all, but runs the same code as a cluster. History pages by keyset on
+    // (created_at, rowid): the status index gains the order.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+      ALTER TABLE tasks ADD COLUMN lease_until INTEGER;
+      ALTER TABLE tasks ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tasks_unfinished_lease ON tasks (lease_until)
+        WHERE status IN ('submitted', 'processing');
+      CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL, epoch INTEGER NOT NULL);
+    `,
+  },
 ];
 
 export function migrate(db: Db): number[] {
