@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { createInflate } from 'node:zlib';
 
 /**
@@ -16,9 +15,16 @@ export const INFLATE_PIECE_BYTES = 1 << 20;
  */
 export async function* inflateInPieces(deflated: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   const inflater = createInflate({ chunkSize: INFLATE_PIECE_BYTES });
-  // Piped, so the next piece is joined only once zlib has taken the last: memory stays at about a piece
-  // in and a piece out. Errors (not zlib, cut short, a bad checksum) reach the loop as the stream's.
-  Readable.from(joined(deflated)).pipe(inflater);
+  // The next piece is joined only once zlib has taken the last (not piped: Readable.from doubles the event
+  // loop's share of the check), so memory stays at about a piece in and a piece out. Errors (not zlib, cut
+  // short, a bad checksum) reach the loop below as the stream's.
+  const pieces = joined(deflated);
+  const feed = () => {
+    for (let next = pieces.next(); !next.done; next = pieces.next())
+      if (!inflater.write(next.value)) return void inflater.once('drain', feed);
+    inflater.end();
+  };
+  feed();
   try {
     for await (const piece of inflater) yield piece as Buffer;
   } finally {
