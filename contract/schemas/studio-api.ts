@@ -103,10 +103,16 @@ export const taskListSchema = z.object({
 });
 export type TaskList = z.infer<typeof taskListSchema>;
 
+/** Both stores number rows with a signed 64-bit sequence: a cursor past it names no row of any store. */
+const MAX_CURSOR_SEQ = 2n ** 63n - 1n;
+/** A cursor the server could have made: its syntax, and a sequence a store can hold. */
+export const isTaskCursor = (cursor: string): boolean =>
+  TASK_CURSOR.test(cursor) && BigInt(cursor.split('.')[1]!) <= MAX_CURSOR_SEQ;
+
 export const taskListQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: taskStatusSchema.optional(),
-  cursor: z.string().regex(TASK_CURSOR, BAD_CURSOR_MESSAGE).optional(),
+  cursor: z.string().refine(isTaskCursor, BAD_CURSOR_MESSAGE).optional(),
 });
 
 export const violationSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });

@@ -1,14 +1,29 @@
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import { violationsFromZod } from '../../contract/rules/schema-issues.ts';
-import { type TaskList, taskListQuerySchema } from '../../contract/schemas/studio-api.ts';
+import {
+  BAD_CURSOR_MESSAGE,
+  type TaskList,
+  taskListQuerySchema,
+  type Violation,
+} from '../../contract/schemas/studio-api.ts';
 import { createBatch } from '../create/create-batch.ts';
 import { createTask } from '../create/create-task.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { notFound, validationError } from '../lib/studio-error.ts';
 import { cancelTask, moveToFront } from '../queue/queue-actions.ts';
+import { BadCursor } from '../tasks/store-errors.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
 import type { AppDeps } from './app-deps.ts';
 import { createBodyGate, createTaskDeps, creatorOf } from './create-deps.ts';
+
+/** A cursor the server did not make, told in the contract's words (the browser shows the same). */
+const CURSOR_VIOLATION: Violation = { field: 'cursor', rule: 'cursor', message: BAD_CURSOR_MESSAGE };
+
+/** The query's problems by field; a bad cursor in the contract's own words rather than zod's. */
+function listQueryViolations(error: z.ZodError, query: Record<string, string>): Violation[] {
+  return violationsFromZod(error, query).map((v) => (v.field === 'cursor' ? CURSOR_VIOLATION : v));
+}
 
 /**
  * POST /api/tasks (one task), POST /api/tasks/batch (takes, or one task per start frame), GET /api/tasks,
@@ -34,14 +49,17 @@ export function taskRoutes(deps: AppDeps) {
       return c.json(await createBatch(createTaskDeps(deps), body, who), 201);
     })
     .get('/', async (c) => {
-      const parsed = taskListQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) throw validationError(violationsFromZod(parsed.error, c.req.query()));
+      const query = c.req.query();
+      const parsed = taskListQuerySchema.safeParse(query);
+      if (!parsed.success) throw validationError(listQueryViolations(parsed.error, query));
       const { pageSize, status, cursor } = parsed.data;
-      const { records, nextCursor } = await deps.store.list({
-        limit: pageSize,
-        ...(status ? { status } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
+      // Keyset paging: the same cost at the millionth task as at the first, and nothing is counted.
+      const { records, nextCursor } = await deps.store
+        .list({ limit: pageSize, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })
+        .catch((e: unknown) => {
+          if (e instanceof BadCursor) throw validationError([CURSOR_VIOLATION]);
+          throw e;
+        });
       const body: TaskList = {
         tasks: await Promise.all(records.map(async (r) => toStudioTask(r, await deps.dispatcher.placeOf(r)))),
         pageSize,
