@@ -96,7 +96,7 @@ Motion control (the picture moves like the clip; the clip is fetched from its UR
     -d "{\\"image_url\\":\\"$(base64 -w0 picture.png)\\",\\"video_url\\":\\"http://127.0.0.1:8000/clip.mp4\\",\\"character_orientation\\":\\"video\\",\\"mode\\":\\"std\\"}"
   curl -s ${base}/v1/videos/motion-control/<task_id> -H "Authorization: Bearer $TOKEN"
 
-Test extras: GET ${base}/__sim/requests · /__sim/stats · /__sim/tasks · POST /__sim/faults · POST /__sim/reset`);
+Test extras: GET ${base}/__sim/requests · /__sim/stats · /__sim/tasks · /__sim/queries · /__sim/downloads · POST /__sim/faults · POST /__sim/reset`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -41,7 +41,7 @@ export function queryRoutes(app: Hono, sim: Simulator, path: string, kind: TaskK
   app.get(path, async (c) => {
     const ext = c.req.query('external_task_id');
     const byExt = ext === undefined ? undefined : sim.store.getByExternal(kind, ext);
-    sim.countQuery(ext === undefined ? undefined : (byExt?.wire.task_id ?? ext));
+    sim.countQuery(ext === undefined ? undefined : (byExt?.wire.task_id ?? ext), ext);
     const stop = await queryPrelude(c);
     if (stop) return stop;
     if (ext !== undefined) {
@@ -66,7 +66,8 @@ export function queryRoutes(app: Hono, sim: Simulator, path: string, kind: TaskK
 
   app.get(`${path}/:id`, async (c) => {
     const id = c.req.param('id');
-    sim.countQuery(sim.store.resolve(id, kind)?.wire.task_id ?? id);
+    const asked = sim.store.resolve(id, kind);
+    sim.countQuery(asked?.wire.task_id ?? id, asked?.wire.task_info.external_task_id);
     const stop = await queryPrelude(c);
     if (stop) return stop;
     const t = sim.store.resolve(id, kind);

@@ -82,13 +82,17 @@ export function createSimulatorApp(simOrOpts: Simulator | SimulatorOptions): Hon
   // ---- videos (public, like Kling's CDN links) -----------------------------------------------------
   app.on(['GET', 'HEAD'], '/__sim/videos/:file', async (c) => {
     const m = /^(\d{18})\.mp4$/.exec(c.req.param('file'));
-    const file = m ? sim.store.videoFile(m[1]!) : undefined;
-    if (!file) return c.text('Not Found', 404);
-    return serveVideoFile(file, c.req.raw);
+    const task = m ? sim.store.taskOfVideo(m[1]!) : undefined;
+    if (!task?.videoFile) return c.text('Not Found', 404);
+    const res = await serveVideoFile(task.videoFile, c.req.raw);
+    sim.access.recordVideoAnswer(task.wire.task_id, c.req.method, res);
+    return res;
   });
 
   // ---- test extras (no auth) -------------------------------------------------------------------------
   app.get('/__sim/requests', (c) => c.json(sim.requests));
+  app.get('/__sim/queries', (c) => c.json(sim.access.queries));
+  app.get('/__sim/downloads', (c) => c.json(sim.access.videos));
   app.get('/__sim/tasks', (c) => c.json(sim.store.all().map((t) => snapshot(t.wire))));
   app.get('/__sim/stats', (c) =>
     c.json({ ...sim.stats, active: sim.store.activeCount(), renders: sim.renders.stats }),

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AccessLog } from './access-log.ts';
 import { type AuthResult, verifyAuthorization } from './auth.ts';
 import { CallbackSender, type DeliveryRecord } from './callbacks.ts';
 import { defaultRender } from './default-render.ts';
@@ -127,6 +128,8 @@ export class Simulator {
   private readonly requestSizes = new WeakMap<RecordedRequest, number>();
   private recordedBytes = 0;
   stats: SimulatorStats = emptyStats();
+  /** Per-task queries with their times and per-task video fetches (`/__sim/queries`, `/__sim/downloads`). */
+  readonly access = new AccessLog();
   private readonly hangs = new Set<() => void>();
   private closed = false;
   private readonly log: (line: string) => void;
@@ -190,10 +193,15 @@ export class Simulator {
     this.lifecycle.start(t, this.baseUrl ?? origin);
   }
 
-  countQuery(taskId: string | undefined): void {
+  /** `taskId` undefined = a list query; otherwise the task asked about (or the id asked for, when unknown). */
+  countQuery(taskId: string | undefined, externalTaskId?: string): void {
     this.stats.queries++;
-    if (taskId === undefined) this.stats.listQueries++;
-    else this.stats.queriesByTask[taskId] = (this.stats.queriesByTask[taskId] ?? 0) + 1;
+    if (taskId === undefined) {
+      this.stats.listQueries++;
+      return;
+    }
+    this.stats.queriesByTask[taskId] = (this.stats.queriesByTask[taskId] ?? 0) + 1;
+    this.access.recordQuery(taskId, externalTaskId);
   }
 
   deliveries(): readonly DeliveryRecord[] {
@@ -222,7 +230,7 @@ export class Simulator {
     await this.delay(2 ** 31 - 1, signal);
   }
 
-  /** `POST /__sim/reset`: forget tasks, requests, counters and callbacks; faults back to the configured ones. */
+  /** `POST /__sim/reset`: forget tasks, requests, counters, access log and callbacks; faults back to the configured ones. */
   reset(): void {
     for (const t of this.store.clear()) {
       t.abort.abort();
@@ -232,6 +240,7 @@ export class Simulator {
     this.requests = [];
     this.recordedBytes = 0;
     this.stats = emptyStats();
+    this.access.clear();
     this.faults.clear();
     this.faults.set(this.opts.faults ?? {});
     this.callbacks.reset();

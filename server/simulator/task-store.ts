@@ -141,8 +141,9 @@ export class TaskStore {
     this.byVideo.set(videoId, t);
   }
 
-  videoFile(videoId: string): string | undefined {
-    return this.byVideo.get(videoId)?.videoFile;
+  /** The task whose result a video is. */
+  taskOfVideo(videoId: string): SimTask | undefined {
+    return this.byVideo.get(videoId);
   }
 
   clear(): SimTask[] {
