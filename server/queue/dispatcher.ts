@@ -1,6 +1,6 @@
 import { removeInputs } from '../inputs/input-files.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
-import type { QueueHead } from '../tasks/task-store.ts';
+import type { QueueHead, RoleFence } from '../tasks/task-store.ts';
 import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
 import { pickNext, placeInQueue } from './fair-order.ts';
@@ -31,8 +31,14 @@ export interface Dispatcher {
 }
 
 export interface DispatcherOptions extends SendDeps {
-  /** KLING_CONCURRENCY. */
+  /** KLING_CONCURRENCY (for the whole cluster: only the replica holding the role sends). */
   concurrency: number;
+  /**
+   * Cluster mode: send only while holding the `dispatcher` role (a lease of `leaseMs`, renewed on a timer),
+   * so one replica sends at a time and Kling's concurrency holds for the cluster. Other replicas' creates
+   * reach it by `wake()` (the change feed).
+   */
+  role?: { owner: string; leaseMs: number };
   /** How long a learned limit holds before one more is tried (default 10 minutes; 30 s when Kling has held more). */
   relearnMs?: number;
   relearnSoonMs?: number;
@@ -42,6 +48,9 @@ export interface DispatcherOptions extends SendDeps {
 }
 
 const LIMIT_KEY = 'kling_concurrency';
+const DISPATCHER_ROLE = 'dispatcher';
+/** A create still storing its inputs after this long was cut off (a replica died mid-create). */
+const UNREADY_AGE_MS = 5 * 60_000;
 
 interface InFlight {
   probe: boolean;
@@ -78,6 +87,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let started = false;
+  /** This process sends: it settled what the last sender left (and, in a cluster, holds the role). */
+  let leading = false;
+  let fence: RoleFence | undefined;
+  let fenceUntil = 0;
+  let roleTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   let pumping = false;
   let again = false;
@@ -109,7 +123,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
 
   function wake() {
     heads = undefined;
-    if (!started || stopped) return;
+    if (!started || stopped || !mayLead()) return;
     if (pumping) {
       again = true;
       return;
@@ -154,7 +168,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     if (!next) return false;
     heads = undefined;
     // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
-    if (!(await store.claimForSending(next.id, now))) return true;
+    if (!mayLead()) return false;
+    if (!(await store.claimForSending(next.id, now, fence))) return true;
     lastServed.set(next.clientId, ++tick);
     const flight: InFlight = { probe: gate.probe, slot: busy + 1 };
     inFlight.set(next.id, flight);
@@ -194,31 +209,81 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     backoffLevel = Math.min(backoffLevel + 1, 16);
   }
 
+  /**
+   * Becomes the sender: settles what the last sender (this process before a crash, or a replica that
+   * died) left behind, then sends. In a cluster this runs each time this replica takes the role.
+   */
+  async function takeOver() {
+    leading = false;
+    limit = new ConcurrencyLimit(
+      o.concurrency,
+      limitOptions(readLimit(await store.readQueueState(LIMIT_KEY))),
+    );
+    // A create the studio died in the middle of storing was never answered: the creator got no task. In a
+    // cluster another replica may be storing one right now: only one cut off long ago is removed.
+    const cutOffBefore = o.role ? clock.now() - UNREADY_AGE_MS : Number.POSITIVE_INFINITY;
+    for (const r of await store.listUnready()) {
+      if (r.createdAt >= cutOffBefore) continue;
+      await store.delete(r.id);
+      await removeInputs(o.dataDir, r.id);
+      log.info('removed a task whose create was cut off before it was stored', { id: r.id });
+    }
+    // Sent (or about to be) when the last sender died: Kling may have it. Follow it by external_task_id,
+    // as an unanswered create; it is never sent a second time.
+    for (const r of await store.listInFlight()) {
+      if (inFlight.has(r.id)) continue;
+      const record = await store.updateIfStatus(r.id, 'queued', {
+        status: 'submitted',
+        statusMessage: WAITING_FOR_CONFIRMATION,
+      });
+      if (record) o.tracker.publish(record);
+      o.tracker.track(r.id, 0);
+    }
+    leading = !stopped;
+    const queued = await store.countQueued();
+    if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
+    wake();
+  }
+
+  /** Cluster: takes or renews the dispatcher role; taking it (again, after losing it) means taking over. */
+  async function holdRole() {
+    if (!o.role || stopped) return;
+    const renewedAt = Date.now();
+    const got = await store.claimRole(DISPATCHER_ROLE, o.role.owner, o.role.leaseMs);
+    if (!got) {
+      if (fence) log.info('another replica sends the queue now');
+      fence = undefined;
+      leading = false;
+      return;
+    }
+    const fresh = fence?.epoch !== got.epoch;
+    fence = got;
+    fenceUntil = renewedAt + o.role.leaseMs * 0.8;
+    if (fresh) {
+      log.info('this replica sends the queue now', { replica: o.role.owner, epoch: got.epoch });
+      await takeOver();
+    }
+  }
+
+  /** May this process send now: always alone; in a cluster while its role surely holds. */
+  const mayLead = () => leading && (!o.role || (fence !== undefined && fenceUntil > Date.now()));
+
   return {
     async start() {
       if (started || stopped) return;
-      limit = new ConcurrencyLimit(
-        o.concurrency,
-        limitOptions(readLimit(await store.readQueueState(LIMIT_KEY))),
-      );
-      // A create the studio died in the middle of storing was never answered: the creator got no task.
-      for (const r of await store.listUnready()) {
-        await store.delete(r.id);
-        await removeInputs(o.dataDir, r.id);
-        log.info('removed a task whose create was cut off before it was stored', { id: r.id });
-      }
-      // Sent (or about to be) when the studio died: Kling may have it. Follow it by external_task_id, as
-      // an unanswered create; it is never sent a second time.
-      for (const r of await store.listInFlight()) {
-        o.tracker.publish(
-          await store.update(r.id, { status: 'submitted', statusMessage: WAITING_FOR_CONFIRMATION }),
-        );
-        o.tracker.track(r.id, 0);
-      }
       started = true;
-      const queued = await store.countQueued();
-      if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
-      wake();
+      if (!o.role) {
+        await takeOver();
+        return;
+      }
+      await holdRole();
+      roleTimer = setInterval(
+        () => {
+          holdRole().catch((e: unknown) => log.warn('renewing the dispatcher role failed', { error: e }));
+        },
+        Math.max(100, Math.min(1000, o.role.leaseMs / 3)),
+      );
+      roleTimer.unref();
     },
     wake,
     taskEnded(id) {
@@ -240,6 +305,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (roleTimer) clearInterval(roleTimer);
       await Promise.race([Promise.allSettled([...sends]), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };

@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import { type FileFetchOptions, SafeFetchError } from '../lib/safe-fetch.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import { toStudioTask } from '../tasks/task-record.ts';
-import type { TaskStore } from '../tasks/task-store.ts';
+import type { Lease, TaskPatch, TaskStore } from '../tasks/task-store.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import {
@@ -65,19 +65,33 @@ export interface TrackerOptions {
   onUpstreamFinal?: (id: string, status: TaskRecord['status']) => void;
   /** A task reached a final status in the store (every final status is published through here). */
   onFinal?: (id: string) => void;
+  /**
+   * Cluster mode: follow a task only while holding its lease (TRACKER_LEASE_MS, as `owner`), renew the held
+   * leases on a timer, take over tasks whose lease lapsed (a replica died), and fence every write by the
+   * lease's epoch, so one replica polls a task at a time and a paused owner's late write changes nothing.
+   * Without it (one process) every unfinished task is this process's.
+   */
+  lease?: { owner: string; leaseMs: number };
 }
 
 interface Entry {
   timer: NodeJS.Timeout | undefined;
   intervalMs: number;
   archiveFailures: number;
+  /** Cluster mode: the lease held, and until when (this process's clock, renewed on the timer). */
+  lease?: Lease;
+  heldUntil?: number;
 }
+
+/** How long before its lease runs out a replica stops polling a task it could not renew. */
+const LEASE_MARGIN = 0.2;
 
 export function createTaskTracker(o: TrackerOptions): TaskTracker {
   const entries = new Map<string, Entry>();
   const queues = new Map<string, Promise<unknown>>();
   const maxArchiveAttempts = o.archiveAttempts ?? 3;
   let stopped = false;
+  const releasing = new Set<Promise<void>>();
 
   /** Runs `fn` after everything already queued for this task. */
   function serialize<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -107,6 +121,51 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     const entry = entries.get(id);
     if (entry?.timer) clearTimeout(entry.timer);
     entries.delete(id);
+    if (o.lease && entry?.lease) {
+      const release = o.store.releaseTask(o.lease.owner, entry.lease).catch((e: unknown) => {
+        o.log.warn('releasing a task lease failed', { id, error: e });
+      });
+      releasing.add(release);
+      void release.finally(() => releasing.delete(release));
+    }
+  }
+
+  const newEntry = (): Entry => ({ timer: undefined, intervalMs: firstInterval(), archiveFailures: 0 });
+
+  /** The lease as held now (taken when missing; stolen for a callback's news); undefined: not ours. */
+  async function holdLease(id: string, steal: boolean): Promise<Lease | undefined> {
+    if (!o.lease) return undefined;
+    const entry = entries.get(id);
+    if (entry?.lease && (entry.heldUntil ?? 0) > Date.now()) return entry.lease;
+    const lease = await o.store.claimTask(id, o.lease.owner, o.lease.leaseMs, steal);
+    if (!lease) return undefined;
+    const held = entries.get(id) ?? newEntry();
+    held.lease = lease;
+    held.heldUntil = Date.now() + o.lease.leaseMs * (1 - LEASE_MARGIN);
+    if (!entries.has(id) && !stopped) {
+      entries.set(id, held);
+      schedule(id, firstInterval());
+    }
+    return lease;
+  }
+
+  /**
+   * Writes what Kling said. One process: plainly. Cluster: a queued task's create answer (the sender's
+   * write) only while it is still queued; any other, only under this replica's lease: a write refused by
+   * the fence means another replica follows the task now, and this one lets it go.
+   */
+  async function write(id: string, record: TaskRecord, patch: TaskPatch): Promise<TaskRecord | undefined> {
+    if (!o.lease) return o.store.update(id, patch);
+    if (record.status === 'queued') return o.store.updateIfStatus(id, 'queued', patch);
+    const lease = entries.get(id)?.lease;
+    const updated = lease ? await o.store.updateFenced(id, patch, o.lease.owner, lease) : undefined;
+    if (!updated) {
+      o.log.info('another replica follows this task now; letting it go', { id });
+      const entry = entries.get(id);
+      if (entry) entry.lease = undefined;
+      untrack(id);
+    }
+    return updated;
   }
 
   function publish(record: TaskRecord) {
@@ -116,6 +175,11 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
 
   async function poll(id: string): Promise<void> {
     const entry = entries.get(id);
+    // Cluster: only while the lease surely holds (renewed in time): one replica polls a task at a time.
+    if (entry && o.lease && !(entry.lease && (entry.heldUntil ?? 0) > Date.now())) {
+      entry.lease = undefined;
+      return untrack(id);
+    }
     const record = await o.store.get(id);
     if (!entry || stopped) return;
     if (!record || isFinalStatus(record.status)) return untrack(id);
@@ -132,14 +196,13 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
           externalTaskId: record.externalTaskId,
         });
         const now = o.clock.now();
-        publish(
-          await o.store.update(id, {
-            status: 'failed',
-            statusMessage: NEVER_CONFIRMED,
-            finishedAt: now,
-            updatedAt: now,
-          }),
-        );
+        const failed = await write(id, record, {
+          status: 'failed',
+          statusMessage: NEVER_CONFIRMED,
+          finishedAt: now,
+          updatedAt: now,
+        });
+        if (failed) publish(failed);
       }
     } catch (e) {
       if (e instanceof UpstreamError && e.throttled)
@@ -161,6 +224,9 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       o.log.warn('upstream update for a different Kling task ignored', { id, via });
       return record;
     }
+    // Cluster: a callback's news is applied here, whoever followed the task (its lease moves here); a
+    // poll's only while this replica still holds it. Nothing is archived without the lease.
+    if (o.lease && record.status !== 'queued' && !(await holdLease(id, via === 'callback'))) return record;
     const now = o.clock.now();
     const patch: Partial<TaskRecord> = {};
     if (!record.klingTaskId) patch.klingTaskId = remote.task_id;
@@ -186,7 +252,8 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
         Object.assign(patch, await finishWithVideo(id, record, remote, now));
     }
     if (Object.keys(patch).length === 0) return record;
-    const updated = await o.store.update(id, { ...patch, updatedAt: now });
+    const updated = await write(id, record, { ...patch, updatedAt: now });
+    if (!updated) return o.store.get(id);
     o.log.info('task updated', { id, via, status: updated.status, archived: updated.archivedAt !== null });
     publish(updated);
     if (isFinalStatus(updated.status)) untrack(id);
@@ -234,14 +301,72 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
 
   function track(id: string, delayMs?: number) {
     if (stopped) return;
-    if (!entries.has(id))
-      entries.set(id, { timer: undefined, intervalMs: firstInterval(), archiveFailures: 0 });
+    if (o.lease && !entries.get(id)?.lease) {
+      // Followed here only if the lease is free (the sender takes what it sent; a sweep takes orphans).
+      holdLease(id, false)
+        .then((lease) => {
+          if (lease) schedule(id, delayMs ?? firstInterval());
+        })
+        .catch((e: unknown) => o.log.warn('taking a task lease failed', { id, error: e }));
+      return;
+    }
+    if (!entries.has(id)) entries.set(id, newEntry());
     schedule(id, delayMs ?? firstInterval());
+  }
+
+  /**
+   * Cluster: renews the leases held (a lost one is let go) and takes tasks whose lease lapsed — a dead
+   * replica's — to poll them at once. Every ~second at most, so a failover takes at most a lease and a beat.
+   */
+  async function leaseBeat(): Promise<number> {
+    if (!o.lease || stopped) return 0;
+    const { owner, leaseMs } = o.lease;
+    const held = [...entries.values()].flatMap((e) => (e.lease ? [e.lease] : []));
+    if (held.length) {
+      const renewedAt = Date.now();
+      const kept = new Set((await o.store.renewTracking(owner, held, leaseMs)).map((l) => l.id));
+      for (const lease of held) {
+        const entry = entries.get(lease.id);
+        if (!entry || entry.lease?.epoch !== lease.epoch) continue;
+        if (kept.has(lease.id)) entry.heldUntil = renewedAt + leaseMs * (1 - LEASE_MARGIN);
+        else {
+          entry.lease = undefined;
+          untrack(lease.id);
+        }
+      }
+    }
+    const taken = await o.store.claimTracking(owner, leaseMs, 100);
+    for (const lease of taken) {
+      if (stopped) break;
+      const entry = entries.get(lease.id) ?? newEntry();
+      entry.lease = lease;
+      entry.heldUntil = Date.now() + leaseMs * (1 - LEASE_MARGIN);
+      entries.set(lease.id, entry);
+      schedule(lease.id, 0);
+    }
+    if (taken.length) o.log.info('took over tasks whose lease lapsed', { tasks: taken.length });
+    return taken.length;
+  }
+
+  let beat: NodeJS.Timeout | undefined;
+  function startBeat() {
+    if (!o.lease || beat) return;
+    beat = setInterval(
+      () => {
+        leaseBeat().catch((e: unknown) => o.log.warn('renewing task leases failed', { error: e }));
+      },
+      Math.max(100, Math.min(1000, o.lease.leaseMs / 3)),
+    );
+    beat.unref();
   }
 
   return {
     track,
     async resumeAll() {
+      if (o.lease) {
+        startBeat();
+        return leaseBeat();
+      }
       const unfinished = await o.store.listUnfinished();
       for (const r of unfinished) {
         if (r.confirmedAt === null && r.statusMessage === null)
@@ -255,10 +380,12 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     tracking: () => entries.size,
     async stop() {
       stopped = true;
+      if (beat) clearInterval(beat);
+      // Cluster: leases are let go, so another replica takes over at once rather than after they lapse.
       for (const id of [...entries.keys()]) untrack(id);
       // Let in-flight updates land (bounded: an archive download may be slow).
       await Promise.race([
-        Promise.allSettled([...queues.values()]),
+        Promise.allSettled([...queues.values(), ...releasing]),
         new Promise((r) => setTimeout(r, 3000).unref()),
       ]);
     },
