@@ -1,16 +1,24 @@
 import { createKlingAuth, type KlingAuth } from './auth/kling-auth.ts';
+import { type ChangeFeed, createPostgresChangeFeed } from './cluster/change-feed.ts';
+import {
+  type AnnouncingEvents,
+  announcingEvents,
+  createAnnouncer,
+  createTaskFanout,
+} from './cluster/task-fanout.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
 import { removeStaleDownloads } from './inputs/reference-video.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLifecycle, type Lifecycle } from './lib/lifecycle.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { hostEntry } from './lib/safe-fetch.ts';
-import { createDispatcher } from './queue/dispatcher.ts';
+import { createDispatcher, type Dispatcher } from './queue/dispatcher.ts';
 import type { AppDeps } from './routes/app-deps.ts';
 import { createDailyBudget } from './tasks/daily-budget.ts';
+import { createPostgresTaskStore } from './tasks/postgres/pg-task-store.ts';
 import { openDatabase } from './tasks/sqlite/database.ts';
 import { createSqliteTaskStore } from './tasks/sqlite/sqlite-task-store.ts';
-import type { TaskRecord } from './tasks/task-record.ts';
+import { type TaskRecord, toStudioTask } from './tasks/task-record.ts';
 import type { TaskStore } from './tasks/task-store.ts';
 import { createWalletGuard } from './tasks/wallet-guard.ts';
 import { createTaskEvents } from './tracker/task-events.ts';
@@ -50,6 +58,10 @@ export async function createServices(opts: {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const store = await openStore(config, clock);
+  // Cluster mode (DATABASE_URL): changes cross replicas on LISTEN/NOTIFY. One process needs none of it.
+  const cluster = config.cluster.databaseUrl
+    ? await clusterFeed(config.cluster.databaseUrl, config.cluster.listenUrl, config.cluster.replicaId, log)
+    : undefined;
   const auth = opts.auth ?? createKlingAuth(upstream.credentials, clock);
   const client = createKlingClient({
     baseUrl: upstream.baseUrl,
@@ -57,7 +69,11 @@ export async function createServices(opts: {
     timeoutMs: config.upstreamTimeoutMs,
     log,
   });
-  const events = createTaskEvents();
+  const bus = createTaskEvents();
+  // Every publish also tells the other replicas which task changed; they read it and tell their clients.
+  const events = cluster ? announcingEvents(bus, cluster.feed, log) : bus;
+  const queueNews = cluster ? createAnnouncer(cluster.feed, 'queue', log) : undefined;
+  const lease = cluster ? { owner: config.cluster.replicaId, leaseMs: config.cluster.leaseMs } : undefined;
   // The operator's own list applies to every fetch. The upstream may live on loopback (a simulator), but
   // only its video links are trusted, only for the archive, and never as a redirect target: a creator's
   // image URL (or a redirect) aimed at it is refused like any other private address.
@@ -86,6 +102,7 @@ export async function createServices(opts: {
     callbacks: config.publicUrl !== undefined,
     onUpstreamFinal: (id, status) => upstreamFinished(id, status),
     onFinal: (id) => taskEnded(id),
+    ...(lease ? { lease } : {}),
   });
   const uploads = createUploadStore({
     rows: store.uploads,
@@ -119,9 +136,36 @@ export async function createServices(opts: {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     uploads,
     concurrency: config.queue.concurrency,
+    ...(lease ? { role: lease } : {}),
   });
   upstreamFinished = (id, status) => dispatcher.upstreamFinished(id, status);
-  taskEnded = (id) => dispatcher.taskEnded(id);
+  taskEnded = (id) => {
+    dispatcher.taskEnded(id);
+    // The replica that sends the queue may be another: a slot freed here frees it there.
+    queueNews?.add(id);
+  };
+  // A create, cancel or move on any replica wakes the sender wherever it runs.
+  const queue: Dispatcher = queueNews
+    ? {
+        ...dispatcher,
+        wake() {
+          dispatcher.wake();
+          queueNews.add('wake');
+        },
+      }
+    : dispatcher;
+  const fanout = cluster
+    ? createTaskFanout({
+        feed: cluster.feed,
+        store,
+        events: bus,
+        log,
+        present: async (r) => toStudioTask(r, await dispatcher.placeOf(r)),
+      })
+    : undefined;
+  const stopHearingQueue = cluster?.feed.subscribe((change) => {
+    if (change.topic === 'queue' && !change.fromSelf) dispatcher.wake();
+  });
   return {
     config,
     upstream: { kind: upstream.kind, baseUrl: upstream.baseUrl },
@@ -131,7 +175,7 @@ export async function createServices(opts: {
     events,
     guard,
     budget,
-    dispatcher,
+    dispatcher: queue,
     clock,
     log,
     auth,
@@ -142,6 +186,12 @@ export async function createServices(opts: {
       uploads.stop();
       await dispatcher.stop();
       await tracker.stop();
+      // What this replica changed last still reaches the others before the connections go.
+      stopHearingQueue?.();
+      await (events as Partial<AnnouncingEvents>).flush?.();
+      await queueNews?.flush();
+      await fanout?.stop();
+      await cluster?.feed.close();
       await store.close();
     },
   };
@@ -149,5 +199,22 @@ export async function createServices(opts: {
 
 /** DATA_DIR/studio.db, or PostgreSQL when DATABASE_URL is set (cluster mode). */
 async function openStore(config: Config, clock: Clock): Promise<TaskStore> {
+  if (config.cluster.databaseUrl) return createPostgresTaskStore({ url: config.cluster.databaseUrl, clock });
   return createSqliteTaskStore(openDatabase(config.dataDir), { clock });
+}
+
+/** The change feed between replicas, on its own listening connection (DATABASE_LISTEN_URL). */
+async function clusterFeed(
+  databaseUrl: string,
+  listenUrl: string | undefined,
+  replicaId: string,
+  log: Logger,
+): Promise<{ feed: ChangeFeed }> {
+  const feed = await createPostgresChangeFeed({
+    listenUrl: listenUrl ?? databaseUrl,
+    notify: { url: databaseUrl },
+    log,
+    applicationName: `motion-studio ${replicaId}`.slice(0, 63),
+  });
+  return { feed };
 }
