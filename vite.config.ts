@@ -9,6 +9,9 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: { proxy: { '/api': `http://127.0.0.1:${apiPort}` } },
   test: {
+    // As Playwright does in CI: a test that fails once and then passes is reported (test-all names it)
+    // but does not fail the run; one that fails twice does.
+    retry: process.env.CI ? 1 : 0,
     projects: [
       {
         extends: true,

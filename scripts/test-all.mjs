@@ -18,6 +18,8 @@ function step(title, cmd, args, env = {}) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Failed tests by name, printed next to the totals: a CI log is often read from its end. */
+const failedNames = [];
 const rows = [];
 function record(name, passed, failed, skipped) {
   totals.passed += passed;
@@ -52,6 +54,13 @@ if (existsSync(vitestJson)) {
     (f) => f.status === 'failed' && !f.assertionResults?.length,
   ).length;
   record('vitest', v.numPassedTests ?? 0, (v.numFailedTests ?? 0) + brokenFiles, skipped);
+  for (const f of v.testResults ?? []) {
+    for (const a of f.assertionResults ?? [])
+      if (a.status === 'failed')
+        failedNames.push(`vitest failed: ${f.name.replace(root, '')} > ${a.fullName}`);
+    if (f.status === 'failed' && !f.assertionResults?.length)
+      failedNames.push(`vitest could not load: ${f.name.replace(root, '')}`);
+  }
 } else record('vitest', 0, 1, 0);
 if (!unitOk && totals.failed === 0) record('vitest (runner error)', 0, 1, 0);
 
@@ -75,10 +84,19 @@ if (existsSync(pwJson)) {
   const s = p.stats ?? {};
   // A flaky test passed on retry: it counts as passed, and the list reporter shows it as flaky.
   record('playwright', (s.expected ?? 0) + (s.flaky ?? 0), s.unexpected ?? 0, s.skipped ?? 0);
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'unexpected' || t.status === 'flaky')
+          failedNames.push(`playwright ${t.status}: ${[...path, spec.title].filter(Boolean).join(' > ')}`);
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of p.suites ?? []) walk(suite, [suite.title]);
   if (!e2eOk && (s.unexpected ?? 0) === 0) record('playwright (runner error)', 0, 1, 0);
 } else record('playwright (did not run)', 0, 1, 0);
 
 console.log('\n=== totals ===');
+for (const n of failedNames) console.log(n);
 for (const r of rows) console.log(r);
 const allOk = typecheckOk && lintOk && unitOk && chromiumOk && e2eOk && totals.failed === 0;
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
