@@ -55,9 +55,13 @@ if (existsSync(vitestJson)) {
   ).length;
   record('vitest', v.numPassedTests ?? 0, (v.numFailedTests ?? 0) + brokenFiles, skipped);
   for (const f of v.testResults ?? []) {
-    for (const a of f.assertionResults ?? [])
+    for (const a of f.assertionResults ?? []) {
       if (a.status === 'failed')
         failedNames.push(`vitest failed: ${f.name.replace(root, '')} > ${a.fullName}`);
+      // Passed on its retry: the first attempt's error is still on it.
+      else if (a.status === 'passed' && a.failureMessages?.length)
+        failedNames.push(`vitest flaky: ${f.name.replace(root, '')} > ${a.fullName}`);
+    }
     if (f.status === 'failed' && !f.assertionResults?.length)
       failedNames.push(`vitest could not load: ${f.name.replace(root, '')}`);
   }
