@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FanoutStore } from '../cluster/task-fanout.ts';
 import { manualClock, sleep } from '../lib/clock.ts';
 import { StudioError } from '../lib/studio-error.ts';
 import { createDatabase, startPostgres, type TestPostgres } from '../testing/postgres.ts';
@@ -27,6 +28,11 @@ interface Opened {
   replica: TaskStore;
   /** Lets leases of `ms` taken so far run out. */
   lapse(ms: number): Promise<void>;
+  /**
+   * Both stores' clock: what stamps `updatedAt` where a write's caller gives no time (on SQLite it is the
+   * lease clock too; PostgreSQL's leases follow the database's clock whatever it says).
+   */
+  clock: ReturnType<typeof manualClock>;
 }
 
 interface Arm {
@@ -60,6 +66,7 @@ function sqliteArm(): Arm {
         store,
         replica: store,
         lapse: async (ms) => clock.advance(ms + 1),
+        clock,
       };
     },
     async openTwiceAtOnce() {
@@ -89,8 +96,8 @@ function postgresArm(): Arm {
     databases += 1;
     return createDatabase(cluster.url, `conformance_${databases}`);
   };
-  const openOn = async (url: string) => {
-    const store = await createPostgresTaskStore({ url, poolSize: 4 });
+  const openOn = async (url: string, clock?: ReturnType<typeof manualClock>) => {
+    const store = await createPostgresTaskStore({ url, poolSize: 4, ...(clock ? { clock } : {}) });
     stores.push(store);
     return store;
   };
@@ -104,9 +111,10 @@ function postgresArm(): Arm {
     },
     async open() {
       const url = await freshDatabase();
-      const store = await openOn(url);
-      const replica = await openOn(url);
-      return { store, replica, lapse: (ms) => sleep(ms + 20) };
+      const clock = manualClock(Date.now());
+      const store = await openOn(url, clock);
+      const replica = await openOn(url, clock);
+      return { store, replica, lapse: (ms) => sleep(ms + 20), clock };
     },
     async openTwiceAtOnce() {
       const url = await freshDatabase();
@@ -216,7 +224,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
     });
 
     it('round-trips every field through update: JSON, booleans, numbers and nulls', async () => {
-      const { store } = await arm.open();
+      const { store, clock } = await arm.open();
       const a = task({ kind: 'motion-control' } as Partial<TaskRecord>);
       await store.insert(a);
       const everything = {
@@ -306,8 +314,11 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
         batchSize: null,
         uploadBase: null,
       } as Partial<TaskRecord>;
-      expect(await store.update(a.id, cleared)).toEqual({ ...expected, ...cleared });
-      expect(await store.update(a.id, {})).toEqual({ ...expected, ...cleared });
+      // A patch without updatedAt is stamped with the store's clock; an empty one writes nothing.
+      const stampedAt = clock.now();
+      expect(await store.update(a.id, cleared)).toEqual({ ...expected, ...cleared, updatedAt: stampedAt });
+      clock.advance(1000);
+      expect(await store.update(a.id, {})).toEqual({ ...expected, ...cleared, updatedAt: stampedAt });
       expect(await error(store.update('nope', { prompt: 'x' }))).toBeInstanceOf(Error);
     });
 
@@ -596,6 +607,163 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       await store.writeQueueState('limit', '3');
       await replica.writeQueueState('limit', '4');
       expect(await store.readQueueState('limit')).toBe('4');
+    });
+  });
+
+  describe('catch-up reads', () => {
+    /** The order listUpdatedSince promises: updatedAt, then id byte by byte (ASCII ids: JS's `<`). */
+    const byUpdated = (x: TaskRecord, y: TaskRecord) =>
+      x.updatedAt - y.updatedAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+
+    /** Walks the pages as the fan-out does: each one after the last row of the one before. */
+    async function readPages(reader: FanoutStore, since: number, limit: number) {
+      const read: TaskRecord[] = [];
+      let after: { updatedAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await reader.listUpdatedSince({ since, limit, ...(after ? { after } : {}) });
+        expect(page.length).toBeLessThanOrEqual(limit);
+        read.push(...page);
+        if (page.length < limit) return read;
+        const last = page.at(-1) as TaskRecord;
+        after = { updatedAt: last.updatedAt, id: last.id };
+      }
+    }
+
+    it('pages the tasks changed since a moment, oldest first by (updatedAt, id), each once at its latest place', async () => {
+      const { store } = await arm.open();
+      // What the fan-out reads a TaskStore as.
+      const reader: FanoutStore = store;
+      const since = BASE_TIME + 20_000_000;
+      const before = await insertAll(store, [
+        task({ updatedAt: since - 1 }),
+        task({ updatedAt: since - 60_000 }),
+      ]);
+      // Ties on updatedAt, inserted out of id order, with ids a locale's collation would order otherwise.
+      const tied = ['tie_a', 'tie-B', 'tie-a', 'tie-Z', 'tie-0'].map((id) =>
+        task({ id, updatedAt: since + 5 }),
+      );
+      const [twice, lateMover, atSince] = await insertAll(store, [
+        task({ updatedAt: since + 1 }),
+        task({ updatedAt: since - 5 }),
+        task({ updatedAt: since }),
+        ...tied,
+        ...Array.from({ length: 6 }, (_, i) => task({ updatedAt: since + 10 + (i % 3) })),
+      ]);
+      if (!twice || !lateMover || !atSince) throw new Error('missing tasks');
+      await store.update(twice.id, { statusMessage: 'first', updatedAt: since + 2 });
+      await store.update(twice.id, { status: 'processing', updatedAt: since + 20 });
+      await store.update(lateMover.id, { statusMessage: 'moved on', updatedAt: since + 7 });
+
+      const everything = (await store.list({ limit: 100 })).records;
+      const expected = everything.filter((r) => r.updatedAt >= since).sort(byUpdated);
+      expect(expected.map((r) => r.id)).not.toContain(before[0]?.id);
+      expect(expected.at(-1)?.id).toBe(twice.id);
+      expect(expected.filter((r) => r.id.startsWith('tie')).map((r) => r.id)).toEqual([
+        'tie-0',
+        'tie-B',
+        'tie-Z',
+        'tie-a',
+        'tie_a',
+      ]);
+
+      for (const limit of [1, 3, 5, expected.length, 100]) {
+        const read = await readPages(reader, since, limit);
+        expect(read.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+        // Whole records, as `get` reads them: the fan-out publishes them as read.
+        expect(read).toEqual(expected);
+      }
+      // An `after` older than `since` does not reach back past `since`.
+      expect(
+        await reader.listUpdatedSince({ since, after: { updatedAt: since - 60_000, id: 'zzz' }, limit: 100 }),
+      ).toEqual(expected);
+      const fromTie = await reader.listUpdatedSince({
+        since,
+        after: { updatedAt: since + 5, id: 'tie-Z' },
+        limit: 2,
+      });
+      expect(fromTie.map((r) => r.id)).toEqual(['tie-a', 'tie_a']);
+      expect(await reader.listUpdatedSince({ since: since + 21, limit: 10 })).toEqual([]);
+    });
+
+    it('sees every write the web sees (the queue, cancel, untimed patches), and none of the lease bookkeeping', async () => {
+      const { store, replica, clock } = await arm.open();
+      const t1 = BASE_TIME + 30_000_000;
+      clock.set(t1);
+      const [ready, moved, sent, fencedSent, cancelled, patched, conditional, tracked, leasedOnly] =
+        await insertAll(store, [
+          task({ clientId: 'a' }),
+          task({ clientId: 'a' }),
+          task({ clientId: 'a' }),
+          task({ clientId: 'a' }),
+          task({ clientId: 'a' }),
+          task(),
+          task(),
+          running(),
+          running(),
+        ]);
+      if (!ready || !moved || !sent || !fencedSent || !cancelled || !patched || !conditional)
+        throw new Error('missing tasks');
+      if (!tracked || !leasedOnly) throw new Error('missing tasks');
+      for (const r of [ready, moved, sent, fencedSent, cancelled]) await replica.markReady(r.id);
+      const readied = await store.listUpdatedSince({ since: t1, limit: 50 });
+      expect(readied.map((r) => [r.id, r.updatedAt])).toEqual(
+        [ready, moved, sent, fencedSent, cancelled]
+          .map((r) => r.id)
+          .sort()
+          .map((id) => [id, t1]),
+      );
+
+      const t2 = t1 + 1_000;
+      clock.set(t2);
+      expect(await store.transaction((tx) => tx.moveToFront(moved.id))).toBe(true);
+      expect(await store.claimForSending(sent.id, t2 + 20)).toBe(true);
+      const fence = await replica.claimRole('dispatcher', 'replica-2', HOLD_MS);
+      if (!fence) throw new Error('no role');
+      expect(await replica.claimForSending(fencedSent.id, t2 + 25, fence)).toBe(true);
+      expect(await store.cancel(cancelled.id, t2 + 30, 'Cancelled by you')).toBe(true);
+      await store.update(patched.id, { statusMessage: 'noted' });
+      expect(
+        await store.updateIfStatus(conditional.id, 'queued', { statusMessage: 'still queued' }),
+      ).toMatchObject({
+        updatedAt: t2,
+      });
+      const lease = await replica.claimTask(tracked.id, 'replica-2', HOLD_MS);
+      if (!lease) throw new Error('not claimed');
+      expect(
+        await replica.updateFenced(tracked.id, { statusMessage: 'tracked' }, 'replica-2', lease),
+      ).toMatchObject({
+        updatedAt: t2,
+      });
+
+      // Writes that change nothing the web sees, or that were refused, leave updatedAt where it was.
+      const held = await store.claimTask(leasedOnly.id, 'replica-1', HOLD_MS);
+      if (!held) throw new Error('not claimed');
+      expect(await store.updateFenced(leasedOnly.id, {}, 'replica-1', held)).toMatchObject({
+        updatedAt: leasedOnly.updatedAt,
+      });
+      expect(await store.renewTracking('replica-1', [held], HOLD_MS)).toEqual([held]);
+      await store.releaseTask('replica-1', held);
+      await store.claimTracking('replica-1', HOLD_MS, 10);
+      clock.set(t2 + 500);
+      expect(await store.moveToFront(sent.id)).toBe(false);
+      expect(await store.claimForSending(cancelled.id, t2 + 500)).toBe(false);
+      expect(await store.cancel(sent.id, t2 + 500, 'too late')).toBe(false);
+      expect(await store.updateIfStatus(patched.id, 'succeed', { statusMessage: 'never' })).toBeUndefined();
+      await store.markReady(ready.id);
+
+      const changed = await readPages(store, t2, 2);
+      expect(Object.fromEntries(changed.map((r) => [r.id, r.updatedAt]))).toEqual({
+        [moved.id]: t2,
+        [sent.id]: t2 + 20,
+        [fencedSent.id]: t2 + 25,
+        [cancelled.id]: t2 + 30,
+        [patched.id]: t2,
+        [conditional.id]: t2,
+        [tracked.id]: t2,
+      });
+      expect(changed).toEqual([...changed].sort(byUpdated));
+      expect(changed.find((r) => r.id === sent.id)?.sentAt).toBe(t2 + 20);
+      expect(changed.find((r) => r.id === cancelled.id)?.status).toBe('cancelled');
     });
   });
 
@@ -888,7 +1056,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
     it('migrates an empty database once when two stores open it at the same time', async () => {
       const { stores, versions } = await arm.openTwiceAtOnce();
-      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       const [a, b] = stores;
       if (!a || !b) throw new Error('not opened');
       const t = task();

@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../../contract/schemas/kling-task.ts';
 import { TASK_CURSOR } from '../../contract/schemas/studio-api.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { TaskRecord } from './task-record.ts';
 
 /**
@@ -61,6 +62,18 @@ export interface TaskStore {
    * not one of the store's throws a 400 naming `cursor`.
    */
   list(q: { limit: number; status?: TaskStatus; cursor?: string }): Promise<TaskPage>;
+  /**
+   * What a replica missed while it heard no announcements (server/cluster/task-fanout.ts): the tasks with
+   * `updatedAt >= since` and, with `after` (the last row of the previous page), `(updatedAt, id)` past it;
+   * oldest first by `(updatedAt, id)`, ids compared byte by byte; at most `limit`. A task changed twice
+   * is one row, at its latest place. One range scan of the (updated_at, id) index per page. It relies on
+   * every write the web sees moving `updated_at` (the methods below say where it comes from).
+   */
+  listUpdatedSince(q: {
+    since: number;
+    after?: { updatedAt: number; id: string };
+    limit: number;
+  }): Promise<TaskRecord[]>;
   /** Tasks holding one of Kling's slots (submitted or processing). */
   countRunning(): Promise<number>;
   /** Of those, the ones Kling confirmed: what it is known to hold (an unanswered create may not exist). */
@@ -69,15 +82,15 @@ export interface TaskStore {
   countUnfinished(): Promise<number>;
   countQueued(): Promise<number>;
   listUnfinished(): Promise<TaskRecord[]>;
-  /** The task is whole: it joins the end of the queue. */
+  /** The task is whole: it joins the end of the queue (`updatedAt`: the store's clock). */
   markReady(id: string): Promise<void>;
   /** The first waiting task of each client, with the client's count. */
   queueHeads(): Promise<QueueHead[]>;
   /** A waiting task's place in its client's queue (1: its first), from the index. */
   rankInClient(clientId: string | null, seq: number): Promise<number>;
   /**
-   * Marks a waiting task in flight (`sent_at`); false when it is no longer waiting (cancelled, say), or
-   * when `fence` (the dispatcher role's lease) is no longer this replica's.
+   * Marks a waiting task in flight (`sentAt` and `updatedAt`: `now`); false when it is no longer waiting
+   * (cancelled, say), or when `fence` (the dispatcher role's lease) is no longer this replica's.
    */
   claimForSending(id: string, now: number, fence?: RoleFence): Promise<boolean>;
   /** Queued tasks a crash left in flight: sent, or about to be, with no answer stored. */
@@ -86,14 +99,21 @@ export interface TaskStore {
   listUnready(): Promise<TaskRecord[]>;
   /** A waiting task becomes `cancelled`, with `message`; false when it is not waiting (any more). */
   cancel(id: string, now: number, message: string): Promise<boolean>;
-  /** A waiting task goes before every other waiting task of its client; false when it is not waiting. */
+  /**
+   * A waiting task goes before every other waiting task of its client (`updatedAt`: the store's clock);
+   * false when it is not waiting.
+   */
   moveToFront(id: string): Promise<boolean>;
   /** Units of the tasks created since `since` that were sent or are queued (see SPENDING). */
   spentSince(since: number): Promise<number>;
   /** The dispatcher's notes about Kling (queue_state). */
   readQueueState(key: string): Promise<string | undefined>;
   writeQueueState(key: string, value: string): Promise<void>;
-  /** Writes the given fields and returns the updated record (throws when the task is gone). */
+  /**
+   * Writes the given fields and returns the updated record (throws when the task is gone). Here and in
+   * the two below, a patch without `updatedAt` is stamped with the store's clock: no write escapes a
+   * catch-up (`listUpdatedSince`) because its caller forgot the field. An empty patch writes nothing.
+   */
   update(id: string, patch: TaskPatch): Promise<TaskRecord>;
   /**
    * Writes the fields only while the task is still in `status` (one conditional write); the updated
@@ -145,6 +165,19 @@ export interface RoleFence {
 }
 
 export type TaskPatch = Partial<Omit<TaskRecord, 'id'>>;
+
+/**
+ * The `after` a catch-up page reads from, when it is one: an `after` older than `since` is passed over
+ * (every row since `since` is after it), so each page is a single range condition the index answers.
+ */
+export const pastSince = (q: { since: number; after?: { updatedAt: number; id: string } }) =>
+  q.after && q.after.updatedAt >= q.since ? q.after : undefined;
+
+/** A patch as both stores write it: without `updatedAt` it takes the clock's now; an empty one stays empty. */
+export const stamped = (patch: TaskPatch, clock: Clock): TaskPatch =>
+  patch.updatedAt !== undefined || Object.keys(patch).length === 0
+    ? patch
+    : { ...patch, updatedAt: clock.now() };
 
 export interface UploadRow {
   id: string;

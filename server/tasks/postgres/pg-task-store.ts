@@ -13,7 +13,15 @@ import {
   WAITING,
 } from '../task-columns.ts';
 import type { TaskRecord } from '../task-record.ts';
-import { decodeCursor, encodeCursor, type QueueHead, type TaskPatch, type TaskStore } from '../task-store.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  pastSince,
+  type QueueHead,
+  stamped,
+  type TaskPatch,
+  type TaskStore,
+} from '../task-store.ts';
 import { DB_NOW_MS, pgLeases } from './pg-leases.ts';
 import { migratePostgres } from './pg-migrations.ts';
 import { createPool, inTransaction, pgCode, pgConstraint, type Query, queryOn } from './pg-pool.ts';
@@ -35,7 +43,10 @@ const INSERT_SQL = `INSERT INTO tasks (${FIELDS.map((f) => COLUMNS[f]).join(', '
 
 /**
  * The task store on PostgreSQL (DATABASE_URL): several replicas share it. Migrates on open, under an
- * advisory lock. Leases are judged by the database's clock; `clock` only stamps the migrations it applies.
+ * advisory lock. Leases are judged by the database's clock. `clock` (this replica's) stamps the migrations
+ * it applies and `updated_at` where the caller gives no time (markReady, moveToFront, a patch without
+ * `updatedAt`), as the callers' own times are this replica's clock too: one row's times come from one
+ * kind of clock, which the catch-up's skew margin (task-fanout.ts) is sized for.
  */
 export async function createPostgresTaskStore(opts: {
   url: string;
@@ -65,7 +76,7 @@ export async function createPostgresTaskStore(opts: {
     transaction: (fn) =>
       inTransaction(
         pool,
-        (q) => fn(storeOn(transactionScope(q, inTransactionLifecycle), inTransactionLifecycle)),
+        (q) => fn(storeOn(transactionScope(q, inTransactionLifecycle, clock), inTransactionLifecycle, clock)),
         TRANSACTION_LOCK,
       ),
   };
@@ -92,7 +103,7 @@ export async function createPostgresTaskStore(opts: {
   };
   // A transaction's store answers ping like the pool's; closing the pool is not its to do.
   const inTransactionLifecycle: Lifecycle = { ping: lifecycle.ping, close: async () => {} };
-  return storeOn(pooled, lifecycle);
+  return storeOn(pooled, lifecycle, clock);
 }
 
 /**
@@ -110,13 +121,13 @@ interface Scope {
 
 type Lifecycle = Pick<TaskStore, 'ping' | 'close'>;
 
-function transactionScope(q: Query, lifecycle: Lifecycle): Scope {
+function transactionScope(q: Query, lifecycle: Lifecycle, clock: Clock): Scope {
   const scope: Scope = {
     q,
     locked: (fn) => fn(q),
     atomic: (fn) => fn(q),
     // Nested: the open transaction already is the unit.
-    transaction: (fn) => fn(storeOn(scope, lifecycle)),
+    transaction: (fn) => fn(storeOn(scope, lifecycle, clock)),
   };
   return scope;
 }
@@ -127,7 +138,7 @@ const records = (rows: Row[]) => rows.map(fromRow);
 const isDuplicateExternalId = (e: unknown) =>
   pgCode(e) === '23505' && pgConstraint(e) === 'tasks_external_task_id_key';
 
-function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
+function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
   const { q } = scope;
   const rows = async (text: string, values?: unknown[]) => (await q<Row>(text, values)).rows;
   const countOf = async (where: string, values?: unknown[]) =>
@@ -181,6 +192,22 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
         nextCursor: more && last ? encodeCursor(last.created_at as number, last.seq) : null,
       };
     },
+    // `id COLLATE "C"` throughout: the order, the comparison and migration 8's index must agree.
+    async listUpdatedSince(query) {
+      const after = pastSince(query);
+      return records(
+        after
+          ? await rows(
+              `SELECT * FROM tasks WHERE (updated_at, id COLLATE "C") > ($1::bigint, $2::text)
+               ORDER BY updated_at, id COLLATE "C" LIMIT $3`,
+              [after.updatedAt, after.id, query.limit],
+            )
+          : await rows(
+              `SELECT * FROM tasks WHERE updated_at >= $1 ORDER BY updated_at, id COLLATE "C" LIMIT $2`,
+              [query.since, query.limit],
+            ),
+      );
+    },
     countRunning: () => countOf(RUNNING),
     countConfirmedRunning: () => countOf(`${RUNNING} AND confirmed_at IS NOT NULL`),
     countUnfinished: () => countOf(`status IN ('queued', 'submitted', 'processing')`),
@@ -191,9 +218,9 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
     markReady: (id) =>
       scope.locked(async (tx) => {
         await tx(
-          `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks)
+          `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks), updated_at = $2
            WHERE id = $1 AND queue_seq IS NULL`,
-          [id],
+          [id, clock.now()],
         );
       }),
     async queueHeads() {
@@ -211,10 +238,12 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
         : countOf(`${WAITING} AND client_id = $1 AND queue_seq <= $2`, [clientId, seq]),
     async claimForSending(id, now, fence) {
       if (!fence)
-        return changed(await q(`UPDATE tasks SET sent_at = $1 WHERE id = $2 AND ${WAITING}`, [now, id]));
+        return changed(
+          await q(`UPDATE tasks SET sent_at = $1, updated_at = $1 WHERE id = $2 AND ${WAITING}`, [now, id]),
+        );
       return changed(
         await q(
-          `UPDATE tasks SET sent_at = $1 WHERE id = $2 AND ${WAITING} AND EXISTS (
+          `UPDATE tasks SET sent_at = $1, updated_at = $1 WHERE id = $2 AND ${WAITING} AND EXISTS (
              SELECT 1 FROM leases WHERE name = $3 AND owner = $4 AND epoch = $5 AND until >= ${DB_NOW_MS})`,
           [now, id, fence.role, fence.owner, fence.epoch],
         ),
@@ -248,12 +277,13 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
         );
         const task = found[0];
         if (!task) return false;
-        const sameClient = task.client_id === null ? 'client_id IS NULL' : 'client_id = $2';
+        const sameClient = task.client_id === null ? 'client_id IS NULL' : 'client_id = $3';
         return changed(
           await tx(
-            `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND ${sameClient})
+            `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND ${sameClient}),
+               updated_at = $2
              WHERE id = $1 AND ${WAITING}`,
-            task.client_id === null ? [id] : [id, task.client_id],
+            task.client_id === null ? [id, clock.now()] : [id, clock.now(), task.client_id],
           ),
         );
       }),
@@ -277,7 +307,7 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
       );
     },
     async update(id, patch: TaskPatch) {
-      const { fields, values } = patchColumns(patch);
+      const { fields, values } = patchColumns(stamped(patch, clock));
       const updated = fields.length
         ? one(
             await rows(`UPDATE tasks SET ${setClause(fields, 2)} WHERE id = $1 RETURNING *`, [id, ...values]),
@@ -287,7 +317,7 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
       return updated;
     },
     async updateIfStatus(id, status, patch) {
-      const { fields, values } = patchColumns(patch);
+      const { fields, values } = patchColumns(stamped(patch, clock));
       if (!fields.length)
         return one(await rows('SELECT * FROM tasks WHERE id = $1 AND status = $2', [id, status]));
       return one(
@@ -299,7 +329,7 @@ function storeOn(scope: Scope, lifecycle: Lifecycle): TaskStore {
       );
     },
     async updateFenced(id, patch, owner, lease) {
-      const { fields, values } = patchColumns(patch);
+      const { fields, values } = patchColumns(stamped(patch, clock));
       // An empty patch still proves the lease: the caller learns whether it may go on.
       const set = fields.length ? setClause(fields, 4) : 'lease_until = lease_until';
       return one(

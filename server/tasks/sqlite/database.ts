@@ -136,6 +136,14 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL, epoch INTEGER NOT NULL);
     `,
   },
+  {
+    version: 8,
+    name: 'catch-up index',
+    // A replica that stopped hearing the others' announcements reads the tasks changed meanwhile, oldest
+    // first by (updated_at, id) and in pages: each page is one range scan of this index, however many
+    // tasks the table holds.
+    sql: 'CREATE INDEX tasks_updated ON tasks (updated_at, id);',
+  },
 ];
 
 export function migrate(db: Db): number[] {

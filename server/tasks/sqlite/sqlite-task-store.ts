@@ -18,8 +18,10 @@ import {
   decodeCursor,
   encodeCursor,
   type Lease,
+  pastSince,
   type QueueHead,
   type RoleFence,
+  stamped,
   type TaskPatch,
   type TaskStore,
   type UploadRow,
@@ -32,7 +34,8 @@ import type { Db } from './database.ts';
  * interface. A transaction is BEGIN IMMEDIATE … COMMIT around an async function; while one is open, every
  * call that does not come through its `tx` waits for it, so nothing of another request's lands inside it
  * (or is rolled back with it). Leases follow the injected clock: one process holds them all, but runs the
- * same tracker and dispatcher code as a cluster.
+ * same tracker and dispatcher code as a cluster. The clock also stamps `updated_at` where the caller gives
+ * no time (markReady, moveToFront, a patch without `updatedAt`).
  */
 export function createSqliteTaskStore(db: Db, opts: { clock?: Clock } = {}): TaskStore {
   const clock = opts.clock ?? systemClock;
@@ -91,6 +94,7 @@ function bind(ops: Ops, run: Run, transaction: TaskStore['transaction']): TaskSt
     getByExternalId: (ext) => run(() => ops.getByExternalId(ext)),
     getByCallbackHash: (hash) => run(() => ops.getByCallbackHash(hash)),
     list: (q) => run(() => ops.list(q)),
+    listUpdatedSince: (q) => run(() => ops.listUpdatedSince(q)),
     countRunning: () => run(ops.countRunning),
     countConfirmedRunning: () => run(ops.countConfirmedRunning),
     countUnfinished: () => run(ops.countUnfinished),
@@ -150,6 +154,14 @@ function sqliteOps(db: Db, clock: Clock) {
        ${after ? '(created_at, rowid) < (@createdAt, @seq)' : ''}
        ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
     );
+  // The catch-up read, by the (updated_at, id) index (migration 8). A page after another names only the
+  // row value: with `updated_at >= @since` beside it, SQLite scans from `since` and skips rows up to it.
+  const updatedFrom = db.prepare(
+    'SELECT * FROM tasks WHERE updated_at >= @since ORDER BY updated_at, id LIMIT @limit',
+  );
+  const updatedAfter = db.prepare(
+    'SELECT * FROM tasks WHERE (updated_at, id) > (@updatedAt, @id) ORDER BY updated_at, id LIMIT @limit',
+  );
   const pages = new Map<string, Database.Statement>();
   const pageStatement = (status: boolean, after: boolean) => {
     const key = `${status}${after}`;
@@ -167,7 +179,8 @@ function sqliteOps(db: Db, clock: Clock) {
   const confirmedRunning = countAll(`${RUNNING} AND confirmed_at IS NOT NULL`);
   const queuedCount = countAll(`status = 'queued'`);
   const ready = db.prepare(
-    'UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks) WHERE id = ? AND queue_seq IS NULL',
+    `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks), updated_at = @now
+     WHERE id = @id AND queue_seq IS NULL`,
   );
   // SQLite gives the bare columns of the row that holds the MIN: each client's first waiting task. Both read
   // only the partial index of waiting tasks (migration 6), whatever else the table holds.
@@ -180,9 +193,11 @@ function sqliteOps(db: Db, clock: Clock) {
       `SELECT COUNT(*) FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} AND client_id IS ? AND queue_seq <= ?`,
     )
     .pluck();
-  const claim = db.prepare(`UPDATE tasks SET sent_at = ? WHERE id = ? AND ${WAITING}`);
+  const claim = db.prepare(
+    `UPDATE tasks SET sent_at = @now, updated_at = @now WHERE id = @id AND ${WAITING}`,
+  );
   const claimFenced = db.prepare(
-    `UPDATE tasks SET sent_at = @now WHERE id = @id AND ${WAITING} AND EXISTS (
+    `UPDATE tasks SET sent_at = @now, updated_at = @now WHERE id = @id AND ${WAITING} AND EXISTS (
        SELECT 1 FROM leases WHERE name = @role AND owner = @owner AND epoch = @epoch AND until >= @clock)`,
   );
   const inFlight = db.prepare(
@@ -196,7 +211,8 @@ function sqliteOps(db: Db, clock: Clock) {
      WHERE id = @id AND ${WAITING}`,
   );
   const front = db.prepare(
-    `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND client_id IS @client)
+    `UPDATE tasks SET queue_seq = (SELECT MIN(queue_seq) - 1 FROM tasks WHERE ${WAITING} AND client_id IS @client),
+       updated_at = @now
      WHERE id = @id AND ${WAITING}`,
   );
   const spent = db
@@ -265,7 +281,7 @@ function sqliteOps(db: Db, clock: Clock) {
   };
   const one = (row: unknown) => (row ? fromRow(row as Row) : undefined);
   const patchValues = (id: string, patch: TaskPatch) => {
-    const { fields, values } = patchColumns(patch);
+    const { fields, values } = patchColumns(stamped(patch, clock));
     const named: Record<string, unknown> = { id };
     fields.forEach((f, i) => {
       named[f] = values[i];
@@ -303,18 +319,25 @@ function sqliteOps(db: Db, clock: Clock) {
         nextCursor: more && last ? encodeCursor(last.created_at as number, last.seq) : null,
       };
     },
+    listUpdatedSince(q: Parameters<TaskStore['listUpdatedSince']>[0]) {
+      const after = pastSince(q);
+      const rows = after
+        ? updatedAfter.all({ limit: q.limit, updatedAt: after.updatedAt, id: after.id })
+        : updatedFrom.all({ since: q.since, limit: q.limit });
+      return (rows as Row[]).map(fromRow);
+    },
     countRunning: () => running.get() as number,
     countUnfinished: () => unfinishedCount.get() as number,
     countConfirmedRunning: () => confirmedRunning.get() as number,
     countQueued: () => queuedCount.get() as number,
     listUnfinished: () => (unfinished.all() as Row[]).map(fromRow),
     markReady(id: string) {
-      ready.run(id);
+      ready.run({ id, now: clock.now() });
     },
     queueHeads: () => heads.all() as QueueHead[],
     rankInClient: (clientId: string | null, seq: number) => rank.get(clientId, seq) as number,
     claimForSending(id: string, now: number, fence?: RoleFence) {
-      if (!fence) return claim.run(now, id).changes === 1;
+      if (!fence) return claim.run({ now, id }).changes === 1;
       return (
         claimFenced.run({
           id,
@@ -332,7 +355,7 @@ function sqliteOps(db: Db, clock: Clock) {
     moveToFront(id: string) {
       const row = byId.get(id) as Row | undefined;
       if (!row) return false;
-      return front.run({ id, client: row.client_id ?? null }).changes === 1;
+      return front.run({ id, client: row.client_id ?? null, now: clock.now() }).changes === 1;
     },
     spentSince: (since: number) => spent.get(since) as number,
     readQueueState: (key: string) => stateGet.get(key) as string | undefined,
