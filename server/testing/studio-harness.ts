@@ -24,6 +24,7 @@ import {
 } from '../simulator/index.ts';
 import { fakeRenderer, fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
 import { createServices, type Services } from '../wire.ts';
+import { databaseForDataDir } from './test-database.ts';
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ms-${prefix}-`));
 
@@ -98,13 +99,20 @@ export interface StudioOptions {
    * reach it on the studio's loopback address without PUBLIC_URL). Default 'kling', as for KLING_BASE_URL.
    */
   upstreamKind?: 'kling' | 'simulator';
+  /**
+   * PostgreSQL instead of DATA_DIR/studio.db (DATABASE_URL). Without it: the database test-database.ts
+   * gives this DATA_DIR when a file runs its studios on PostgreSQL, else SQLite.
+   */
+  databaseUrl?: string;
 }
 
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
 export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions = {}): Promise<Studio> {
   const dataDir = opts.dataDir ?? tempDir('studio');
+  const databaseUrl = opts.databaseUrl ?? (await databaseForDataDir(dataDir));
   const config = loadConfig({
     DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     PORT: '0',
     KLING_ACCESS_KEY: SIM_KEYS.accessKey,
     KLING_SECRET_KEY: SIM_KEYS.secretKey,

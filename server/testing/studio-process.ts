@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnUntilReady } from './spawn-until-ready.ts';
+import { databaseForDataDir } from './test-database.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,6 +17,8 @@ export async function startStudioProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<StudioProcess> {
+  // A file running its studios on PostgreSQL gives each DATA_DIR its database (test-database.ts).
+  const database = env.DATABASE_URL || !env.DATA_DIR ? undefined : await databaseForDataDir(env.DATA_DIR);
   // PORT=0: the address is only known from the line the studio prints.
   const running = await spawnUntilReady(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
@@ -24,6 +27,7 @@ export async function startStudioProcess(
       HOME: process.env.HOME ?? '',
       PORT: '0',
       MIN_FREE_DISK_BYTES: '0',
+      ...(database ? { DATABASE_URL: database } : {}),
       ...env,
     },
     ready: { output: /Motion Studio is running at (http:\/\/\S+)/ },
