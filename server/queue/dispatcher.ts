@@ -225,7 +225,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     for (const r of await store.listUnready()) {
       if (r.createdAt >= cutOffBefore) continue;
       await store.delete(r.id);
-      await removeInputs(o.dataDir, r.id);
+      await removeInputs(o.files, r.id);
       log.info('removed a task whose create was cut off before it was stored', { id: r.id });
     }
     // Sent (or about to be) when the last sender died: Kling may have it. Follow it by external_task_id,
@@ -306,7 +306,15 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (roleTimer) clearInterval(roleTimer);
+      leading = false;
       await Promise.race([Promise.allSettled([...sends]), new Promise((r) => setTimeout(r, 3000).unref())]);
+      // Then let go of the role: another replica takes the queue without waiting for the lease to lapse.
+      const held = fence;
+      fence = undefined;
+      if (held)
+        await store
+          .releaseRole(held)
+          .catch((e: unknown) => log.warn('releasing the dispatcher role failed', { error: e }));
     },
   };
 }

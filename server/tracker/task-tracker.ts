@@ -1,5 +1,6 @@
 import { isFinalStatus, type KlingTask } from '../../contract/schemas/kling-task.ts';
 import { canMove } from '../../contract/tasks/status-order.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type FileFetchOptions, SafeFetchError } from '../lib/safe-fetch.ts';
@@ -49,7 +50,8 @@ export interface TrackerOptions {
   events: TaskEvents;
   clock: Clock;
   log: Logger;
-  dataDir: string;
+  /** Where archived videos go (DATA_DIR or the bucket). */
+  files: FileStorage;
   archiveFetch: FileFetchOptions;
   pollMinMs: number;
   pollMaxMs: number;
@@ -113,7 +115,11 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      void serialize(id, () => poll(id));
+      serialize(id, () => poll(id)).catch((e: unknown) => {
+        // The store could not be read or written (the database restarting, say): try again later.
+        o.log.warn('following a task failed; will retry', { id, error: e });
+        if (entries.get(id) === entry) schedule(id, Math.max(entry.intervalMs, o.pollMinMs));
+      });
     }, delayMs);
   }
 
@@ -266,7 +272,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     if (!video?.url) return { status: 'succeed' as const, statusMessage: NO_VIDEO_URL, finishedAt: now };
     const result = { resultUrl: video.url, resultDuration: video.duration };
     try {
-      const { relPath, bytes } = await archiveVideo(video.url, o.dataDir, id, o.archiveFetch);
+      const { relPath, bytes } = await archiveVideo(video.url, o.files, id, o.archiveFetch);
       const done = o.clock.now();
       return {
         ...result,
