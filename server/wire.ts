@@ -7,6 +7,7 @@ import {
   createTaskFanout,
 } from './cluster/task-fanout.ts';
 import type { Config, KlingCredentials } from './config/config.ts';
+import { createFileStorage } from './files/file-storage.ts';
 import { removeStaleDownloads } from './inputs/reference-video.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLifecycle, type Lifecycle } from './lib/lifecycle.ts';
@@ -58,6 +59,8 @@ export async function createServices(opts: {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const store = await openStore(config, clock);
+  // Inputs, uploads, videos and posters: DATA_DIR, or the bucket with S3_BUCKET (server/files).
+  const files = createFileStorage(config);
   // Cluster mode (DATABASE_URL): changes cross replicas on LISTEN/NOTIFY. One process needs none of it.
   const cluster = config.cluster.databaseUrl
     ? await clusterFeed(config.cluster.databaseUrl, config.cluster.listenUrl, config.cluster.replicaId, log)
@@ -89,7 +92,7 @@ export async function createServices(opts: {
     events,
     clock,
     log,
-    dataDir: config.dataDir,
+    files,
     archiveFetch: {
       maxBytes: config.archive.maxBytes,
       timeoutMs: config.archive.timeoutMs,
@@ -106,6 +109,7 @@ export async function createServices(opts: {
   });
   const uploads = createUploadStore({
     rows: store.uploads,
+    files,
     dataDir: config.dataDir,
     clock,
     log,
@@ -131,7 +135,7 @@ export async function createServices(opts: {
     tracker,
     clock,
     log,
-    dataDir: config.dataDir,
+    files,
     publicUrl: config.publicUrl,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     uploads,
@@ -181,6 +185,7 @@ export async function createServices(opts: {
     auth,
     imageFetch: { timeoutMs: config.urlFetch.timeoutMs, allowHosts },
     uploads,
+    files,
     lifecycle: opts.lifecycle ?? createLifecycle(),
     async close() {
       uploads.stop();
@@ -193,6 +198,7 @@ export async function createServices(opts: {
       await fanout?.stop();
       await cluster?.feed.close();
       await store.close();
+      await files.close();
     },
   };
 }

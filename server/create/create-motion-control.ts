@@ -51,7 +51,7 @@ export async function createMotionControl(
     videoFetch: deps.videoFetch,
     uploads: deps.uploads,
     uploadsReachable: deps.uploadBase !== undefined,
-    dataDir: deps.dataDir,
+    files: deps.files,
     retiredModels: deps.retiredModels,
   });
 
@@ -95,9 +95,9 @@ export async function createMotionControl(
     // First, before the inputs are written: from here on the upload is kept while this task is unfinished (and its
     // signed link served), so the sweeper cannot remove it while it is linked below.
     if (reference.uploadId !== undefined) await claimUpload(deps.uploads, reference.uploadId, id);
-    const saved = await saveInputs(deps.dataDir, id, images);
+    const saved = await saveInputs(deps.files, id, images);
     images.length = 0;
-    const kept = await keepReference(deps.dataDir, id, reference);
+    const kept = await keepReference(deps.files, id, reference);
     await deps.store.update(id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail, reference: kept });
   } catch (e) {
     await reference.release();

@@ -3,6 +3,7 @@ import { DEFAULT_DURATION, DEFAULT_MODEL, effectiveMode } from '../../contract/c
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { MotionKind, StudioTask } from '../../contract/schemas/studio-api.ts';
 import { newExternalTaskId } from '../../contract/tasks/external-id.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import { checkCreateRequest } from '../inputs/check-create-request.ts';
 import type { CollectedImage } from '../inputs/collect-images.ts';
 import { removeInputs, requestWithRefs, saveInputs } from '../inputs/input-files.ts';
@@ -35,6 +36,8 @@ export interface CreateTaskDeps {
   clock: Clock;
   log: Logger;
   dataDir: string;
+  /** Where inputs are kept (DATA_DIR or the bucket). */
+  files: FileStorage;
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
   /** Below this much free space in dataDir a create is refused with 507 (0: off). */
   minFreeDiskBytes: number;
@@ -139,7 +142,7 @@ export async function storeInputs(
 ): Promise<void> {
   try {
     for (const r of records) {
-      const saved = await saveInputs(deps.dataDir, r.id, typeof images === 'function' ? images(r) : images);
+      const saved = await saveInputs(deps.files, r.id, typeof images === 'function' ? images(r) : images);
       await deps.store.update(r.id, { inputs: saved.inputs, hasThumbnail: saved.hasThumbnail });
     }
   } catch (e) {
@@ -167,9 +170,9 @@ export async function enqueue(deps: CreateTaskDeps, records: TaskRecord[]): Prom
   return tasks;
 }
 
-export async function discard(deps: Pick<CreateTaskDeps, 'store' | 'dataDir'>, id: string): Promise<void> {
+export async function discard(deps: Pick<CreateTaskDeps, 'store' | 'files'>, id: string): Promise<void> {
   await deps.store.delete(id);
-  await removeInputs(deps.dataDir, id);
+  await removeInputs(deps.files, id);
 }
 
 export function duplicateExternalId(): StudioError {

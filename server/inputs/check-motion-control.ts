@@ -2,6 +2,7 @@ import { fieldLabel } from '../../contract/rules/field-labels.ts';
 import { validateMotionControl } from '../../contract/rules/validate-motion-control.ts';
 import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
 import type { Violation } from '../../contract/schemas/studio-api.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import type { FileFetchOptions, SafeFetchOptions } from '../lib/safe-fetch.ts';
 import { validationError } from '../lib/studio-error.ts';
 import { assertImagesIntact } from './check-create-request.ts';
@@ -23,7 +24,7 @@ export async function checkMotionControlRequest(
     uploads: ReferenceUploads;
     /** False when Kling could not download an upload from the studio (no PUBLIC_URL, real Kling). */
     uploadsReachable: boolean;
-    dataDir: string;
+    files: FileStorage;
     /** RETIRED_MODELS: refused with the other violations, before anything is stored or sent. */
     retiredModels?: readonly string[];
   },
@@ -33,7 +34,7 @@ export async function checkMotionControlRequest(
     collectReference(body, {
       uploads: opts.uploads,
       uploadsReachable: opts.uploadsReachable,
-      dataDir: opts.dataDir,
+      files: opts.files,
       fetch: opts.videoFetch,
     }),
   ]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isHttpUrl } from '../../contract/images/base64.ts';
 import { LIMITS } from '../../contract/limits.ts';
@@ -12,15 +12,16 @@ import {
   readVideoFacts,
   type VideoFacts,
 } from '../../contract/video/container-header.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import { type FileFetchOptions, SafeFetchError, safeFetchToFile } from '../lib/safe-fetch.ts';
 import { fileByteSource } from '../uploads/judge-video.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 import { FETCH_WORDS } from './collect-images.ts';
-import { inputsDir } from './input-files.ts';
+import { inputKey } from './input-files.ts';
 import type { StoredReference } from './stored-inputs.ts';
 
 /** What reading a reference needs of the uploads store. */
-export type ReferenceUploads = Pick<Uploads, 'get' | 'filePath'>;
+export type ReferenceUploads = Pick<Uploads, 'get' | 'fileKey'>;
 
 /** A motion-control request's reference video, with facts from its real bytes. */
 export interface CollectedReference {
@@ -30,8 +31,10 @@ export interface CollectedReference {
   source: 'upload' | 'url';
   uploadId?: string;
   sourceUrl?: string;
-  /** The bytes on disk: the upload's own file, or the studio's download of the URL. */
-  path: string;
+  /** An upload's bytes: its key in the file storage. */
+  uploadKey?: string;
+  /** A URL's bytes: the studio's download, a local file. */
+  path?: string;
   /** Removes the download unless `keepReference` moved it to a task (idempotent; no-op for uploads). */
   release(): Promise<void>;
 }
@@ -51,8 +54,9 @@ export const uploadMissing = (): Violation =>
   );
 
 /**
- * Downloads land here (inside DATA_DIR, so moving one into a task's inputs is a rename) and never stay:
- * a refused request's download is removed before the answer.
+ * Downloads land here on local storage (inside DATA_DIR, so moving one into a task's inputs is a rename;
+ * with S3 they are staged in the cache) and never stay: a refused request's download is removed before
+ * the answer.
  */
 export const downloadsDir = (dataDir: string) => join(dataDir, 'downloads');
 
@@ -72,7 +76,7 @@ export async function collectReference(
   opts: {
     uploads: ReferenceUploads;
     uploadsReachable: boolean;
-    dataDir: string;
+    files: FileStorage;
     fetch: Omit<FileFetchOptions, 'maxBytes'>;
   },
 ): Promise<{ reference: CollectedReference | undefined; violations: Violation[] }> {
@@ -107,7 +111,7 @@ export async function collectReference(
         head: undefined,
         source: 'upload',
         uploadId,
-        path: await opts.uploads.filePath(uploadId),
+        uploadKey: await opts.uploads.fileKey(uploadId),
         release: async () => {},
       },
       violations: [],
@@ -115,11 +119,9 @@ export async function collectReference(
   }
 
   if (!isHttpUrl(value) || !/^https:\/\//i.test(value)) return { reference: undefined, violations: [] };
-  const dir = downloadsDir(opts.dataDir);
-  const path = join(dir, `${randomUUID()}.video`);
+  const path = await opts.files.stagingPath(`downloads/${randomUUID()}.video`);
   const release = () => rm(path, { force: true });
   try {
-    await mkdir(dir, { recursive: true });
     await safeFetchToFile(value, path, { ...opts.fetch, maxBytes: LIMITS.videoMaxBytes });
   } catch (e) {
     await release();
@@ -168,26 +170,24 @@ export async function readFileFacts(path: string): Promise<{ facts: VideoFacts; 
 export const referenceFile = (format: 'mp4' | 'mov') => `reference.${format}`;
 
 /**
- * Puts the reference with the task's inputs: an upload's file is hard-linked (a copy where links are not
- * possible), so it outlives the upload; a download is moved. Returns what the record keeps.
+ * Puts the reference with the task's inputs: an upload's file is copied in the store (a hard link locally,
+ * CopyObject in S3), so it outlives the upload; a download is moved in. Returns what the record keeps.
  */
 export async function keepReference(
-  dataDir: string,
+  files: FileStorage,
   taskId: string,
   reference: CollectedReference,
 ): Promise<StoredReference> {
   const format = reference.facts.format === 'mov' ? 'mov' : 'mp4';
   const file = referenceFile(format);
-  const dir = inputsDir(dataDir, taskId);
-  await mkdir(dir, { recursive: true });
-  const dest = join(dir, file);
-  if (reference.source === 'url') await rename(reference.path, dest);
-  else
-    await link(reference.path, dest).catch(async (e: NodeJS.ErrnoException) => {
-      // Another file system (EXDEV), or one without hard links: a copy keeps it just as well.
-      if (e.code === 'EEXIST') throw e;
-      await copyFile(reference.path, dest);
+  const dest = inputKey(taskId, file);
+  if (reference.path !== undefined)
+    await files.putFile(dest, reference.path, {
+      move: true,
+      contentType: format === 'mov' ? 'video/quicktime' : 'video/mp4',
     });
+  else if (reference.uploadKey !== undefined) await files.copy(reference.uploadKey, dest);
+  else throw new Error('a collected reference has either a download or an upload');
   const { bytes, width, height, durationMs, hasAudio } = reference.facts;
   return {
     file,

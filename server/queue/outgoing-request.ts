@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
-import { inputRef, inputsDir } from '../inputs/input-files.ts';
+import type { FileStorage } from '../files/file-storage.ts';
+import { inputRef, readInput } from '../inputs/input-files.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 
@@ -18,23 +17,20 @@ export class InputsMissing extends Error {}
 export async function outgoingRequest(
   record: TaskRecord,
   opts: {
-    dataDir: string;
+    files: FileStorage;
     publicUrl: string | undefined;
     callbackToken: string | undefined;
     uploads: Pick<Uploads, 'signedUrl'>;
   },
 ): Promise<CreateRequest | MotionControlRequest> {
   const values = new Map<string, string>();
-  const dir = inputsDir(opts.dataDir, record.id);
   for (const [field, stored] of Object.entries(record.inputs)) {
     let value: string;
     if (stored.source === 'url' && stored.sourceUrl) value = stored.sourceUrl;
     else {
-      try {
-        value = (await readFile(join(dir, stored.file))).toString('base64');
-      } catch {
-        throw new InputsMissing(`input ${field} is no longer stored`);
-      }
+      const bytes = await readInput(opts.files, record.id, stored.file);
+      if (!bytes) throw new InputsMissing(`input ${field} is no longer stored`);
+      value = bytes.toString('base64');
     }
     values.set(inputRef(field), value);
   }

@@ -3,6 +3,7 @@ import { DEFAULT_MOTION_CONTROL_MODEL } from '../../contract/capabilities/motion
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { KLING_CODE, type KlingTask } from '../../contract/schemas/kling-task.ts';
 import type { MotionControlRequest } from '../../contract/schemas/motion-control-request.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { hashCallbackToken, newCallbackToken } from '../tasks/callback-token.ts';
@@ -29,7 +30,8 @@ export interface SendDeps {
   tracker: TaskTracker;
   clock: Clock;
   log: Logger;
-  dataDir: string;
+  /** Where the inputs of a task are kept (DATA_DIR or the bucket). */
+  files: FileStorage;
   /** With it, Kling calls back to `${publicUrl}/api/callbacks/kling/<token>`; without, the tracker polls. */
   publicUrl: string | undefined;
   upstreamTimeoutMs: number;
@@ -64,7 +66,7 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
   let body: CreateRequest | MotionControlRequest;
   try {
     body = await outgoingRequest(record, {
-      dataDir: deps.dataDir,
+      files: deps.files,
       publicUrl: deps.publicUrl,
       callbackToken: token,
       uploads: deps.uploads,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import type { FileStorage } from '../files/file-storage.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Lifecycle } from '../lib/lifecycle.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   imageFetch: Omit<SafeFetchOptions, 'maxBytes'>;
   /** Started / shutting down, for GET /api/ready (main.ts sets it; see server/lib/lifecycle.ts). */
   lifecycle: Lifecycle;
+  /** Inputs, uploads, archived videos and posters: DATA_DIR, or the bucket with S3_BUCKET. */
+  files: FileStorage;
   /** Uploaded reference videos (a motion-control create needs only its `Uploads` part). */
   uploads: UploadStore;
 }

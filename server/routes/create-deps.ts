@@ -18,6 +18,7 @@ export function createTaskDeps(deps: AppDeps): CreateTaskDeps {
     clock: deps.clock,
     log: deps.log,
     dataDir: deps.config.dataDir,
+    files: deps.files,
     imageFetch: deps.imageFetch,
     minFreeDiskBytes: deps.config.minFreeDiskBytes,
     retiredModels: deps.config.retiredModels,

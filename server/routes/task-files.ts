@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { uploadRef } from '../../contract/schemas/motion-control-request.ts';
 import type { InputImage, TaskInputs } from '../../contract/schemas/studio-api.ts';
-import { fileResponse } from '../http/file-response.ts';
-import { ensureThumbnail, inputName, inputRef, inputsDir } from '../inputs/input-files.ts';
+import type { FileStorage } from '../files/file-storage.ts';
+import { storedFileResponse } from '../http/file-response.ts';
+import { inputKey, inputName, inputRef, readInput, thumbnailOf } from '../inputs/input-files.ts';
 import type { StoredReference } from '../inputs/stored-inputs.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
-import { ensurePoster } from '../tasks/poster.ts';
+import { posterOf } from '../tasks/poster.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import type { Uploads } from '../uploads/upload-store.ts';
 import type { AppDeps } from './app-deps.ts';
@@ -18,9 +17,10 @@ const VIDEO_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime' } as const;
 
 /**
  * GET /api/tasks/:id/{inputs, inputs/:name, thumbnail, reference, video, poster}: files the studio keeps
- * for a task.
+ * for a task, from its file storage (DATA_DIR, or streamed from the bucket by whichever replica is asked).
  */
 export function taskFileRoutes(deps: AppDeps) {
+  const { files } = deps;
   const recordOf = async (id: string): Promise<TaskRecord> => {
     const record = await deps.store.get(id);
     if (!record) throw notFound();
@@ -31,14 +31,14 @@ export function taskFileRoutes(deps: AppDeps) {
     .get('/:id/inputs', async (c) => {
       const record = await recordOf(c.req.param('id'));
       c.header('cache-control', 'no-store');
-      return c.json(await remixInputs(deps.config.dataDir, record, deps.uploads));
+      return c.json(await remixInputs(files, record, deps.uploads));
     })
     .get('/:id/inputs/:name', async (c) => {
       const record = await recordOf(c.req.param('id'));
       const name = c.req.param('name');
       const stored = Object.entries(record.inputs).find(([field]) => inputName(field) === name)?.[1];
       if (!stored) throw notFound('input image');
-      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), stored.file), {
+      return storedFileResponse(files, inputKey(record.id, stored.file), {
         contentType: CONTENT_TYPES[stored.format],
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, max-age=31536000, immutable',
@@ -47,12 +47,9 @@ export function taskFileRoutes(deps: AppDeps) {
     .get('/:id/thumbnail', async (c) => {
       const record = await recordOf(c.req.param('id'));
       const start = record.inputs.image ?? record.inputs.image_url;
-      const path =
-        record.hasThumbnail && start
-          ? await ensureThumbnail(deps.config.dataDir, record.id, start.file)
-          : null;
-      if (!path) throw notFound('thumbnail');
-      return fileResponse(path, {
+      const key = record.hasThumbnail && start ? await thumbnailOf(files, record.id, start.file) : null;
+      if (!key) throw notFound('thumbnail');
+      return storedFileResponse(files, key, {
         contentType: 'image/jpeg',
         cacheControl: 'private, max-age=31536000, immutable',
       });
@@ -61,7 +58,7 @@ export function taskFileRoutes(deps: AppDeps) {
       const record = await recordOf(c.req.param('id'));
       const reference = record.reference;
       if (!reference) throw notFound('reference video');
-      return fileResponse(join(inputsDir(deps.config.dataDir, record.id), reference.file), {
+      return storedFileResponse(files, inputKey(record.id, reference.file), {
         contentType: VIDEO_TYPES[reference.format],
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, max-age=31536000, immutable',
@@ -72,9 +69,9 @@ export function taskFileRoutes(deps: AppDeps) {
       const record = await recordOf(c.req.param('id'));
       if (!record.videoPath || record.archivedAt === null)
         throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet), so no poster');
-      const path = await ensurePoster(deps.config.dataDir, record);
-      if (!path) throw notFound('poster');
-      return fileResponse(path, {
+      const key = await posterOf(files, record);
+      if (!key) throw notFound('poster');
+      return storedFileResponse(files, key, {
         contentType: 'image/jpeg',
         cacheControl: 'private, max-age=31536000, immutable',
       });
@@ -84,7 +81,7 @@ export function taskFileRoutes(deps: AppDeps) {
       if (!record.videoPath || record.archivedAt === null)
         throw new StudioError(404, 'video_not_ready', 'This task has no archived video (yet)');
       const download = c.req.query('download') === '1';
-      return fileResponse(join(deps.config.dataDir, record.videoPath), {
+      return storedFileResponse(files, record.videoPath, {
         contentType: 'video/mp4',
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, max-age=31536000, immutable',
@@ -100,24 +97,22 @@ export function downloadName(record: Pick<TaskRecord, 'id' | 'model'>): string {
   return `motion-studio-${record.model}-${record.id.slice(0, 8)}.mp4`.replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
-async function readStoredBase64(path: string): Promise<string> {
-  try {
-    return (await readFile(path)).toString('base64');
-  } catch {
+async function readStoredBase64(files: FileStorage, taskId: string, file: string): Promise<string> {
+  const bytes = await readInput(files, taskId, file);
+  if (!bytes)
     throw new StudioError(404, 'inputs_missing', 'The input images of this task are no longer stored');
-  }
+  return bytes.toString('base64');
 }
 
 /** The stored images as served (`images`) and the values that replace their `input:<field>` references. */
-async function storedImages(dataDir: string, record: TaskRecord) {
-  const dir = inputsDir(dataDir, record.id);
+async function storedImages(files: FileStorage, record: TaskRecord) {
   const images: Record<string, InputImage> = {};
   const values: Record<string, string> = {};
   for (const [field, stored] of Object.entries(record.inputs)) {
     const { file, sourceUrl, ...facts } = stored;
     images[field] = { ...facts, url: `/api/tasks/${record.id}/inputs/${inputName(field)}` };
     values[inputRef(field)] =
-      stored.source === 'url' && sourceUrl ? sourceUrl : await readStoredBase64(join(dir, file));
+      stored.source === 'url' && sourceUrl ? sourceUrl : await readStoredBase64(files, record.id, file);
   }
   const swap = (v: string | undefined) => (v !== undefined ? (values[v] ?? v) : undefined);
   return { images, swap };
@@ -125,11 +120,11 @@ async function storedImages(dataDir: string, record: TaskRecord) {
 
 /** The stored request with every `input:<field>` reference replaced by the image again. */
 async function remixInputs(
-  dataDir: string,
+  files: FileStorage,
   record: TaskRecord,
   uploads: Pick<Uploads, 'get'>,
 ): Promise<TaskInputs> {
-  const { images, swap } = await storedImages(dataDir, record);
+  const { images, swap } = await storedImages(files, record);
   if (record.kind === 'motion-control') {
     const reference = record.reference;
     if (!reference)

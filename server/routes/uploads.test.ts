@@ -97,7 +97,7 @@ describe('POST /api/uploads', () => {
     expect(facts.durationMs).toBeGreaterThanOrEqual(3900);
     expect(facts.durationMs).toBeLessThanOrEqual(4100);
     // The very bytes sent, under the final name, recorded with its sound track (none here).
-    const stored = await ctx.studio.services.uploads.filePath(upload.id);
+    const stored = join(ctx.studio.dataDir, await ctx.studio.services.uploads.fileKey(upload.id));
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     expect(sha(readFileSync(stored))).toBe(sha(bytes));
     expect(await ctx.studio.services.uploads.get(upload.id)).toMatchObject({

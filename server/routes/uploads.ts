@@ -6,7 +6,7 @@ import { fieldLabel } from '../../contract/rules/field-labels.ts';
 import { uploadRef } from '../../contract/schemas/motion-control-request.ts';
 import type { Upload } from '../../contract/schemas/studio-api.ts';
 import { checkDiskFloor } from '../create/disk-floor.ts';
-import { fileResponse } from '../http/file-response.ts';
+import { storedFileResponse } from '../http/file-response.ts';
 import { BODY_GATE_RETRY_AFTER_S, BodyGate } from '../http/read-json-body.ts';
 import { notFound, StudioError } from '../lib/studio-error.ts';
 import { tooLarge, UPLOAD_FIELD } from '../uploads/upload-receiver.ts';
@@ -73,7 +73,7 @@ export function uploadRoutes(deps: AppDeps) {
       const record = await deps.uploads.servable(id, taskId, sig, file);
       // One answer for every failure: a wrong signature, an unknown upload, a finished or foreign task.
       if (!record) throw notFound('file');
-      const res = await fileResponse(await deps.uploads.filePath(id), {
+      const res = await storedFileResponse(deps.files, await deps.uploads.fileKey(id), {
         contentType: CONTENT_TYPES[record.format],
         rangeHeader: c.req.header('range'),
         cacheControl: 'private, no-store',

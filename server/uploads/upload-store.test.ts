@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { syntheticVideo } from '../../contract/testing/test-videos.ts';
+import { createLocalStorage } from '../files/local-storage.ts';
 import { manualClock } from '../lib/clock.ts';
 import { memoryLogger } from '../lib/logger.ts';
 import { StudioError } from '../lib/studio-error.ts';
@@ -31,6 +32,7 @@ let stores: UploadStore[];
 const makeStore = (ttlMs = DAY) => {
   const s = createUploadStore({
     rows: createSqliteTaskStore(db).uploads,
+    files: createLocalStorage(dataDir),
     dataDir,
     clock,
     log: memoryLogger(),
@@ -84,16 +86,16 @@ describe('receiving an upload', () => {
       createdAt: clock.now(),
     });
     expect(await store.get(record.id)).toEqual(record);
-    expect(readFileSync(await store.filePath(record.id)).equals(Buffer.from(file))).toBe(true);
+    expect(readFileSync(join(dataDir, await store.fileKey(record.id))).equals(Buffer.from(file))).toBe(true);
     expect(filesInUploads()).toEqual([`${record.id}.mp4`]);
-    expect(statSync(await store.filePath(record.id)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, await store.fileKey(record.id))).mode & 0o777).toBe(0o600);
   });
 
   it('calls a MOV a MOV (brand qt)', async () => {
     const store = makeStore();
     const record = await store.receive(bodyOf(syntheticVideo({ format: 'mov', durationMs: 4000 })));
     expect(record.format).toBe('mov');
-    expect(await store.filePath(record.id)).toMatch(/\.mov$/);
+    expect(join(dataDir, await store.fileKey(record.id))).toMatch(/\.mov$/);
   });
 
   it('stops reading a PNG at its first bytes, says what it is, and keeps nothing', async () => {
