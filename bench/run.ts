@@ -11,6 +11,7 @@ import { bundleRow } from './rows/bundle.ts';
 import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { galleryScrollRow } from './rows/gallery-scroll.ts';
+import { historyPageRows } from './rows/history-page.ts';
 import { maskCodecRows } from './rows/mask-codec.ts';
 import { proxyRows } from './rows/proxy.ts';
 import { queueDispatchRows } from './rows/queue-dispatch.ts';
@@ -41,6 +42,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   queue_dispatch: queueDispatchRows,
   queue_scale: queueScaleRows,
   queue_waste: queueWasteRow,
+  history_page: historyPageRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

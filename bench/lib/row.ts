@@ -28,3 +28,17 @@ export function ratioRow(
   const goalText = goal === null ? 'report' : goal.max !== undefined ? `≤ ${goal.max}×` : `≥ ${goal.min}×`;
   return { ...rest, ratio, goal: goalText, pass };
 }
+
+/**
+ * A line held to an absolute limit (a p50 of at most 5 ms, say) whose ratio is still against a baseline
+ * from the same run: the goal is the limit, and the ratio shows how far from the baseline the value moved.
+ */
+export function limitRow(
+  r: Omit<RowResult, 'ratio' | 'pass' | 'goal'> & { limit: { max?: number; min?: number } },
+): RowResult {
+  const { limit, ...rest } = r;
+  const pass =
+    (limit.max === undefined || r.value <= limit.max) && (limit.min === undefined || r.value >= limit.min);
+  const goal = limit.max !== undefined ? `≤ ${limit.max} ${r.unit}` : `≥ ${limit.min} ${r.unit}`;
+  return { ...rest, ratio: r.value / r.baseline, goal, pass };
+}
