@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalStorage } from '../../server/files/local-storage.ts';
 import { checkCreateRequest } from '../../server/inputs/check-create-request.ts';
 import { saveInputs } from '../../server/inputs/input-files.ts';
 import { scenePng } from '../fixtures/scene.ts';
@@ -30,9 +31,10 @@ export async function proxyRows(): Promise<RowResult[]> {
     JSON.stringify({ model_name: 'kling-v1', mode: 'std', duration: '5', prompt: `bench ${i}`, image });
   let seq = 0;
   const floorDir = mkdtempSync(join(tmpdir(), 'ms-bench-floor-'));
+  const floorFiles = createLocalStorage(floorDir);
   const checkAndStore = async () => {
     const { images } = await checkCreateRequest(JSON.parse(body(seq++)), { timeoutMs: 5000 });
-    await saveInputs(floorDir, randomUUID(), images);
+    await saveInputs(floorFiles, randomUUID(), images);
   };
   const viaStudio = async () => {
     const res = await fetch(`${studio.url}/api/tasks`, {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { CreateRequest } from '../../contract/schemas/create-request.ts';
 import { exists, type FileStorage, readBytes } from '../files/file-storage.ts';
-import { createLocalStorage } from '../files/local-storage.ts';
 import type { CollectedImage } from './collect-images.ts';
 import { makeThumbnail } from './image-facts.ts';
 import type { StoredInputs } from './stored-inputs.ts';
@@ -19,10 +18,6 @@ export const THUMBNAIL_FILE = 'thumbnail.jpg';
 
 /** Beside the start frame when it could not be decoded: later requests answer at once, without decoding. */
 export const THUMBNAIL_FAILED_FILE = 'thumbnail.failed';
-
-/** Until every caller hands over the storage: a DATA_DIR means its local storage. */
-const storageOf = (where: FileStorage | string) =>
-  typeof where === 'string' ? createLocalStorage(where) : where;
 
 /** One decode per task at a time: concurrent first requests share it instead of decoding once each. */
 const making = new Map<string, Promise<string | null>>();
@@ -45,16 +40,6 @@ export async function thumbnailOf(
     making.set(once, pending);
   }
   return pending;
-}
-
-/** The thumbnail's path on local storage (for callers that still serve paths). */
-export async function ensureThumbnail(
-  dataDir: string,
-  taskId: string,
-  startFile: string,
-): Promise<string | null> {
-  const key = await thumbnailOf(storageOf(dataDir), taskId, startFile);
-  return key ? join(dataDir, key) : null;
 }
 
 async function makeOnce(
@@ -98,11 +83,10 @@ export const inputName = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
 export const inputRef = (field: string) => `input:${field}`;
 
 export async function saveInputs(
-  where: FileStorage | string,
+  files: FileStorage,
   taskId: string,
   images: CollectedImage[],
 ): Promise<{ inputs: StoredInputs; hasThumbnail: boolean }> {
-  const files = storageOf(where);
   const inputs: StoredInputs = {};
   for (const img of images) {
     // Only PNG and JPEG pass the rules, so the format is one of the two here.
@@ -127,8 +111,8 @@ export async function saveInputs(
   return { inputs, hasThumbnail: images.some((i) => i.field === 'image' || i.field === 'image_url') };
 }
 
-export async function removeInputs(where: FileStorage | string, taskId: string): Promise<void> {
-  await storageOf(where).deletePrefix(inputsPrefix(taskId));
+export async function removeInputs(files: FileStorage, taskId: string): Promise<void> {
+  await files.deletePrefix(inputsPrefix(taskId));
 }
 
 /** The request as stored: image fields replaced by references to their files (never base64 in a row). */

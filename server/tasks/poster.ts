@@ -1,7 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { exists, type FileStorage } from '../files/file-storage.ts';
-import { createLocalStorage } from '../files/local-storage.ts';
 import { FfmpegError, runFfmpeg } from '../simulator/render/ffmpeg-process.ts';
 import type { TaskRecord } from './task-record.ts';
 
@@ -44,12 +42,6 @@ export async function posterOf(files: FileStorage, record: PosterSource): Promis
     making.set(key, pending);
   }
   return pending;
-}
-
-/** The poster's path on local storage (for callers that still serve paths). */
-export async function ensurePoster(dataDir: string, record: PosterSource): Promise<string | null> {
-  const key = await posterOf(createLocalStorage(dataDir), record);
-  return key ? join(dataDir, key) : null;
 }
 
 async function makeOnce(files: FileStorage, record: PosterSource, key: string): Promise<string | null> {

@@ -1,6 +1,5 @@
 import { open, rm } from 'node:fs/promises';
 import type { FileStorage } from '../files/file-storage.ts';
-import { createLocalStorage } from '../files/local-storage.ts';
 import { type FileFetchOptions, SafeFetchError, safeFetchToFile } from '../lib/safe-fetch.ts';
 
 /**
@@ -15,11 +14,10 @@ export class ArchiveError extends Error {}
 
 export async function archiveVideo(
   url: string,
-  where: FileStorage | string,
+  files: FileStorage,
   taskId: string,
   opts: FileFetchOptions,
 ): Promise<{ relPath: string; bytes: number }> {
-  const files = typeof where === 'string' ? createLocalStorage(where) : where;
   const relPath = videoRelPath(taskId);
   let staged: string;
   try {
