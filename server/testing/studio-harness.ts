@@ -104,6 +104,11 @@ export interface StudioOptions {
    * gives this DATA_DIR when a file runs its studios on PostgreSQL, else SQLite.
    */
   databaseUrl?: string;
+  /**
+   * Files in a bucket (S3_BUCKET, S3_ENDPOINT: startS3's `env`) instead of DATA_DIR, under `prefix`. Its
+   * AWS credentials go into process.env, where the SDK's default chain reads them as on a real server.
+   */
+  s3?: { env: Record<string, string>; prefix?: string };
 }
 
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
@@ -124,6 +129,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
     LOG_LEVEL: 'debug',
     // Tests run wherever CI puts tmpdir, often a small disk: the 1 GiB floor is for tests that ask for it.
     MIN_FREE_DISK_BYTES: '0',
+    ...(opts.s3 ? s3Env(opts.s3) : {}),
     ...opts.env,
   });
   const logLines: string[] = [];
@@ -173,6 +179,14 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function s3Env(s3: NonNullable<StudioOptions['s3']>): Record<string, string> {
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = s3.env;
+  if (AWS_ACCESS_KEY_ID) process.env.AWS_ACCESS_KEY_ID = AWS_ACCESS_KEY_ID;
+  if (AWS_SECRET_ACCESS_KEY) process.env.AWS_SECRET_ACCESS_KEY = AWS_SECRET_ACCESS_KEY;
+  // The config sees them too, as in production: the secret is then kept out of the logs.
+  return { ...s3.env, ...(s3.prefix ? { S3_PREFIX: s3.prefix } : {}) };
 }
 
 /**
