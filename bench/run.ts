@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
+import { clusterSseRows } from './rows/cluster-sse.ts';
 import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
 import { galleryScrollRow } from './rows/gallery-scroll.ts';
@@ -43,6 +44,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   queue_scale: queueScaleRows,
   queue_waste: queueWasteRow,
   history_page: historyPageRows,
+  cluster_sse: clusterSseRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -34,11 +34,16 @@ export function ratioRow(
  * from the same run: the goal is the limit, and the ratio shows how far from the baseline the value moved.
  */
 export function limitRow(
-  r: Omit<RowResult, 'ratio' | 'pass' | 'goal'> & { limit: { max?: number; min?: number } },
+  r: Omit<RowResult, 'ratio' | 'pass' | 'goal'> & {
+    limit: { max?: number; min?: number };
+    /** How the goal is written when the unit alone reads badly ("≤ 64 KB" for 65,536 B). */
+    goalText?: string;
+  },
 ): RowResult {
-  const { limit, ...rest } = r;
+  const { limit, goalText, ...rest } = r;
   const pass =
     (limit.max === undefined || r.value <= limit.max) && (limit.min === undefined || r.value >= limit.min);
-  const goal = limit.max !== undefined ? `≤ ${limit.max} ${r.unit}` : `≥ ${limit.min} ${r.unit}`;
+  const goal =
+    goalText ?? (limit.max !== undefined ? `≤ ${limit.max} ${r.unit}` : `≥ ${limit.min} ${r.unit}`);
   return { ...rest, ratio: r.value / r.baseline, goal, pass };
 }
