@@ -25,6 +25,7 @@ import { createWalletGuard } from './tasks/wallet-guard.ts';
 import { createTaskEvents } from './tracker/task-events.ts';
 import { createTaskTracker } from './tracker/task-tracker.ts';
 import { createUploadStore } from './uploads/upload-store.ts';
+import { sharedUrlKey } from './uploads/url-signing.ts';
 import { createKlingClient } from './upstream/kling-client.ts';
 
 /** The upstream after startup decided it: real Kling, a standalone simulator, or the built-in one. */
@@ -108,6 +109,8 @@ export async function createServices(opts: {
     ...(lease ? { lease } : {}),
   });
   const uploads = createUploadStore({
+    // Kling's download of a signed link may land on any replica: they share one key, in the database.
+    ...(cluster ? { signingKey: await sharedUrlKey(store) } : {}),
     rows: store.uploads,
     files,
     dataDir: config.dataDir,

@@ -69,14 +69,15 @@ export const sweepIntervalMs = (ttlMs: number) => Math.max(1000, Math.min(ttlMs 
 export function createUploadStore(opts: {
   rows: UploadRows;
   files: FileStorage;
-  /** Where the link-signing key is kept. */
+  /** Where the link-signing key is kept (a file in DATA_DIR), unless `signingKey` gives the cluster's. */
   dataDir: string;
+  signingKey?: Buffer;
   clock: Clock;
   log: Logger;
   ttlMs: number;
 }): UploadStore {
   const { rows, files, clock, log, ttlMs } = opts;
-  const signer = createUrlSigner(opts.dataDir);
+  const signer = createUrlSigner(opts.signingKey ? { key: opts.signingKey } : opts.dataDir);
   const get = (id: string) => rows.get(id);
   const fileKey = async (id: string) => {
     const record = await get(id);

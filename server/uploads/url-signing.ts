@@ -19,12 +19,14 @@ export interface UrlSigner {
  * Signs the links Kling downloads a reference video from. The key is random and kept in DATA_DIR, made on
  * first use: a restart reads the same key, so links handed out for unfinished tasks keep working, and it
  * needs no setting. Whether a link still works is decided by the task (see upload-store.ts), not by
- * the signature, which only proves the studio made this link for this upload and this task.
+ * the signature, which only proves the studio made this link for this upload and this task. In a cluster
+ * Kling's download may land on any replica, so the key is the cluster's: `sharedUrlKey` keeps it in the
+ * database instead.
  */
-export function createUrlSigner(dataDir: string): UrlSigner {
-  let key: Buffer | undefined;
+export function createUrlSigner(keyFrom: string | { key: Buffer }): UrlSigner {
+  let key: Buffer | undefined = typeof keyFrom === 'string' ? undefined : keyFrom.key;
   const currentKey = () => {
-    key ??= readOrMakeKey(dataDir);
+    key ??= readOrMakeKey(keyFrom as string);
     return key;
   };
   const mac = (uploadId: string, taskId: string) =>
@@ -55,4 +57,30 @@ function readOrMakeKey(dataDir: string): Buffer {
   writeFileSync(tmp, fresh.toString('hex'), { mode: 0o600 });
   renameSync(tmp, path);
   return fresh;
+}
+
+/** The store's notes (queue_state) inside one serialised transaction: the cluster's key, made once. */
+interface KeyNotes {
+  transaction<T>(fn: (tx: KeyNotes & NoteRw) => Promise<T>): Promise<T>;
+}
+interface NoteRw {
+  readQueueState(key: string): Promise<string | undefined>;
+  writeQueueState(key: string, value: string): Promise<void>;
+}
+
+const SHARED_KEY_NOTE = 'upload_url_key';
+
+/**
+ * Cluster mode: the signing key in the database, made by whichever replica asks first. Transactions are
+ * serialised across replicas, so two replicas starting together read back the same key.
+ */
+export async function sharedUrlKey(store: KeyNotes): Promise<Buffer> {
+  const hex = await store.transaction(async (tx) => {
+    const stored = await tx.readQueueState(SHARED_KEY_NOTE);
+    if (stored && /^[0-9a-f]{64}$/.test(stored)) return stored;
+    const fresh = randomBytes(32).toString('hex');
+    await tx.writeQueueState(SHARED_KEY_NOTE, fresh);
+    return fresh;
+  });
+  return Buffer.from(hex, 'hex');
 }
