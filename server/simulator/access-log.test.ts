@@ -40,12 +40,17 @@ describe('GET /__sim/queries and /__sim/downloads', () => {
   it('counts fetches from byte 0 as downloads and later ranges as partials, per task', async () => {
     const url = task.task_result.videos![0]!.url;
     expect(await downloads()).toEqual({});
+    const before = Date.now();
     await (await fetch(url)).arrayBuffer();
     await (await fetch(url, { headers: { range: 'bytes=0-' } })).arrayBuffer();
     await (await fetch(url, { headers: { range: 'bytes=100-199' } })).arrayBuffer();
     await (await fetch(url, { method: 'HEAD' })).arrayBuffer();
     await (await fetch(url, { headers: { range: 'bytes=99999999-' } })).arrayBuffer(); // 416
-    expect(await downloads()).toEqual({ [task.task_id]: { downloads: 2, partials: 1 } });
+    const counted = (await downloads())[task.task_id]!;
+    expect(counted).toMatchObject({ downloads: 2, partials: 1 });
+    expect(counted.firstDownloadAt).toBeGreaterThanOrEqual(before);
+    expect(counted.lastDownloadAt).toBeGreaterThanOrEqual(counted.firstDownloadAt!);
+    expect(Object.keys(await downloads())).toEqual([task.task_id]);
   });
 
   it('forgets both on reset', async () => {

@@ -21,6 +21,9 @@ export interface QueryRecord {
 export interface VideoFetches {
   downloads: number;
   partials: number;
+  /** When the first and the last download arrived (a download cut short and made again shows as two). */
+  firstDownloadAt: number | null;
+  lastDownloadAt: number | null;
 }
 
 /** A long session polls many times: the oldest queries go first, in batches, so trimming stays cheap. */
@@ -39,16 +42,26 @@ export class AccessLog {
   }
 
   /** Counts a video answer by what it served (so Range parsing stays in one place, the video route). */
-  recordVideoAnswer(taskId: string, method: string, res: Response): void {
+  recordVideoAnswer(taskId: string, method: string, res: Response, at = Date.now()): void {
     if (method !== 'GET') return;
     let fromStart: boolean;
     if (res.status === 200) fromStart = true;
     else if (res.status === 206) fromStart = /^bytes 0-/.test(res.headers.get('content-range') ?? '');
     else return;
-    const counts = this.videos[taskId] ?? { downloads: 0, partials: 0 };
+    const counts = this.videos[taskId] ?? {
+      downloads: 0,
+      partials: 0,
+      firstDownloadAt: null,
+      lastDownloadAt: null,
+    };
     this.videos[taskId] = counts;
-    if (fromStart) counts.downloads++;
-    else counts.partials++;
+    if (!fromStart) {
+      counts.partials++;
+      return;
+    }
+    counts.downloads++;
+    counts.firstDownloadAt ??= at;
+    counts.lastDownloadAt = at;
   }
 
   clear(): void {

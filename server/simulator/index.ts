@@ -48,8 +48,8 @@
  * - `GET /__sim/stats` — `{creates, tasksCreated, queries, listQueries, queriesByTask, active, renders}`.
  * - `GET /__sim/queries` — every single-task query `{taskId, externalTaskId, at}`, oldest first (the
  *   newest 20,000 kept): whether several clients polled one task at once. List queries are not in it.
- * - `GET /__sim/downloads` — per task_id `{downloads, partials}`: GETs of its video answered from byte 0
- *   (200, or a 206 from 0) and later ranges; HEAD, 404 and 416 not counted.
+ * - `GET /__sim/downloads` — per task_id `{downloads, partials, firstDownloadAt, lastDownloadAt}`: GETs of
+ *   its video answered from byte 0 (200, or a 206 from 0) and later ranges; HEAD, 404 and 416 not counted.
  * - `GET /__sim/tasks`, `GET /__sim/callbacks` (every delivery attempt), `GET|POST /__sim/faults`.
  * - `POST /__sim/reset` — forgets tasks, videos, requests, counters, callbacks and faults set at run time
  *   (the faults configured at start are restored).
