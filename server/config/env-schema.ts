@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isModelName, MODEL_NAMES, type ModelName } from '../../contract/capabilities/matrix.ts';
 import { DEFAULT_USD_PER_UNIT } from '../../contract/pricing/prices.ts';
-import { trustProxyEntryProblem } from '../http/client-address.ts';
+import { trustProxyEntryProblem } from '../lib/ip-address.ts';
 import { decodeWebhookSecret } from './webhook-key.ts';
 
 /**
