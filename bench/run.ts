@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RowResult } from './lib/row.ts';
 import { brushRows } from './rows/brush.ts';
 import { bundleRow } from './rows/bundle.ts';
+import { clusterScaleRows } from './rows/cluster-scale.ts';
 import { clusterSseRows } from './rows/cluster-sse.ts';
 import { compressRows } from './rows/compress.ts';
 import { firstScreenRow } from './rows/first-screen.ts';
@@ -45,6 +46,7 @@ const ROWS: Record<string, () => Promise<RowResult[]>> = {
   queue_waste: queueWasteRow,
   history_page: historyPageRows,
   cluster_sse: clusterSseRows,
+  cluster_scale: clusterScaleRows,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
