@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createLogger, memoryLogger } from '../lib/logger.ts';
 import { type TaskRecord, toStudioTask } from '../tasks/task-record.ts';
+import { acceptedTaskRecord } from '../testing/task-records.ts';
 import { createTaskEvents, type TaskEvents } from '../tracker/task-events.ts';
 import { type CatchUp, type Change, type ChangeFeed, createLocalChangeHub } from './change-feed.ts';
 import {
@@ -14,45 +15,8 @@ import {
 
 const quiet = createLogger({ write: () => {} });
 
-function record(id: string, updatedAt = 1000, status: TaskRecord['status'] = 'processing'): TaskRecord {
-  return {
-    id,
-    kind: 'image2video',
-    externalTaskId: `ext-${id}`,
-    klingTaskId: `k-${id}`,
-    status,
-    statusMessage: null,
-    model: 'kling-v1',
-    mode: 'std',
-    duration: '5',
-    motion: 'none',
-    prompt: 'fan-out',
-    units: null,
-    createdAt: 1,
-    updatedAt,
-    finishedAt: null,
-    confirmedAt: 1,
-    resultUrl: null,
-    resultDuration: null,
-    videoPath: null,
-    videoBytes: null,
-    videoDuration: null,
-    archivedAt: null,
-    callbackTokenHash: null,
-    request: { model_name: 'kling-v1', prompt: 'fan-out', image: 'input:image' },
-    inputs: {},
-    reference: null,
-    hasThumbnail: false,
-    clientId: null,
-    sentAt: 1,
-    queueSeq: null,
-    priceUnits: null,
-    batchId: null,
-    batchIndex: null,
-    batchSize: null,
-    uploadBase: null,
-  };
-}
+const record = (id: string, updatedAt = 1000, status: TaskRecord['status'] = 'processing') =>
+  acceptedTaskRecord(id, { createdAt: 1, updatedAt, status });
 
 /** The shared database, as far as the fan-out reads it: rows by id, every read counted. */
 function fakeStore(rows: TaskRecord[] = []) {

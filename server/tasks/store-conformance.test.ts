@@ -7,6 +7,7 @@ import type { FanoutStore } from '../cluster/task-fanout.ts';
 import { manualClock, sleep } from '../lib/clock.ts';
 import { StudioError } from '../lib/studio-error.ts';
 import { createDatabase, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { type TaskRecordOverrides, taskRecord } from '../testing/task-records.ts';
 import { createPostgresTaskStore } from './postgres/pg-task-store.ts';
 import { openDatabase } from './sqlite/database.ts';
 import { createSqliteTaskStore } from './sqlite/sqlite-task-store.ts';
@@ -140,50 +141,22 @@ let made = 0;
 const BASE_TIME = 1_700_000_000_000;
 
 /** A whole image2video task, queued and not yet ready; ids and external ids unique across the file. */
-function task(over: Partial<TaskRecord> = {}): TaskRecord {
+function task(over: TaskRecordOverrides = {}): TaskRecord {
   made += 1;
   const id = `task-${made}`;
-  return {
-    id,
-    kind: 'image2video',
-    externalTaskId: `ext-${id}`,
-    klingTaskId: null,
-    status: 'queued',
-    statusMessage: null,
-    model: 'kling-v2-6',
-    mode: 'std',
-    duration: '5',
-    motion: 'none',
+  return taskRecord(id, {
     prompt: `prompt of ${id}`,
-    units: null,
     createdAt: BASE_TIME + made,
+    // Pinned apart from createdAt: a test that moves createdAt keeps the row's place in updatedAt order.
     updatedAt: BASE_TIME + made,
-    finishedAt: null,
-    confirmedAt: null,
-    resultUrl: null,
-    resultDuration: null,
-    videoPath: null,
-    videoBytes: null,
-    videoDuration: null,
-    archivedAt: null,
-    callbackTokenHash: null,
     request: { model_name: 'kling-v2-6', prompt: `prompt of ${id}`, image: 'input:image' },
-    inputs: {},
-    reference: null,
-    hasThumbnail: false,
     clientId: 'client-a',
-    sentAt: null,
-    queueSeq: null,
     priceUnits: 1.5,
-    batchId: null,
-    batchIndex: null,
-    batchSize: null,
-    uploadBase: null,
     ...over,
-  } as TaskRecord;
+  });
 }
 
-const running = (over: Partial<TaskRecord> = {}) =>
+const running = (over: TaskRecordOverrides = {}) =>
   task({ status: 'processing', sentAt: BASE_TIME, klingTaskId: `k-${made + 1}`, ...over });
 
 async function insertAll(store: TaskStore, records: TaskRecord[]) {
@@ -225,7 +198,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
     it('round-trips every field through update: JSON, booleans, numbers and nulls', async () => {
       const { store, clock } = await arm.open();
-      const a = task({ kind: 'motion-control' } as Partial<TaskRecord>);
+      const a = task({ kind: 'motion-control' } as TaskRecordOverrides);
       await store.insert(a);
       const everything = {
         kind: 'motion-control',

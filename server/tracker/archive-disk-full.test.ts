@@ -14,6 +14,7 @@ import { createSqliteTaskStore } from '../tasks/sqlite/sqlite-task-store.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import { fakeVideoBytes, tempDir } from '../testing/studio-harness.ts';
+import { acceptedTaskRecord } from '../testing/task-records.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { createTaskEvents } from './task-events.ts';
 import { createTaskTracker, type TaskTracker } from './task-tracker.ts';
@@ -83,47 +84,6 @@ const kling = (id: string): KlingTask => ({
   updated_at: 2,
 });
 
-function record(id: string): TaskRecord {
-  const now = Date.now();
-  return {
-    id,
-    kind: 'image2video',
-    externalTaskId: `ext-${id}`,
-    klingTaskId: `k-${id}`,
-    status: 'processing',
-    statusMessage: null,
-    model: 'kling-v1',
-    mode: 'std',
-    duration: '5',
-    motion: 'none',
-    prompt: 'disk full',
-    units: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    confirmedAt: now,
-    resultUrl: null,
-    resultDuration: null,
-    videoPath: null,
-    videoBytes: null,
-    videoDuration: null,
-    archivedAt: null,
-    callbackTokenHash: null,
-    request: { model_name: 'kling-v1', prompt: 'disk full', image: 'input:image' },
-    inputs: {},
-    reference: null,
-    hasThumbnail: false,
-    clientId: null,
-    sentAt: now,
-    queueSeq: null,
-    priceUnits: null,
-    batchId: null,
-    batchIndex: null,
-    batchSize: null,
-    uploadBase: null,
-  };
-}
-
 function startTracker(openFile: OpenFile) {
   const client: KlingClient = {
     baseUrl: 'http://kling.invalid',
@@ -159,7 +119,7 @@ async function settled(id: string, timeoutMs = 5000): Promise<TaskRecord> {
 
 describe('archiving onto a full disk', () => {
   it('is retried with backoff, then reported on the task in plain words (picked up by resumeAll)', async () => {
-    await store.insert(record('a'));
+    await store.insert(acceptedTaskRecord('a'));
     const disk = failingDisk('ENOSPC');
     expect(await startTracker(disk.openFile).resumeAll()).toBe(1);
     const done = await settled('a');
@@ -184,13 +144,13 @@ describe('archiving onto a full disk', () => {
     ['EDQUOT', /the video could not be saved: the disk quota is used up/],
     ['EROFS', /the video could not be saved: the disk is read-only/],
   ])('names %s in plain words', async (code, words) => {
-    await store.insert(record('b'));
+    await store.insert(acceptedTaskRecord('b'));
     startTracker(failingDisk(code).openFile).track('b', 0);
     expect((await settled('b')).statusMessage).toMatch(words);
   });
 
   it('keeps the task running between attempts, so the next poll retries', async () => {
-    await store.insert(record('c'));
+    await store.insert(acceptedTaskRecord('c'));
     const disk = failingDisk('ENOSPC');
     startTracker(disk.openFile).track('c', 0);
     const until = Date.now() + 3000;

@@ -8,8 +8,8 @@ import { systemClock } from '../lib/clock.ts';
 import { createLogger } from '../lib/logger.ts';
 import { openDatabase } from '../tasks/sqlite/database.ts';
 import { createSqliteTaskStore } from '../tasks/sqlite/sqlite-task-store.ts';
-import { newTaskState, type TaskRecord } from '../tasks/task-record.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
+import { acceptedTaskRecord } from '../testing/task-records.ts';
 import type { KlingClient } from '../upstream/kling-client.ts';
 import { createTaskEvents } from './task-events.ts';
 import { createTaskTracker, type TaskTracker } from './task-tracker.ts';
@@ -35,28 +35,6 @@ afterEach(async () => {
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function running(id: string): TaskRecord {
-  return {
-    id,
-    kind: 'image2video',
-    externalTaskId: `ext-${id}`,
-    ...newTaskState(Date.now()),
-    status: 'processing',
-    klingTaskId: `k-${id}`,
-    confirmedAt: Date.now(),
-    sentAt: Date.now(),
-    model: 'kling-v2-6',
-    mode: 'std',
-    duration: '5',
-    motion: 'none',
-    prompt: '',
-    callbackTokenHash: null,
-    request: { image: 'input:image' },
-    clientId: null,
-    priceUnits: null,
-  };
-}
 
 const remote = (id: string, status: KlingTask['task_status']): KlingTask => ({
   task_id: `k-${id}`,
@@ -123,7 +101,7 @@ function replica(owner: string): Replica {
 
 describe('tracker leases (cluster mode)', () => {
   it('each task is polled by one replica; a replica cut off stops before its lease lapses and another takes over', async () => {
-    for (const id of ['t1', 't2', 't3', 't4']) await store.insert(running(id));
+    for (const id of ['t1', 't2', 't3', 't4']) await store.insert(acceptedTaskRecord(id));
     const a = replica('a');
     const b = replica('b');
     // A starts first and takes every lease; B finds none free.
@@ -151,7 +129,7 @@ describe('tracker leases (cluster mode)', () => {
   });
 
   it("a callback that lands on another replica moves the lease there; the first replica's writes are fenced off", async () => {
-    await store.insert(running('t1'));
+    await store.insert(acceptedTaskRecord('t1'));
     const a = replica('a');
     const b = replica('b');
     await a.tracker.resumeAll();
