@@ -5,6 +5,7 @@ import {
   storedReferenceSchema,
 } from '../inputs/stored-inputs.ts';
 import type { TaskRecord } from './task-record.ts';
+import type { UploadRow } from './task-store.ts';
 
 /**
  * The columns behind each record field, the same in SQLite and PostgreSQL; JSON fields are (de)serialised
@@ -79,6 +80,52 @@ export function patchColumns(patch: Partial<Omit<TaskRecord, 'id'>>): { fields: 
   const values = patch as Record<string, unknown>;
   return { fields, values: fields.map((f) => toColumn(f, values[f])) };
 }
+
+/** An `uploads` row as both databases hold it: the flag is 0/1 in each (PostgreSQL's column is int too). */
+export interface UploadColumns {
+  id: string;
+  format: UploadRow['format'];
+  bytes: number;
+  width: number;
+  height: number;
+  duration_ms: number;
+  has_audio: number;
+  created_at: number;
+}
+
+/** The `uploads` columns in the order an insert lists them. */
+export const UPLOAD_COLUMNS = [
+  'id',
+  'format',
+  'bytes',
+  'width',
+  'height',
+  'duration_ms',
+  'has_audio',
+  'created_at',
+] as const satisfies readonly (keyof UploadColumns)[];
+
+export const uploadToColumns = (u: UploadRow): UploadColumns => ({
+  id: u.id,
+  format: u.format,
+  bytes: u.bytes,
+  width: u.width,
+  height: u.height,
+  duration_ms: u.durationMs,
+  has_audio: u.hasAudio ? 1 : 0,
+  created_at: u.createdAt,
+});
+
+export const uploadFromColumns = (r: UploadColumns): UploadRow => ({
+  id: r.id,
+  format: r.format,
+  bytes: r.bytes,
+  width: r.width,
+  height: r.height,
+  durationMs: r.duration_ms,
+  hasAudio: r.has_audio === 1,
+  createdAt: r.created_at,
+});
 
 /**
  * A queued task is "waiting" when it is whole (queue_seq set) and not in flight (no sent_at). The

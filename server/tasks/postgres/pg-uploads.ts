@@ -1,5 +1,6 @@
 import { notFound } from '../../lib/studio-error.ts';
-import type { UploadRow, UploadRows } from '../task-store.ts';
+import { UPLOAD_COLUMNS, type UploadColumns, uploadFromColumns, uploadToColumns } from '../task-columns.ts';
+import type { UploadRows } from '../task-store.ts';
 import { pgCode, type Query } from './pg-pool.ts';
 
 /**
@@ -11,50 +12,22 @@ const SERVABLE = `(t.status IN ('submitted', 'processing') OR (t.status = 'queue
 /** A task in any other status no longer needs its reference. */
 const FINISHED = `('succeed', 'failed', 'cancelled')`;
 
-interface UploadSqlRow {
-  id: string;
-  format: UploadRow['format'];
-  bytes: number;
-  width: number;
-  height: number;
-  duration_ms: number;
-  has_audio: number;
-  created_at: number;
-}
-
-const fromRow = (r: UploadSqlRow): UploadRow => ({
-  id: r.id,
-  format: r.format,
-  bytes: r.bytes,
-  width: r.width,
-  height: r.height,
-  durationMs: r.duration_ms,
-  hasAudio: r.has_audio === 1,
-  createdAt: r.created_at,
-});
+const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(', ')})
+  VALUES (${UPLOAD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
 /** `atomic` runs its function in one transaction (its own, or the one already open). */
 export function pgUploadRows(q: Query, atomic: <T>(fn: (q: Query) => Promise<T>) => Promise<T>): UploadRows {
   return {
     async insert(row) {
+      const columns = uploadToColumns(row);
       await q(
-        `INSERT INTO uploads (id, format, bytes, width, height, duration_ms, has_audio, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          row.id,
-          row.format,
-          row.bytes,
-          row.width,
-          row.height,
-          row.durationMs,
-          row.hasAudio ? 1 : 0,
-          row.createdAt,
-        ],
+        INSERT_SQL,
+        UPLOAD_COLUMNS.map((c) => columns[c]),
       );
     },
     async get(id) {
-      const { rows } = await q<UploadSqlRow>('SELECT * FROM uploads WHERE id = $1', [id]);
-      return rows[0] ? fromRow(rows[0]) : undefined;
+      const { rows } = await q<UploadColumns>('SELECT * FROM uploads WHERE id = $1', [id]);
+      return rows[0] ? uploadFromColumns(rows[0]) : undefined;
     },
     async allIds() {
       const { rows } = await q<{ id: string }>('SELECT id FROM uploads');
@@ -90,7 +63,7 @@ export function pgUploadRows(q: Query, atomic: <T>(fn: (q: Query) => Promise<T>)
           [cutoff],
         );
         if (!locked.rows.length) return [];
-        const { rows } = await tx<Pick<UploadSqlRow, 'id' | 'format'>>(
+        const { rows } = await tx<Pick<UploadColumns, 'id' | 'format'>>(
           `DELETE FROM uploads u WHERE u.id = ANY($1::text[]) AND NOT EXISTS (
              SELECT 1 FROM upload_claims c JOIN tasks t ON t.id = c.task_id
              WHERE c.upload_id = u.id AND t.status NOT IN ${FINISHED})

@@ -11,6 +11,10 @@ import {
   RUNNING,
   SPENDING,
   toColumn,
+  UPLOAD_COLUMNS,
+  type UploadColumns,
+  uploadFromColumns,
+  uploadToColumns,
   WAITING,
 } from '../task-columns.ts';
 import type { TaskRecord } from '../task-record.ts';
@@ -438,34 +442,11 @@ export const SERVABLE_STATUSES = ['submitted', 'processing'];
 /** A task in any other status no longer needs its reference. */
 export const FINISHED_STATUSES = ['succeed', 'failed', 'cancelled'];
 
-interface UploadSqlRow {
-  id: string;
-  format: UploadRow['format'];
-  bytes: number;
-  width: number;
-  height: number;
-  duration_ms: number;
-  has_audio: number;
-  created_at: number;
-}
-
-const uploadFromRow = (r: UploadSqlRow): UploadRow => ({
-  id: r.id,
-  format: r.format,
-  bytes: r.bytes,
-  width: r.width,
-  height: r.height,
-  durationMs: r.duration_ms,
-  hasAudio: r.has_audio === 1,
-  createdAt: r.created_at,
-});
-
 function uploadOps(db: Db) {
   const q = {
-    get: db.prepare<[string], UploadSqlRow>('SELECT * FROM uploads WHERE id = ?'),
+    get: db.prepare<[string], UploadColumns>('SELECT * FROM uploads WHERE id = ?'),
     insert: db.prepare(
-      `INSERT INTO uploads (id, format, bytes, width, height, duration_ms, has_audio, created_at)
-       VALUES (@id, @format, @bytes, @width, @height, @durationMs, @hasAudio, @createdAt)`,
+      `INSERT INTO uploads (${UPLOAD_COLUMNS.join(', ')}) VALUES (${UPLOAD_COLUMNS.map((c) => `@${c}`).join(', ')})`,
     ),
     claim: db.prepare('INSERT OR IGNORE INTO upload_claims (upload_id, task_id) VALUES (?, ?)'),
     claimedByServable: db
@@ -475,7 +456,7 @@ function uploadOps(db: Db) {
            AND (t.status IN (${sqlList(SERVABLE_STATUSES)}) OR (t.status = 'queued' AND t.sent_at IS NOT NULL))`,
       )
       .pluck(),
-    expired: db.prepare<[number], Pick<UploadSqlRow, 'id' | 'format'>>(
+    expired: db.prepare<[number], Pick<UploadColumns, 'id' | 'format'>>(
       `SELECT u.id, u.format FROM uploads u WHERE u.created_at < ? AND NOT EXISTS (
            SELECT 1 FROM upload_claims c JOIN tasks t ON t.id = c.task_id
            WHERE c.upload_id = u.id AND t.status NOT IN (${sqlList(FINISHED_STATUSES)}))`,
@@ -485,11 +466,11 @@ function uploadOps(db: Db) {
   };
   return {
     insert(row: UploadRow) {
-      q.insert.run({ ...row, hasAudio: row.hasAudio ? 1 : 0 });
+      q.insert.run(uploadToColumns(row));
     },
     get(id: string) {
       const row = q.get.get(id);
-      return row ? uploadFromRow(row) : undefined;
+      return row ? uploadFromColumns(row) : undefined;
     },
     allIds: () => q.allIds.all(),
     claim(uploadId: string, taskId: string) {
