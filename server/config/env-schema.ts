@@ -19,34 +19,26 @@ const bool = z
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const secret = z.string().trim().min(6, 'looks too short to be a real key (at least 6 characters)');
+/** A comma-separated list, entries trimmed, empty ones (`a,,b`, a trailing comma) dropped. */
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 /** Comma-separated Standard Webhooks secrets (`whsec_…`); several during a rotation. Never echoed. */
-const webhookSecrets = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .superRefine((list, ctx) => {
-    list.forEach((s, i) => {
-      try {
-        decodeWebhookSecret(s);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `secret ${i + 1} ${(e as Error).message}` });
-      }
-    });
+const webhookSecrets = commaList.superRefine((list, ctx) => {
+  list.forEach((s, i) => {
+    try {
+      decodeWebhookSecret(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `secret ${i + 1} ${(e as Error).message}` });
+    }
   });
+});
 
 /** Comma-separated model names; a typo would retire nothing and silently let the model cost money. */
-const modelList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+const modelList = commaList
   .superRefine((list, ctx) => {
     const unknown = list.filter((m) => !isModelName(m));
     if (unknown.length)
@@ -58,20 +50,12 @@ const modelList = z
   .transform((list) => [...new Set(list)] as ModelName[]);
 
 /** Comma-separated addresses and CIDR ranges; each one is checked (and named when it is wrong). */
-const trustProxyList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .superRefine((list, ctx) => {
-    for (const entry of list) {
-      const problem = trustProxyEntryProblem(entry);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }
-  });
+const trustProxyList = commaList.superRefine((list, ctx) => {
+  for (const entry of list) {
+    const problem = trustProxyEntryProblem(entry);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+});
 
 export const envSchema = z.object({
   PORT: withDefault(int(0, 65535), 8787),
@@ -199,14 +183,7 @@ export const envSchema = z.object({
   /** The built-in simulator signs its callbacks with these; by default KLING_WEBHOOK_SECRET's. */
   SIM_WEBHOOK_SECRET: opt(webhookSecrets),
   /** Models the built-in simulator answers as gone from Kling (comma-separated), with this code and message. */
-  SIM_RETIRED_MODELS: opt(
-    z.string().transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ),
+  SIM_RETIRED_MODELS: opt(commaList),
   /** One of Kling's business codes (default 1203); its HTTP status comes with it. */
   SIM_RETIRED_CODE: opt(int(1000, 9999)),
   SIM_RETIRED_MESSAGE: opt(z.string()),
