@@ -6,7 +6,7 @@ import type { StudioTask } from '../../contract/schemas/studio-api.ts';
 import { createLogger, memoryLogger } from '../lib/logger.ts';
 import type { TaskRecord } from '../tasks/task-record.ts';
 import { startPostgres, type TestPostgres } from '../testing/postgres.ts';
-import { createTaskEvents } from '../tracker/task-events.ts';
+import { createTaskEvents, type TaskEvents } from '../tracker/task-events.ts';
 import {
   type Change,
   type ChangeFeed,
@@ -357,13 +357,10 @@ describe('PostgreSQL change feed', () => {
       },
       listUpdatedSince: async () => [],
     };
-    const fanoutA = createTaskFanout({
-      feed: feedA,
-      store,
-      events: eventsA,
-      log: quiet,
-      present: (r) => r as never,
-    });
+    // Both replicas read the one shared store and hand its rows on as they are.
+    const fanoutOn = (on: ChangeFeed, events: TaskEvents) =>
+      createTaskFanout({ feed: on, store, events, log: quiet, present: (r) => r as never });
+    const fanoutA = fanoutOn(feedA, eventsA);
     const atB: StudioTask[] = [];
     const arrived = new Promise<void>((resolve) =>
       busB.subscribe((t) => {
@@ -373,13 +370,7 @@ describe('PostgreSQL change feed', () => {
     );
     // B's fan-out is handed B's announcing bus, as wiring might: it must still not announce back.
     const eventsB = announcingEvents(busB, feedB, quiet);
-    const fanoutB = createTaskFanout({
-      feed: feedB,
-      store,
-      events: eventsB,
-      log: quiet,
-      present: (r) => r as never,
-    });
+    const fanoutB = fanoutOn(feedB, eventsB);
     const heardAtA = collect(feedA, (c) => c.some((x) => x.ids.includes('marker')));
     eventsA.publish(task);
     await eventsA.flush();
