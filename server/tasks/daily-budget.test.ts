@@ -4,19 +4,21 @@ import { BudgetExceeded, createDailyBudget, startOfLocalDay } from './daily-budg
 
 describe('daily budget', () => {
   it('refuses what would go over the cap, with the numbers, and lets an exact fit through', async () => {
-    const clock = manualClock(new Date(2026, 11, 3, 15, 0).getTime());
-    let spent = 212;
+    const now = new Date(2026, 11, 3, 15, 0).getTime();
+    const clock = manualClock(now);
     const since: number[] = [];
     const spending = {
       spentSince: async (t: number) => {
         since.push(t);
-        return spent;
+        return 212;
       },
     };
     const budget = createDailyBudget({ unitsPerDay: 250, spending, clock });
+    // The day admit counts from is the studio's local day.
+    expect(budget.countsFrom(now)).toBe(new Date(2026, 11, 3).getTime());
     let refusal: unknown;
     try {
-      await budget.admit(40, spending);
+      budget.admit(40, 212, now);
     } catch (e) {
       refusal = e;
     }
@@ -29,21 +31,24 @@ describe('daily budget', () => {
       spentUnits: 212,
       leftUnits: 38,
       neededUnits: 40,
+      resetsAt: new Date(2026, 11, 4).getTime(),
     });
-    await budget.admit(38, spending);
+    budget.admit(38, 212, now);
     // Decimal prices add up exactly to the cap: not refused by rounding.
-    spent = 0.1 + 0.2;
-    await createDailyBudget({ unitsPerDay: 0.6, spending, clock }).admit(0.3, spending);
-    // The day is the studio's local day.
-    expect(since[0]).toBe(new Date(2026, 11, 3).getTime());
-    expect((await budget.state())?.resetsAt).toBe(new Date(2026, 11, 4).getTime());
+    createDailyBudget({ unitsPerDay: 0.6, spending, clock }).admit(0.3, 0.1 + 0.2, now);
+    expect(await budget.state()).toMatchObject({
+      spentUnits: 212,
+      resetsAt: new Date(2026, 11, 4).getTime(),
+    });
+    expect(since).toEqual([new Date(2026, 11, 3).getTime()]);
   });
 
-  it('0 is no cap: no state, nothing refused', async () => {
+  it('0 is no cap: no state, nothing to count, nothing refused', async () => {
     const spending = { spentSince: async () => 1e9 };
     const budget = createDailyBudget({ unitsPerDay: 0, spending, clock: manualClock() });
     expect(await budget.state()).toBeNull();
-    await budget.admit(1e6, spending);
+    expect(budget.countsFrom(Date.now())).toBeUndefined();
+    budget.admit(1e6, 1e9, Date.now());
   });
 
   it('startOfLocalDay is local midnight', () => {

@@ -12,10 +12,16 @@ export interface DailyBudget {
   /** Today's figures; null when there is no cap. */
   state(): Promise<Budget | null>;
   /**
-   * Throws `budget_exceeded` (429, with the numbers) when `units` more would take today's spend over the
-   * cap. Sums through `spending`, the transaction the insert runs in, so the two cannot be raced.
+   * Where `admit` counts today's spending from at `now` (the local day's start); undefined when there is
+   * no cap: nothing to count, and a create need not wait for other creates.
    */
-  admit(units: number, spending: Spending): Promise<void>;
+  countsFrom(now: number): number | undefined;
+  /**
+   * Throws `budget_exceeded` (429, with the numbers) when `units` more would take today's spend over the
+   * cap. `spentUnits` is the store's sum since `countsFrom(now)`, read in the transaction the insert runs
+   * in, so the two cannot be raced.
+   */
+  admit(units: number, spentUnits: number, now: number): void;
 }
 
 /** Units as people read them: whole when whole, else to two decimals ("212", "3.5"). */
@@ -48,7 +54,7 @@ export class BudgetExceeded extends StudioError {
   }
 }
 
-/** Units of the tasks created since a time that were sent or are queued (the store, or a transaction). */
+/** Units of the tasks created since a time that were sent or are queued (the store): what `state` sums. */
 export interface Spending {
   spentSince(since: number): Promise<number>;
 }
@@ -58,23 +64,25 @@ export function createDailyBudget(opts: {
   spending: Spending;
   clock: Clock;
 }): DailyBudget {
-  const state = async (spending = opts.spending): Promise<Budget | null> => {
-    if (opts.unitsPerDay <= 0) return null;
-    const now = opts.clock.now();
-    const spentUnits = await spending.spentSince(startOfLocalDay(now));
-    return {
-      unitsPerDay: opts.unitsPerDay,
-      spentUnits,
-      leftUnits: Math.max(0, opts.unitsPerDay - spentUnits),
-      resetsAt: nextLocalMidnight(now),
-    };
-  };
+  const capped = opts.unitsPerDay > 0;
+  const figures = (spentUnits: number, now: number): Budget => ({
+    unitsPerDay: opts.unitsPerDay,
+    spentUnits,
+    leftUnits: Math.max(0, opts.unitsPerDay - spentUnits),
+    resetsAt: nextLocalMidnight(now),
+  });
   return {
-    state: () => state(),
-    async admit(units, spending) {
-      const budget = await state(spending);
+    async state() {
+      if (!capped) return null;
+      const now = opts.clock.now();
+      return figures(await opts.spending.spentSince(startOfLocalDay(now)), now);
+    },
+    countsFrom: (now) => (capped ? startOfLocalDay(now) : undefined),
+    admit(units, spentUnits, now) {
+      if (!capped) return;
+      const budget = figures(spentUnits, now);
       // Sums of decimal prices (0.1 + 0.2) must not refuse a create that exactly fits.
-      if (budget && budget.spentUnits + units > budget.unitsPerDay + 1e-9)
+      if (budget.spentUnits + units > budget.unitsPerDay + 1e-9)
         throw new BudgetExceeded({ ...budget, neededUnits: units });
     },
   };

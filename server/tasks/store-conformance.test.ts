@@ -334,6 +334,31 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       expect(await store.get(first.id)).toBeUndefined();
       expect((await store.list({ limit: 10 })).records.map((r) => r.id)).toEqual([a.id]);
     });
+
+    it('inserts many at once, all or none: a taken external id among them keeps none', async () => {
+      const { store, replica } = await arm.open();
+      const batch = [task(), task({ clientId: null }), task()];
+      await store.insertMany(batch);
+      for (const r of batch) expect(await replica.get(r.id)).toEqual(r);
+      const refused = [task(), task({ externalTaskId: batch[1]?.externalTaskId }), task()];
+      expect(await error(replica.insertMany(refused))).toBeInstanceOf(DuplicateExternalId);
+      for (const r of refused) expect(await store.get(r.id)).toBeUndefined();
+      // Inside a transaction too, rolled back with it.
+      const inside = [task(), task()];
+      const boom = new Error('boom');
+      expect(
+        await error(
+          store.transaction(async (tx) => {
+            await tx.insertMany(inside);
+            expect(await tx.get(inside[1]?.id ?? '')).toEqual(inside[1]);
+            throw boom;
+          }),
+        ),
+      ).toBe(boom);
+      for (const r of inside) expect(await store.get(r.id)).toBeUndefined();
+      await store.insertMany([]);
+      expect(await store.countUnfinished()).toBe(3);
+    });
   });
 
   describe('history', () => {
@@ -431,6 +456,14 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       ]);
       expect(await store.spentSince(since)).toBe(15.25);
       expect(await store.spentSince(since + 100)).toBe(0);
+      // Admission reads both figures at once, as spentSince and countUnfinished answer them apart.
+      const unfinished = await store.countUnfinished();
+      expect(unfinished).toBe(5);
+      expect(await store.admissionCounts(since)).toEqual({ spentUnits: 15.25, unfinished });
+      expect(await store.transaction((tx) => tx.admissionCounts(since + 100))).toEqual({
+        spentUnits: 0,
+        unfinished,
+      });
     });
   });
 
@@ -488,6 +521,21 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       expect(new Set(moved).size).toBe(10);
       const ranks = await Promise.all(moved.map((seq) => store.rankInClient('a', seq as number)));
       expect(ranks.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    });
+
+    it('places a task made whole after moves to the front behind every waiting task, on either replica', async () => {
+      const { store, replica } = await arm.open();
+      const [a1, a2] = await ready(store, [task({ clientId: 'a' }), task({ clientId: 'a' })]);
+      if (!a1 || !a2) throw new Error('missing tasks');
+      expect(await replica.moveToFront(a2.id)).toBe(true);
+      expect(await store.moveToFront(a1.id)).toBe(true);
+      const later = task({ clientId: 'a' });
+      await replica.insert(later);
+      await replica.markReady(later.id);
+      const seq = (await store.get(later.id))?.queueSeq as number;
+      expect(await store.rankInClient('a', seq)).toBe(3);
+      const heads = await store.queueHeads();
+      expect(heads).toEqual([expect.objectContaining({ id: a1.id, count: 3 })]);
     });
 
     it('claims a waiting task for sending once: it leaves the waiting set and is in flight', async () => {
@@ -1029,7 +1077,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
     it('migrates an empty database once when two stores open it at the same time', async () => {
       const { stores, versions } = await arm.openTwiceAtOnce();
-      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       const [a, b] = stores;
       if (!a || !b) throw new Error('not opened');
       const t = task();

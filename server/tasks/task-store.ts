@@ -47,6 +47,12 @@ export interface TaskStore {
   readonly kind: StoreKind;
   insert(record: TaskRecord): Promise<void>;
   /**
+   * Inserts every record or none (PostgreSQL: one statement; SQLite: one transaction). Atomic, not
+   * serialised: alone (outside `transaction`) it waits for no other replica's create, which is right when
+   * nothing is counted before it (both admission limits off). Throws a `DuplicateExternalId` as `insert`.
+   */
+  insertMany(records: readonly TaskRecord[]): Promise<void>;
+  /**
    * Runs `fn` in one transaction on `tx` (a batch's inserts, with the checks that admit them). Transactions
    * are serialised with each other (PostgreSQL: under one advisory lock, across every replica), so "count,
    * then admit" inside one cannot be raced by another replica's create. Throws a `DuplicateExternalId`
@@ -106,6 +112,11 @@ export interface TaskStore {
   moveToFront(id: string): Promise<boolean>;
   /** Units of the tasks created since `since` that were sent or are queued (see SPENDING). */
   spentSince(since: number): Promise<number>;
+  /**
+   * `spentSince(since)` and `countUnfinished()` in one query: what admitting a create counts, read in one
+   * round trip while the transaction lock is held.
+   */
+  admissionCounts(since: number): Promise<AdmissionCounts>;
   /** The dispatcher's notes about Kling (queue_state). */
   readQueueState(key: string): Promise<string | undefined>;
   writeQueueState(key: string, value: string): Promise<void>;
@@ -155,6 +166,14 @@ export interface TaskStore {
   /** True when the database answers a trivial query now (GET /api/health, /api/ready). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** The figures a create is admitted by (server/create/create-task.ts `admitAndInsert`). */
+export interface AdmissionCounts {
+  /** Units spent since the day's start (the daily budget's figure). */
+  spentUnits: number;
+  /** Tasks queued or running (the wallet guard's MAX_RUNNING_TASKS figure). */
+  unfinished: number;
 }
 
 /** A role lease as a write must prove it: the role, who holds it and at which epoch. */

@@ -15,15 +15,21 @@ export interface WalletGuard {
    */
   check(clientId: string): Promise<void>;
   /**
-   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`. Counts
-   * through `counts`, the transaction the insert runs in, so check-and-count is atomic with it.
+   * Whether `admit` needs the count of tasks queued or running (MAX_RUNNING_TASKS is on). When it does
+   * not, nothing of the guard's is counted in the store, and a create need not wait for other creates.
    */
-  admit(clientId: string, tasks: number, counts: GuardCounts): Promise<void>;
+  readonly countsUnfinished: boolean;
+  /**
+   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`.
+   * `unfinished` is the store's count (when `countsUnfinished`), read in the transaction the insert runs
+   * in, so check-and-count is atomic with it.
+   */
+  admit(clientId: string, tasks: number, unfinished: number | undefined): void;
 }
 
 const WINDOW_MS = 60_000;
 
-/** Tasks queued or running now (the store, or the transaction a create is admitted in). */
+/** Tasks queued or running now (the store): what `check` counts. */
 export interface GuardCounts {
   countUnfinished(): Promise<number>;
 }
@@ -40,10 +46,12 @@ export function createWalletGuard(opts: {
   clock: Clock;
 }): WalletGuard {
   const recent = new Map<string, number[]>();
+  const countsUnfinished = opts.maxRunningTasks > 0;
   /** Throws when `clientId` may not create now; else its creates still in the window. */
-  const refuse = async (clientId: string, now: number, tasks: number, counts: GuardCounts) => {
-    if (opts.maxRunningTasks > 0) {
-      const unfinished = await counts.countUnfinished();
+  const refuse = (clientId: string, now: number, tasks: number, unfinished: number | undefined) => {
+    if (countsUnfinished) {
+      if (unfinished === undefined)
+        throw new Error('MAX_RUNNING_TASKS is on: admit needs the unfinished count');
       if (unfinished + tasks > opts.maxRunningTasks)
         throw new StudioError(
           429,
@@ -65,12 +73,14 @@ export function createWalletGuard(opts: {
     return times;
   };
   return {
+    countsUnfinished,
     async check(clientId) {
-      await refuse(clientId, opts.clock.now(), 1, opts.counts);
+      const unfinished = countsUnfinished ? await opts.counts.countUnfinished() : undefined;
+      refuse(clientId, opts.clock.now(), 1, unfinished);
     },
-    async admit(clientId, tasks, counts) {
+    admit(clientId, tasks, unfinished) {
       const now = opts.clock.now();
-      const times = await refuse(clientId, now, tasks, counts);
+      const times = refuse(clientId, now, tasks, unfinished);
       if (opts.createsPerMinute > 0) {
         times.push(now);
         recent.set(clientId, times);

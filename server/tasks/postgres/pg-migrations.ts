@@ -133,6 +133,18 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // whatever the database's locale; the store's queries name the same collation, or the index is unused.
     sql: 'CREATE INDEX tasks_updated ON tasks (updated_at, id COLLATE "C");',
   },
+  {
+    version: 9,
+    name: 'queue order sequence',
+    // markReady takes the next place from a sequence instead of MAX(queue_seq) + 1 under the store's
+    // transaction lock, so a task becoming whole waits for no other replica's create. It starts above every
+    // place given so far (and at 1 at least, a sequence's floor, when moves to the front left only places
+    // below 1); moveToFront's places (MIN - 1) stay below it. SQLite keeps MAX + 1: one process.
+    sql: `
+      CREATE SEQUENCE tasks_queue_order AS BIGINT;
+      SELECT setval('tasks_queue_order', GREATEST(COALESCE((SELECT MAX(queue_seq) FROM tasks), 0) + 1, 1), false);
+    `,
+  },
 ];
 
 /**

@@ -53,8 +53,7 @@ export async function inTransaction<T>(
   // A client whose ROLLBACK failed is in an unknown state: it is destroyed rather than reused.
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    if (lockKey !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
+    await client.query(lockKey === undefined ? 'BEGIN' : beginLocked(lockKey));
     const value = await fn(queryOn(client));
     await client.query('COMMIT');
     return value;
@@ -68,6 +67,16 @@ export async function inTransaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * BEGIN and the lock in one round trip (a simple query of two statements; the transaction it opens stays
+ * open after it): while the lock is held every round trip is one that all replicas' transactions wait on.
+ * The key is inlined (a simple query takes no parameters), so it must be a plain integer.
+ */
+function beginLocked(lockKey: number): string {
+  if (!Number.isSafeInteger(lockKey)) throw new Error(`advisory lock key ${lockKey} is not an integer`);
+  return `BEGIN; SELECT pg_advisory_xact_lock(${lockKey})`;
 }
 
 /** The PostgreSQL error code of a driver error (23505 unique, 23503 foreign key), if it is one. */

@@ -14,6 +14,7 @@ import {
 } from '../task-columns.ts';
 import type { TaskRecord } from '../task-record.ts';
 import {
+  type AdmissionCounts,
   decodeCursor,
   encodeCursor,
   pastSince,
@@ -28,9 +29,9 @@ import { createPool, inTransaction, pgCode, pgConstraint, type Query, queryOn } 
 import { pgUploadRows } from './pg-uploads.ts';
 
 /**
- * Transaction-scoped advisory lock taken by every `transaction` (and by the few single writes that read
- * the table to decide what to write): they run one at a time across all replicas, as SQLite's writes do
- * in one process. The constant is this store's own ("task" in ASCII), distinct from the migration lock.
+ * Transaction-scoped advisory lock taken by every `transaction` (and by moveToFront, which reads the
+ * table to decide what to write): they run one at a time across all replicas, as SQLite's writes do in
+ * one process. Every round trip made while it is held is one that all replicas' creates wait on. The constant is this store's own ("task" in ASCII), distinct from the migration lock.
  */
 export const TRANSACTION_LOCK = 0x7461736b;
 
@@ -38,8 +39,15 @@ export const TRANSACTION_LOCK = 0x7461736b;
 const MAX_INT8 = 9223372036854775807n;
 const PING_TIMEOUT_MS = 2000;
 
-const INSERT_SQL = `INSERT INTO tasks (${FIELDS.map((f) => COLUMNS[f]).join(', ')})
-  VALUES (${FIELDS.map((_, i) => `$${i + 1}`).join(', ')})`;
+/** An INSERT of `rows` tasks in one statement (atomic: all or none), with their values in order. */
+const insertSql = (rows: number) =>
+  `INSERT INTO tasks (${FIELDS.map((f) => COLUMNS[f]).join(', ')}) VALUES ${Array.from(
+    { length: rows },
+    (_, r) => `(${FIELDS.map((_, i) => `$${r * FIELDS.length + i + 1}`).join(', ')})`,
+  ).join(', ')}`;
+const INSERT_SQL = insertSql(1);
+/** PostgreSQL's limit on a statement's parameters: a larger batch would be refused whole. */
+const MAX_PARAMETERS = 65_535;
 
 /**
  * The task store on PostgreSQL (DATABASE_URL): several replicas share it. Migrates on open, under an
@@ -148,18 +156,26 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
     fields.map((f, i) => `${COLUMNS[f as keyof typeof COLUMNS]} = $${i + from}`).join(', ');
   const leases = pgLeases(q);
 
+  const inserting = async (text: string, records: readonly TaskRecord[]) => {
+    try {
+      await q(
+        text,
+        records.flatMap((record) => FIELDS.map((f) => toColumn(f, record[f]))),
+      );
+    } catch (e) {
+      if (isDuplicateExternalId(e)) throw new DuplicateExternalId();
+      throw e;
+    }
+  };
+
   const store: TaskStore = {
     kind: 'postgres',
-    async insert(record: TaskRecord) {
-      try {
-        await q(
-          INSERT_SQL,
-          FIELDS.map((f) => toColumn(f, record[f])),
-        );
-      } catch (e) {
-        if (isDuplicateExternalId(e)) throw new DuplicateExternalId();
-        throw e;
-      }
+    insert: (record) => inserting(INSERT_SQL, [record]),
+    async insertMany(records) {
+      if (!records.length) return;
+      if (records.length * FIELDS.length > MAX_PARAMETERS)
+        throw new Error(`${records.length} tasks are too many for one INSERT`);
+      await inserting(records.length === 1 ? INSERT_SQL : insertSql(records.length), records);
     },
     transaction: scope.transaction,
     get: async (id) => one(await rows('SELECT * FROM tasks WHERE id = $1', [id])),
@@ -214,15 +230,15 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
     countQueued: () => countOf(`status = 'queued'`),
     listUnfinished: async () =>
       records(await rows(`SELECT * FROM tasks WHERE ${RUNNING} ORDER BY created_at, seq`)),
-    // Under the lock: two tasks becoming whole at once on two replicas must not read the same MAX.
-    markReady: (id) =>
-      scope.locked(async (tx) => {
-        await tx(
-          `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks), updated_at = $2
-           WHERE id = $1 AND queue_seq IS NULL`,
-          [id, clock.now()],
-        );
-      }),
+    // The place comes from migration 9's sequence: two tasks becoming whole at once on two replicas get
+    // distinct places in the order they asked, with no lock (and no wait for another replica's create).
+    async markReady(id) {
+      await q(
+        `UPDATE tasks SET queue_seq = nextval('tasks_queue_order'), updated_at = $2
+         WHERE id = $1 AND queue_seq IS NULL`,
+        [id, clock.now()],
+      );
+    },
     async queueHeads() {
       const { rows: heads } = await q<QueueHead>(
         `SELECT DISTINCT ON (client_id) id, COALESCE(client_id, '') AS "clientId", queue_seq AS seq,
@@ -293,6 +309,15 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
         [since],
       );
       return sums[0]?.units ?? 0;
+    },
+    async admissionCounts(since) {
+      const { rows: counts } = await q<AdmissionCounts>(
+        `SELECT
+           (SELECT COALESCE(SUM(price_units), 0) FROM tasks WHERE created_at >= $1 AND ${SPENDING}) AS "spentUnits",
+           (SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'submitted', 'processing')) AS unfinished`,
+        [since],
+      );
+      return counts[0] ?? { spentUnits: 0, unfinished: 0 };
     },
     async readQueueState(key) {
       const { rows: found } = await q<{ value: string }>('SELECT value FROM queue_state WHERE key = $1', [

@@ -144,6 +144,13 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // tasks the table holds.
     sql: 'CREATE INDEX tasks_updated ON tasks (updated_at, id);',
   },
+  {
+    version: 9,
+    name: 'queue order sequence',
+    // PostgreSQL's version 9 gives queue places from a sequence, so replicas need no lock to take one;
+    // one process keeps MAX(queue_seq) + 1 here. Recorded all the same: the two stores' versions stay one list.
+    sql: 'SELECT 1;',
+  },
 ];
 
 export function migrate(db: Db): number[] {

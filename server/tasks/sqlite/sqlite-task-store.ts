@@ -93,6 +93,7 @@ function bind(ops: Ops, run: Run, transaction: TaskStore['transaction']): TaskSt
   return {
     kind: 'sqlite',
     insert: (record) => run(() => ops.insert(record)),
+    insertMany: (records) => run(() => ops.insertMany(records)),
     transaction,
     get: (id) => run(() => ops.get(id)),
     getByExternalId: (ext) => run(() => ops.getByExternalId(ext)),
@@ -113,6 +114,7 @@ function bind(ops: Ops, run: Run, transaction: TaskStore['transaction']): TaskSt
     cancel: (id, now, message) => run(() => ops.cancel(id, now, message)),
     moveToFront: (id) => run(() => ops.moveToFront(id)),
     spentSince: (since) => run(() => ops.spentSince(since)),
+    admissionCounts: (since) => run(() => ops.admissionCounts(since)),
     readQueueState: (key) => run(() => ops.readQueueState(key)),
     writeQueueState: (key, value) => run(() => ops.writeQueueState(key, value)),
     update: (id, patch) => run(() => ops.update(id, patch)),
@@ -294,16 +296,22 @@ function sqliteOps(db: Db, clock: Clock) {
   };
 
   const uploads = uploadOps(db);
+  const insertOne = (record: TaskRecord) => {
+    try {
+      insert.run(Object.fromEntries(FIELDS.map((f) => [f, toColumn(f, record[f])])));
+    } catch (e) {
+      if (isUniqueViolation(e) && String((e as Error).message).includes('external_task_id'))
+        throw new DuplicateExternalId();
+      throw e;
+    }
+  };
+  // A savepoint when a transaction is open already: the records are kept or dropped together either way.
+  const insertEach = db.transaction((records: readonly TaskRecord[]) => {
+    for (const r of records) insertOne(r);
+  });
   return {
-    insert(record: TaskRecord) {
-      try {
-        insert.run(Object.fromEntries(FIELDS.map((f) => [f, toColumn(f, record[f])])));
-      } catch (e) {
-        if (isUniqueViolation(e) && String((e as Error).message).includes('external_task_id'))
-          throw new DuplicateExternalId();
-        throw e;
-      }
-    },
+    insert: insertOne,
+    insertMany: (records: readonly TaskRecord[]) => insertEach(records),
     get: (id: string) => one(byId.get(id)),
     getByExternalId: (ext: string) => one(byExternal.get(ext)),
     getByCallbackHash: (hash: string) => one(byHash.get(hash)),
@@ -362,6 +370,11 @@ function sqliteOps(db: Db, clock: Clock) {
       return front.run({ id, client: row.client_id ?? null, now: clock.now() }).changes === 1;
     },
     spentSince: (since: number) => spent.get(since) as number,
+    // One process, synchronous statements: the two reads cannot be split by another write.
+    admissionCounts: (since: number) => ({
+      spentUnits: spent.get(since) as number,
+      unfinished: unfinishedCount.get() as number,
+    }),
     readQueueState: (key: string) => stateGet.get(key) as string | undefined,
     writeQueueState(key: string, value: string) {
       stateSet.run(key, value);
