@@ -87,6 +87,7 @@ export async function createServices(opts: {
   // a task ended.
   let upstreamFinished: (id: string, status: TaskRecord['status']) => void = () => {};
   let taskEnded: (id: string) => void = () => {};
+  let catchUpAfterTakeOver: () => void = () => {};
   const tracker = createTaskTracker({
     store,
     client,
@@ -106,7 +107,7 @@ export async function createServices(opts: {
     callbacks: config.publicUrl !== undefined,
     onUpstreamFinal: (id, status) => upstreamFinished(id, status),
     onFinal: (id) => taskEnded(id),
-    ...(lease ? { lease } : {}),
+    ...(lease ? { lease, onTakeOver: () => catchUpAfterTakeOver() } : {}),
   });
   const uploads = createUploadStore({
     // Kling's download of a signed link may land on any replica: they share one key, in the database.
@@ -143,7 +144,7 @@ export async function createServices(opts: {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     uploads,
     concurrency: config.queue.concurrency,
-    ...(lease ? { role: lease } : {}),
+    ...(lease ? { role: lease, onTakeOver: () => catchUpAfterTakeOver() } : {}),
   });
   upstreamFinished = (id, status) => dispatcher.upstreamFinished(id, status);
   taskEnded = (id) => {
@@ -170,6 +171,14 @@ export async function createServices(opts: {
         present: async (r) => toStudioTask(r, await dispatcher.placeOf(r)),
       })
     : undefined;
+  // A replica that died may have written its last changes without announcing them: whoever takes its
+  // work over reads what changed lately and tells its own clients.
+  catchUpAfterTakeOver = () => {
+    if (!fanout || !lease) return;
+    fanout.catchUp(Date.now() - 2 * lease.leaseMs - 5000).catch((e: unknown) => {
+      log.warn('catching up after a takeover failed', { error: e });
+    });
+  };
   const stopHearingQueue = cluster?.feed.subscribe((change) => {
     if (change.topic === 'queue' && !change.fromSelf) dispatcher.wake();
   });

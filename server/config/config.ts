@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
@@ -184,7 +184,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       databaseUrl: e.DATABASE_URL,
       listenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
       leaseMs: e.TRACKER_LEASE_MS,
-      replicaId: e.REPLICA_ID ?? `${hostname()}:${process.pid}`,
+      // Stable across restarts of the same replica (its host and DATA_DIR), so a restarted process picks up
+      // its own leases at once instead of waiting them out; two live processes never share a DATA_DIR.
+      replicaId:
+        e.REPLICA_ID ??
+        `${hostname()}:${createHash('sha256').update(resolve(cwd, e.DATA_DIR)).digest('hex').slice(0, 8)}`,
     },
     s3: e.S3_BUCKET
       ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, prefix: e.S3_PREFIX }

@@ -39,6 +39,8 @@ export interface DispatcherOptions extends SendDeps {
    * reach it by `wake()` (the change feed).
    */
   role?: { owner: string; leaseMs: number };
+  /** Cluster: this replica took the role over (the last sender may have died before announcing its changes). */
+  onTakeOver?: () => void;
   /** How long a learned limit holds before one more is tried (default 10 minutes; 30 s when Kling has held more). */
   relearnMs?: number;
   relearnSoonMs?: number;
@@ -103,8 +105,22 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   };
 
   /** What holds a slot (an unanswered create too: it may exist), and what Kling is known to hold. */
-  const runningNow = async () => Math.max(0, (await store.countRunning()) - freed.size);
-  const heldNow = async () => Math.max(0, (await store.countConfirmedRunning()) - freed.size);
+  const runningNow = async () => lessFreed(await store.countRunning());
+  const heldNow = async () => lessFreed(await store.countConfirmedRunning());
+  /**
+   * A count less the tasks Kling finished that it still includes. Read after the count: a task only leaves
+   * the count, so a late read may keep one in (one slot too few for a moment), never take one out twice —
+   * `freed.size` did, between a final write and its taskEnded, or for good when another replica wrote it.
+   */
+  async function lessFreed(count: number): Promise<number> {
+    let counted = 0;
+    for (const id of [...freed]) {
+      const r = await store.get(id);
+      if (r && (r.status === 'submitted' || r.status === 'processing')) counted++;
+      else freed.delete(id);
+    }
+    return Math.max(0, count - counted);
+  }
 
   function arm(at: number) {
     if (stopped || at >= timerAt) return;
@@ -154,9 +170,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       arm(backoffUntil);
       return false;
     }
+    // Read before the count: a send settling meanwhile is counted in one or both, never in neither.
+    const sending = inFlight.size;
     const running = await runningNow();
     limit.sawRunning(await heldNow());
-    const busy = running + inFlight.size;
+    const busy = running + sending;
     const probing = [...inFlight.values()].some((f) => f.probe);
     const gate = limit.maySend(busy, probing, now);
     if (!gate.ok) {
@@ -232,6 +250,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     // as an unanswered create; it is never sent a second time.
     for (const r of await store.listInFlight()) {
       if (inFlight.has(r.id)) continue;
+      // Claimed but never on its way (no departure mark, see sendTask): Kling cannot have it. Back in line.
+      if (r.callbackTokenHash === null) {
+        const back = await store.updateIfStatus(r.id, 'queued', { sentAt: null });
+        if (back) log.info('a task claimed by the last sender never left; queued again', { id: r.id });
+        continue;
+      }
       const record = await store.updateIfStatus(r.id, 'queued', {
         status: 'submitted',
         statusMessage: WAITING_FOR_CONFIRMATION,
@@ -262,6 +286,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     if (fresh) {
       log.info('this replica sends the queue now', { replica: o.role.owner, epoch: got.epoch });
       await takeOver();
+      o.onTakeOver?.();
     }
   }
 

@@ -75,8 +75,18 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
     deps.log.warn('a queued task could not be rebuilt for sending', { id, error: e });
     return fail(deps, id, INPUTS_LOST);
   }
-  // Before the call: a callback may come back before the create's own answer does.
-  await deps.store.update(id, { callbackTokenHash: token ? hashCallbackToken(token) : null });
+  // Before the call: a callback may come back before the create's own answer does. The hash is written
+  // even without callbacks (of a token nobody is given): a task in flight without one never left, so
+  // whoever takes over after a crash may queue it again instead of waiting for a create that never was.
+  const departing = await deps.store.updateIfStatus(id, 'queued', {
+    callbackTokenHash: hashCallbackToken(token ?? newCallbackToken()),
+  });
+  // Put back in the queue meanwhile (a sender that took over from this one): it goes out from there.
+  if (!departing) return { kind: 'accepted' };
+  if (departing.sentAt === null) {
+    await deps.store.updateIfStatus(id, 'queued', { callbackTokenHash: null });
+    return { kind: 'accepted' };
+  }
   try {
     const answer =
       record.kind === 'image2video'

@@ -74,6 +74,8 @@ export interface TrackerOptions {
    * Without it (one process) every unfinished task is this process's.
    */
   lease?: { owner: string; leaseMs: number };
+  /** Cluster: tasks of a replica that died were taken over (its last changes may not have been announced). */
+  onTakeOver?: () => void;
 }
 
 interface Entry {
@@ -350,7 +352,10 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       entries.set(lease.id, entry);
       schedule(lease.id, 0);
     }
-    if (taken.length) o.log.info('took over tasks whose lease lapsed', { tasks: taken.length });
+    if (taken.length) {
+      o.log.info('took over tasks whose lease lapsed', { tasks: taken.length });
+      o.onTakeOver?.();
+    }
     return taken.length;
   }
 
@@ -370,8 +375,12 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
     track,
     async resumeAll() {
       if (o.lease) {
+        // Its own leases from before a restart (the same REPLICA_ID) are taken back now, not waited out;
+        // free and lapsed ones too. Tasks another live replica holds stay with it.
+        let resumed = 0;
+        for (const r of await o.store.listUnfinished()) if (await holdLease(r.id, false)) resumed++;
         startBeat();
-        return leaseBeat();
+        return resumed + (await leaseBeat());
       }
       const unfinished = await o.store.listUnfinished();
       for (const r of unfinished) {
