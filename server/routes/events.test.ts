@@ -156,6 +156,60 @@ describe('SSE streams are limited', () => {
   });
 });
 
+describe('SSE delivery', () => {
+  it("answers with the studio's headers, then a heartbeat comment while idle", async () => {
+    studio = await startStudio(ctx.sim, { env: { SSE_HEARTBEAT_MS: '100' } });
+    const x = await events(studio.url);
+    const { status, headers } = await x.head;
+    expect(status).toBe(200);
+    expect(headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(headers['cache-control']).toBe('no-store');
+    // Added by middleware after the route returned: the head is written after they ran.
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['x-hono-already-sent']).toBeUndefined();
+    await x.until((t) => t.includes(': connected\n\n'));
+    await x.until((t) => t.includes(': heartbeat\n\n'));
+  });
+
+  it('sends every stream the same event: `event: task`, the task as data, its id and updatedAt as id', async () => {
+    studio = await startStudio(ctx.sim, { env: { SSE_HEARTBEAT_MS: '60000' } });
+    const task = await someTask(studio);
+    const streams = await Promise.all([1, 2, 3].map(() => events(studio!.url)));
+    await Promise.all(streams.map(connected));
+    const changed: StudioTask = { ...task, updatedAt: task.updatedAt + 1 };
+    studio.services.events.publish(changed);
+    const id = `${task.id}:${changed.updatedAt}`;
+    const blocks = await Promise.all(
+      streams.map(async (x) => {
+        const text = await x.until((t) => t.includes(`id: ${id}\n\n`));
+        const end = text.indexOf(`id: ${id}\n\n`);
+        return text.slice(text.lastIndexOf('event: task\n', end), end + `id: ${id}\n\n`.length);
+      }),
+    );
+    expect(new Set(blocks).size).toBe(1);
+    // The raw text is latin1; the event is UTF-8.
+    const data = Buffer.from(blocks[0]!, 'latin1')
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice(6))
+      .join('\n');
+    expect((JSON.parse(data) as { task: StudioTask }).task).toEqual(changed);
+  });
+
+  it("frees the stream's slot and bus listener when its client goes away", async () => {
+    studio = await startStudio(ctx.sim, { env: { SSE_MAX_PER_CLIENT: '1', SSE_MAX_STREAMS: '10' } });
+    const x = await events(studio.url);
+    await connected(x);
+    expect(studio.services.events.listenerCount()).toBe(1);
+    x.socket.destroy();
+    await vi.waitFor(() => expect(studio!.services.events.listenerCount()).toBe(0), { timeout: 5000 });
+    const again = await events(studio.url);
+    expect((await again.head).status).toBe(200);
+  });
+});
+
 async function someTask(s: Studio): Promise<StudioTask> {
   const res = await s.create({ image });
   expect(res.status).toBe(201);
