@@ -95,19 +95,28 @@ export function eventRoutes(deps: AppDeps) {
     // The head is written once the middleware has finished with the answer (security headers are added
     // after the handler returns): node-server sends nothing for an answer marked already sent, and this
     // runs after the whole chain's continuations have.
-    setImmediate(() => {
-      if (res.headersSent) deps.log.warn('an event stream was answered before it opened', { client });
-      if (res.destroyed || res.headersSent) return release();
-      res.writeHead(200, headersOf(c.res.headers));
-      const stream = openEventStream(res, { stalledMs, log: deps.log, client });
-      const unsubscribe = deps.events.subscribe((task) => stream.send(encode(task)));
-      opened(stream);
-      res.once('close', () => {
+    // Listened for at once: a client gone before its stream opened still gives back its slot.
+    let stream: EventStream | undefined;
+    let unsubscribe: (() => void) | undefined;
+    res.once('close', () => {
+      if (stream) {
         stream.close();
-        unsubscribe();
         closed(stream);
-        release();
-      });
+      }
+      unsubscribe?.();
+      release();
+    });
+    setImmediate(() => {
+      if (!counted || res.destroyed) return;
+      if (res.headersSent) {
+        deps.log.warn('an event stream was answered before it opened', { client });
+        return release();
+      }
+      res.writeHead(200, headersOf(c.res.headers));
+      const s = openEventStream(res, { stalledMs, log: deps.log, client });
+      stream = s;
+      unsubscribe = deps.events.subscribe((task) => s.send(encode(task)));
+      opened(s);
     });
     return new GenuineResponse(null, {
       headers: {
