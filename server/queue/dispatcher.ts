@@ -197,8 +197,13 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
         return { kind: 'failed' };
       })
       .then(async (outcome) => {
+        // What a refusal teaches is read while the send still counts as in flight (it is back in the
+        // queue, so the store no longer counts it): a pump running meanwhile sees a probe out and sends no
+        // second one. An accepted send leaves at once: the store counts it now, and counting it twice
+        // would make the next send's slot, and so what Kling is believed to hold, one too many.
+        const held = outcome.kind === 'retry' && outcome.reason === 'busy' ? await heldNow() : 0;
         inFlight.delete(next.id);
-        await settled(outcome, flight);
+        settled(outcome, flight, held);
       });
     sends.add(send);
     void send.finally(() => {
@@ -208,14 +213,15 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     return true;
   }
 
-  async function settled(outcome: SendOutcome, flight: InFlight) {
+  /** `held`: what Kling is known to hold now, for a refusal for concurrency. */
+  function settled(outcome: SendOutcome, flight: InFlight, held: number) {
     if (outcome.kind === 'accepted') {
       limit.accepted(flight.slot);
       backoffLevel = 0;
       return;
     }
     if (outcome.kind !== 'retry') return;
-    if (outcome.reason === 'busy' && limit.refused(await heldNow(), flight.probe, clock.now())) {
+    if (outcome.reason === 'busy' && limit.refused(held, flight.probe, clock.now())) {
       log.info('Kling refused a probe for concurrency: learned its limit', {
         configured: limit.configured,
         learned: limit.learned,
