@@ -79,7 +79,21 @@ const decodeSmall = (bytes: Uint8Array, failOn: 'warning' | 'error') =>
  * which is what can be damaged, while few pixels are made. libjpeg reports a scan that stops early only
  * as a warning, so the decode fails on warnings, and only a warning about missing data refuses the file.
  */
-export async function jpegDecodes(bytes: Uint8Array): Promise<boolean> {
+export function jpegDecodes(bytes: Uint8Array): Promise<boolean> {
+  // One at a time: libvips keeps its error text in one buffer for the whole process, and the verdict below
+  // reads that text. Two decodes failing at once could read each other's (or an emptied) message, and a
+  // scan cut short would then pass on the second try (a create with a damaged end frame was accepted).
+  const run = decodeQueue.then(() => jpegDecodesAlone(bytes));
+  decodeQueue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let decodeQueue: Promise<void> = Promise.resolve();
+
+async function jpegDecodesAlone(bytes: Uint8Array): Promise<boolean> {
   try {
     await decodeSmall(bytes, 'warning');
     return true;
@@ -121,7 +135,9 @@ export function startIntegrityCheckEarly(bytes: Uint8Array): IntegrityCheck | un
   if (bytes.length > LIMITS.imageMaxBytes || !(width > 0 && height > 0 && width <= max && height <= max))
     return undefined;
   const structural = isStructurallyIntact(bytes, format);
-  // Nothing may wait on it (the rules may refuse the create first): it answers false rather than throw.
-  const pictureData = structural ? pictureDataIntact(bytes, format).catch(() => false) : undefined;
+  // Nothing may wait on it (the rules may refuse the create first): it answers false rather than throw. A
+  // JPEG's decode is not started early: it would run beside sharp's header reads (see jpegDecodes).
+  const pictureData =
+    structural && format === 'png' ? pictureDataIntact(bytes, format).catch(() => false) : undefined;
   return { format, structural, pictureData };
 }
