@@ -55,11 +55,14 @@ export async function createServices(opts: {
   log?: Logger;
   auth?: KlingAuth;
   lifecycle?: Lifecycle;
+  /** Tests: wraps the store every service uses (a store that answers late, as over a network, say). */
+  decorateStore?: (store: TaskStore) => TaskStore;
 }): Promise<Services> {
   const { config, upstream } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger({ level: config.logLevel });
-  const store = await openStore(config, clock);
+  const opened = await openStore(config, clock);
+  const store = opts.decorateStore ? opts.decorateStore(opened) : opened;
   // Inputs, uploads, videos and posters: DATA_DIR, or the bucket with S3_BUCKET (server/files).
   const files = createFileStorage(config);
   // Cluster mode (DATABASE_URL): changes cross replicas on LISTEN/NOTIFY. One process needs none of it.
@@ -85,7 +88,7 @@ export async function createServices(opts: {
   const exemptFirstHop = { host: hostEntry(new URL(upstream.baseUrl)), pathPrefix: UPSTREAM_VIDEO_PREFIX };
   // The tracker tells the dispatcher when a slot frees: Kling is done with a task (before the archive), or
   // a task ended.
-  let upstreamFinished: (id: string, status: TaskRecord['status']) => void = () => {};
+  let upstreamFinished: (id: string, status: TaskRecord['status'], endedAt: number) => void = () => {};
   let taskEnded: (id: string) => void = () => {};
   let catchUpAfterTakeOver: () => void = () => {};
   const tracker = createTaskTracker({
@@ -105,7 +108,7 @@ export async function createServices(opts: {
     pollMaxMs: config.tracker.pollMaxMs,
     confirmWindowMs: config.tracker.confirmWindowMs,
     callbacks: config.publicUrl !== undefined,
-    onUpstreamFinal: (id, status) => upstreamFinished(id, status),
+    onUpstreamFinal: (id, status, endedAt) => upstreamFinished(id, status, endedAt),
     onFinal: (id) => taskEnded(id),
     ...(lease ? { lease, onTakeOver: () => catchUpAfterTakeOver() } : {}),
   });
@@ -144,9 +147,12 @@ export async function createServices(opts: {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     uploads,
     concurrency: config.queue.concurrency,
+    // By then the studio has heard of every task that ended before a moment: its slowest poll, or a
+    // callback (polls are then the fallback).
+    verifyMs: Math.min(config.tracker.pollMaxMs, config.publicUrl ? 2000 : Number.POSITIVE_INFINITY) + 500,
     ...(lease ? { role: lease, onTakeOver: () => catchUpAfterTakeOver() } : {}),
   });
-  upstreamFinished = (id, status) => dispatcher.upstreamFinished(id, status);
+  upstreamFinished = (id, status, endedAt) => dispatcher.upstreamFinished(id, status, endedAt);
   taskEnded = (id) => {
     dispatcher.taskEnded(id);
     // The replica that sends the queue may be another: a slot freed here frees it there.

@@ -3,13 +3,12 @@ import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
 
 /**
  * Plays the dispatcher's side against a Kling that holds `real` tasks at once: sends while the limit
- * allows, each accepted send adds a running task, a send beyond `real` is a 1303.
+ * allows, each accepted send adds a running task (proven at once here), a send beyond `real` is a 1303.
  */
 function drive(limit: ConcurrencyLimit, real: number, queued: number, now = 0) {
   let running = 0;
   let refusals = 0;
   for (let step = 0; step < 100 && queued > 0; step++) {
-    limit.sawRunning(running);
     const gate = limit.maySend(running, false, now);
     if (!gate.ok) break;
     if (running < real) {
@@ -59,10 +58,11 @@ describe('learning Kling’s concurrency', () => {
     expect(limit.allowed(2000)).toBe(2);
     expect(limit.relearnAt()).toBe(61_000);
     expect(limit.allowed(61_000)).toBe(3);
-    // The plan grew: the probe is accepted and the limit rises.
+    // The plan grew: the probe is accepted and the limit rises; the next step up is tried at once (it
+    // still counts from the last refusal), until Kling refuses one or the configured limit is reached.
     limit.accepted(3);
     expect(limit.learned).toBe(3);
-    expect(limit.relearnAt()).toBeUndefined();
+    expect(limit.allowed(61_000)).toBe(4);
   });
 
   it('below what Kling has held for the studio before, one more is tried sooner (someone else’s tasks)', () => {
@@ -72,7 +72,7 @@ describe('learning Kling’s concurrency', () => {
       relearnSoonMs: 30_000,
       save: () => {},
     });
-    limit.sawRunning(1);
+    limit.accepted(1);
     // Kling refuses a probe with one of ours running: 1 is learned, but Kling held 4 before.
     expect(limit.maySend(1, false, 0)).toEqual({ ok: true, probe: true });
     expect(limit.refused(1, true, 1000)).toBe(true);
@@ -94,6 +94,25 @@ describe('learning Kling’s concurrency', () => {
     expect(limit.maySend(2, false, 0)).toEqual({ ok: true, probe: true });
     expect(limit.refused(2, true, 0)).toBe(true);
     expect(limit.learned).toBe(2);
+  });
+
+  it('a refusal while what Kling held is not yet proven: the limit is what was proven, then rises to the proof', () => {
+    const saved: LearnedLimit[] = [];
+    const limit = new ConcurrencyLimit(5, {
+      saved: undefined,
+      relearnMs: 60_000,
+      save: (s) => saved.push(s),
+    });
+    // Two accepted, neither proven yet; the store counts three (one Kling finished, unheard of).
+    expect(limit.refused(3, true, 500)).toBe(true);
+    expect(limit.learned).toBe(1);
+    // A second later: Kling surely held two.
+    limit.accepted(2);
+    expect(limit.learned).toBe(2);
+    expect(saved.at(-1)).toEqual({ learned: 2, refusedAt: 500, held: 2 });
+    expect(limit.relearnAt()).toBe(60_500);
+    expect(limit.maySend(1, false, 1000)).toEqual({ ok: true, probe: false });
+    expect(limit.maySend(2, false, 1000).ok).toBe(false);
   });
 
   it('a saved limit above the configured one (KLING_CONCURRENCY lowered) is capped', () => {

@@ -2,10 +2,12 @@
  * How many tasks to keep at Kling at once. KLING_CONCURRENCY is what the operator believes the plan
  * allows; Kling's 1303 says what it really allows, so the limit is learned:
  *
- * - `knownGood` is the most tasks Kling has been seen to hold for the studio at once (accepted creates,
- *   tasks running). Below it, tasks go out freely.
+ * - `knownGood` is the most tasks Kling has been proven to hold for the studio at once (counted a moment
+ *   after an acceptance, once the studio has surely heard of the tasks that ended before it). Below it,
+ *   tasks go out freely.
  * - At or above it, one create at a time is a probe: if Kling accepts it, `knownGood` grows by one; if it
- *   answers 1303, the limit is the number running then. So however far KLING_CONCURRENCY overshoots, at
+ *   answers 1303, the limit is the number Kling surely held then (until that is proven, what it was
+ *   proven to hold before). So however far KLING_CONCURRENCY overshoots, at
  *   most one create is refused to find the real limit.
  * - A learned limit is kept (across restarts too, by `save`), and tried one higher again only after
  *   `relearnMs` without a refusal, in case the plan grew; after `relearnSoonMs` when Kling has held more
@@ -64,11 +66,6 @@ export class ConcurrencyLimit {
     return refusedAt + wait;
   }
 
-  /** `running` tasks are at Kling now: Kling holds that many at once. */
-  sawRunning(running: number): void {
-    if (running > this.knownGood) this.knownGood = running;
-  }
-
   /**
    * Whether one more task may go out when `busy` are at Kling or on their way; `probing`: a probe is in
    * flight. `probe` marks a send beyond what Kling is known to hold.
@@ -79,12 +76,16 @@ export class ConcurrencyLimit {
     return probing ? { ok: false, probe: false } : { ok: true, probe: true };
   }
 
-  /** Kling accepted a create that made `slot` tasks at once. */
+  /**
+   * Kling was proven to hold `slot` of the studio's tasks at once (after an acceptance or a refusal; see
+   * the dispatcher's `proveHeld`). Above the learned limit, that is the limit now; when one more is tried
+   * again still counts from the last refusal, so a plan that grew is found one step at a time.
+   */
   accepted(slot: number): void {
     if (slot > this.knownGood) this.knownGood = slot;
     const held = Math.max(this.state.held ?? 0, slot);
     if (slot > this.state.learned)
-      this.update({ learned: Math.min(this.configured, slot), refusedAt: null, held });
+      this.update({ ...this.state, learned: Math.min(this.configured, slot), held });
     else if (held > (this.state.held ?? 0)) this.update({ ...this.state, held });
   }
 
@@ -93,11 +94,14 @@ export class ConcurrencyLimit {
    * studio's tasks were at Kling. True when that taught the limit; false: wait it out on a timer.
    */
   refused(running: number, probe: boolean, now: number): boolean {
-    this.knownGood = Math.min(this.knownGood, running);
+    // What Kling surely held: `running` may still count a task it has just finished. Until what it held
+    // then is proven (`accepted`), the limit is what it was proven to hold before.
+    const sure = Math.min(running, this.knownGood);
+    this.knownGood = sure;
     if (!probe || running <= 0) return false;
     this.update({
       ...this.state,
-      learned: Math.max(1, Math.min(this.state.learned, running)),
+      learned: Math.max(1, Math.min(this.state.learned, sure)),
       refusedAt: now,
     });
     return true;

@@ -19,9 +19,10 @@ export interface Dispatcher {
   wake(): void;
   /**
    * Kling has finished this task (its video may still be archiving): its slot is free. `status` is the
-   * task's stored status when the news came (only a submitted or processing task held a slot).
+   * task's stored status when the news came (only a submitted or processing task held a slot);
+   * `endedAt`: when Kling says it ended (its `updated_at`, on Kling's clock).
    */
-  upstreamFinished(id: string, status: TaskRecord['status']): void;
+  upstreamFinished(id: string, status: TaskRecord['status'], endedAt?: number): void;
   /** The task reached a final status in the store. */
   taskEnded(id: string): void;
   /** A waiting task's place in the order tasks will go out (1 = next); undefined when it is not waiting. */
@@ -41,6 +42,11 @@ export interface DispatcherOptions extends SendDeps {
   role?: { owner: string; leaseMs: number };
   /** Cluster: this replica took the role over (the last sender may have died before announcing its changes). */
   onTakeOver?: () => void;
+  /**
+   * How long after an acceptance a task still running counts as held then (default 1 s): longer than the
+   * studio takes to hear that a task ended (POLL_MAX_MS, or a callback).
+   */
+  verifyMs?: number;
   /** How long a learned limit holds before one more is tried (default 10 minutes; 30 s when Kling has held more). */
   relearnMs?: number;
   relearnSoonMs?: number;
@@ -56,8 +62,6 @@ const UNREADY_AGE_MS = 5 * 60_000;
 
 interface InFlight {
   probe: boolean;
-  /** How many tasks were at Kling with this one: what an acceptance proves Kling holds. */
-  slot: number;
 }
 
 export function createDispatcher(o: DispatcherOptions): Dispatcher {
@@ -104,9 +108,68 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     return heads;
   };
 
-  /** What holds a slot (an unanswered create too: it may exist), and what Kling is known to hold. */
+  /** What holds a slot (an unanswered create too: it may exist). */
   const runningNow = async () => lessFreed(await store.countRunning());
-  const heldNow = async () => lessFreed(await store.countConfirmedRunning());
+  /** The tasks Kling may hold: confirmed, not finished as far as the studio has heard. */
+  const mayHold = async () => {
+    const ids = new Set(await store.listConfirmedRunningIds());
+    for (const id of freed) ids.delete(id);
+    return ids;
+  };
+  /**
+   * What Kling held when it accepted a create, proven. The tasks it may have held then (`others`) were
+   * held unless they had ended before: each is settled when the studio hears it ended (Kling's own end
+   * time against the create's, both on Kling's clock), or, still running `verifyMs` later (by when the
+   * studio has heard of every task that ended before), as held. Counted at the acceptance instead, a task
+   * Kling had just finished, and the studio not yet heard of, made it believe Kling held one more than it
+   * did, and send a create too many. A task that ended without its end time heard here (another replica
+   * followed it) is left out: a proof may say one too few, never one too many.
+   */
+  interface HeldProof {
+    /** Kling's created_at of the accepted create. */
+    at: number;
+    others: Map<string, boolean | undefined>;
+    timer: NodeJS.Timeout;
+  }
+  const proofs = new Set<HeldProof>();
+
+  function proveHeld(others: Set<string>, at: number) {
+    const proof: HeldProof = {
+      at,
+      others: new Map([...others].map((id) => [id, undefined])),
+      timer: setTimeout(() => {
+        mayHold().then(
+          (still) => {
+            for (const [id, held] of proof.others)
+              if (held === undefined) proof.others.set(id, still.has(id));
+            settleProof(proof);
+          },
+          (e: unknown) => log.warn('proving what Kling holds failed', { error: e }),
+        );
+      }, o.verifyMs ?? 1000),
+    };
+    proof.timer.unref();
+    proofs.add(proof);
+    if (others.size === 0) settleProof(proof);
+  }
+
+  function settleProof(proof: HeldProof) {
+    if (!proofs.delete(proof)) return;
+    clearTimeout(proof.timer);
+    if (stopped) return;
+    limit.accepted(1 + [...proof.others.values()].filter(Boolean).length);
+    wake();
+  }
+
+  /** Kling says `id` ended at `endedAt` (its clock): the proofs waiting on it learn whether it was held. */
+  function heardEnd(id: string, endedAt: number | undefined) {
+    for (const proof of [...proofs]) {
+      if (!proof.others.has(id) || proof.others.get(id) !== undefined) continue;
+      proof.others.set(id, endedAt !== undefined && endedAt > proof.at);
+      if ([...proof.others.values()].every((v) => v !== undefined)) settleProof(proof);
+    }
+  }
+
   /**
    * A count less the tasks Kling finished that it still includes. Read after the count: a task only leaves
    * the count, so a late read may keep one in (one slot too few for a moment), never take one out twice —
@@ -170,12 +233,13 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       arm(backoffUntil);
       return false;
     }
-    // Read before the count: a send settling meanwhile is counted in one or both, never in neither.
+    // Read before the count, together: a send settling meanwhile is counted in one or both, never in
+    // neither, and a probe settling meanwhile still counts as out (read after the count, a stale `sending`
+    // beside a fresh "no probe out" once sent a probe that was none).
     const sending = inFlight.size;
-    const running = await runningNow();
-    limit.sawRunning(await heldNow());
-    const busy = running + sending;
     const probing = [...inFlight.values()].some((f) => f.probe);
+    const running = await runningNow();
+    const busy = running + sending;
     const gate = limit.maySend(busy, probing, now);
     if (!gate.ok) {
       const relearnAt = limit.relearnAt();
@@ -187,9 +251,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     heads = undefined;
     // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
     if (!mayLead()) return false;
-    if (!(await store.claimForSending(next.id, now, fence))) return true;
+    if (!(await store.claimForSending(next.id, clock.now(), fence))) return true;
     lastServed.set(next.clientId, ++tick);
-    const flight: InFlight = { probe: gate.probe, slot: busy + 1 };
+    const flight: InFlight = { probe: gate.probe };
     inFlight.set(next.id, flight);
     const send = sendTask(o, next.id)
       .catch((e: unknown): SendOutcome => {
@@ -199,11 +263,23 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       .then(async (outcome) => {
         // What a refusal teaches is read while the send still counts as in flight (it is back in the
         // queue, so the store no longer counts it): a pump running meanwhile sees a probe out and sends no
-        // second one. An accepted send leaves at once: the store counts it now, and counting it twice
-        // would make the next send's slot, and so what Kling is believed to hold, one too many.
-        const held = outcome.kind === 'retry' && outcome.reason === 'busy' ? await heldNow() : 0;
+        // second one. An accepted send leaves at once (the store counts it now), and what its acceptance
+        // proves Kling holds is then read from the store: the tasks Kling confirmed and has not finished,
+        // this one among them. Counted from the dispatcher's own view instead (`busy + 1` at send time), a
+        // send settling while that view was read made it one too many, and the next create over the limit.
+        if (outcome.kind === 'retry' && outcome.reason === 'busy') {
+          const held = await mayHold();
+          inFlight.delete(next.id);
+          settled(outcome, flight, held.size);
+          return;
+        }
         inFlight.delete(next.id);
-        settled(outcome, flight, held);
+        settled(outcome, flight, 0);
+        if (outcome.kind === 'accepted' && outcome.klingCreatedAt !== undefined) {
+          const others = await mayHold();
+          others.delete(next.id);
+          proveHeld(others, outcome.klingCreatedAt);
+        }
       });
     sends.add(send);
     void send.finally(() => {
@@ -216,7 +292,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   /** `held`: what Kling is known to hold now, for a refusal for concurrency. */
   function settled(outcome: SendOutcome, flight: InFlight, held: number) {
     if (outcome.kind === 'accepted') {
-      limit.accepted(flight.slot);
       backoffLevel = 0;
       return;
     }
@@ -321,7 +396,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       freed.delete(id);
       wake();
     },
-    upstreamFinished(id, status) {
+    upstreamFinished(id, status, endedAt) {
+      heardEnd(id, endedAt);
       // Only a task the store counts as running holds a slot to free.
       if ((status !== 'submitted' && status !== 'processing') || freed.has(id)) return;
       freed.add(id);
@@ -336,6 +412,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      for (const proof of proofs) clearTimeout(proof.timer);
+      proofs.clear();
       if (roleTimer) clearInterval(roleTimer);
       leading = false;
       await Promise.race([Promise.allSettled([...sends]), new Promise((r) => setTimeout(r, 3000).unref())]);

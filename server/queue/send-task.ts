@@ -44,7 +44,11 @@ export interface SendDeps {
  * exist upstream; it is followed by external_task_id and never sent again.
  */
 export type SendOutcome =
-  | { kind: 'accepted' }
+  | {
+      kind: 'accepted';
+      /** Kling's `created_at` of the task, when this send created it (not when it was settled elsewhere). */
+      klingCreatedAt?: number;
+    }
   | { kind: 'unconfirmed' }
   | { kind: 'failed' }
   | { kind: 'retry'; reason: 'busy' | 'rate' | 'unreachable' };
@@ -93,7 +97,7 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
         ? await deps.client.createTask(body as CreateRequest)
         : await deps.client.createMotionControl(body as MotionControlRequest);
     await confirmed(deps, id, answer);
-    return { kind: 'accepted' };
+    return { kind: 'accepted', klingCreatedAt: answer.created_at };
   } catch (e) {
     if (!(e instanceof UpstreamError)) {
       deps.log.error('sending a task failed unexpectedly', { id, error: e });
@@ -144,7 +148,7 @@ async function settle(deps: SendDeps, record: TaskRecord, e: UpstreamError): Pro
   if (found) {
     deps.log.info('create answer lost, task found by external id', { id, kind: e.kind });
     await confirmed(deps, id, found);
-    return { kind: 'accepted' };
+    return { kind: 'accepted', klingCreatedAt: found.created_at };
   }
   // Kling answered (an error or garbage) and has no such task: settled, nothing to pay for.
   if (e.answered) return fail(deps, id, studioError.message);

@@ -82,8 +82,11 @@ export interface TaskStore {
   }): Promise<TaskRecord[]>;
   /** Tasks holding one of Kling's slots (submitted or processing). */
   countRunning(): Promise<number>;
-  /** Of those, the ones Kling confirmed: what it is known to hold (an unanswered create may not exist). */
-  countConfirmedRunning(): Promise<number>;
+  /**
+   * Of those, the ids of the ones Kling confirmed: what it may hold (an unanswered create may not exist;
+   * one Kling finished is here until the studio hears of it).
+   */
+  listConfirmedRunningIds(): Promise<string[]>;
   /** Queued (in flight or not) plus running: what the wallet guard's MAX_RUNNING_TASKS bounds. */
   countUnfinished(): Promise<number>;
   countQueued(): Promise<number>;

@@ -23,6 +23,7 @@ import {
   startSimulator,
 } from '../simulator/index.ts';
 import { fakeRenderer, fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
+import type { TaskStore } from '../tasks/task-store.ts';
 import { createServices, type Services } from '../wire.ts';
 import { databaseForDataDir } from './test-database.ts';
 
@@ -109,6 +110,8 @@ export interface StudioOptions {
    * AWS credentials go into process.env, where the SDK's default chain reads them as on a real server.
    */
   s3?: { env: Record<string, string>; prefix?: string };
+  /** Wraps the studio's task store (see `slowStore`). */
+  decorateStore?: (store: TaskStore) => TaskStore;
 }
 
 /** The studio on 127.0.0.1:0 against `sim`, configured through the same env parsing as production. */
@@ -149,6 +152,7 @@ export async function startStudio(sim: { baseUrl: string }, opts: StudioOptions 
     log,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
+    ...(opts.decorateStore ? { decorateStore: opts.decorateStore } : {}),
   });
   const app = createApp(services);
   // The same listener main.ts uses, so request/header timeouts are the ones a real studio has.

@@ -31,11 +31,3 @@ export function databaseForDataDir(dataDir: string): Promise<string> | undefined
 
 /** Whether studios started now run on PostgreSQL (a file re-running other files' tests there). */
 export const onPostgres = (): boolean => clusterUrl !== undefined;
-
-/**
- * The 1303 answers a queue test may see while it learns Kling's limit: one (the probe) on SQLite. On
- * PostgreSQL the dispatcher reads what runs across round trips while sends settle, and at times sends one
- * more than Kling holds before it has learned: at most one more. A known gap of cluster mode (see the
- * closing note of the cluster issue), kept measured here rather than hidden.
- */
-export const probeRefusalsAllowed = (): number => (onPostgres() ? 2 : 1);

@@ -63,8 +63,9 @@ export interface TrackerOptions {
   /**
    * Kling says a task is done (succeed or failed), before its video is archived: Kling's slot is free
    * now, and the queue's dispatcher sends the next task at once rather than after the download.
+   * `endedAt`: Kling's `updated_at` of that news, when it ended by Kling's clock.
    */
-  onUpstreamFinal?: (id: string, status: TaskRecord['status']) => void;
+  onUpstreamFinal?: (id: string, status: TaskRecord['status'], endedAt: number) => void;
   /** A task reached a final status in the store (every final status is published through here). */
   onFinal?: (id: string) => void;
   /**
@@ -249,7 +250,7 @@ export function createTaskTracker(o: TrackerOptions): TaskTracker {
       // A queued task's create answer says `submitted`: it is at Kling now.
       if (remote.task_status === 'submitted' || remote.task_status === 'processing')
         patch.status = remote.task_status;
-      else o.onUpstreamFinal?.(id, record.status);
+      else o.onUpstreamFinal?.(id, record.status, remote.updated_at);
       if (remote.task_status === 'failed') {
         Object.assign(patch, {
           status: 'failed',

@@ -225,7 +225,10 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
       );
     },
     countRunning: () => countOf(RUNNING),
-    countConfirmedRunning: () => countOf(`${RUNNING} AND confirmed_at IS NOT NULL`),
+    listConfirmedRunningIds: async () =>
+      (
+        await q<{ id: string }>(`SELECT id FROM tasks WHERE ${RUNNING} AND confirmed_at IS NOT NULL`)
+      ).rows.map((r) => r.id),
     countUnfinished: () => countOf(`status IN ('queued', 'submitted', 'processing')`),
     countQueued: () => countOf(`status = 'queued'`),
     listUnfinished: async () =>

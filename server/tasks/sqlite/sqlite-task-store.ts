@@ -101,7 +101,7 @@ function bind(ops: Ops, run: Run, transaction: TaskStore['transaction']): TaskSt
     list: (q) => run(() => ops.list(q)),
     listUpdatedSince: (q) => run(() => ops.listUpdatedSince(q)),
     countRunning: () => run(ops.countRunning),
-    countConfirmedRunning: () => run(ops.countConfirmedRunning),
+    listConfirmedRunningIds: () => run(ops.listConfirmedRunningIds),
     countUnfinished: () => run(ops.countUnfinished),
     countQueued: () => run(ops.countQueued),
     listUnfinished: () => run(ops.listUnfinished),
@@ -182,7 +182,9 @@ function sqliteOps(db: Db, clock: Clock) {
   const running = countAll(RUNNING);
   const unfinished = db.prepare(`SELECT * FROM tasks WHERE ${RUNNING} ORDER BY created_at ASC`);
   const unfinishedCount = countAll(`status IN ('queued', 'submitted', 'processing')`);
-  const confirmedRunning = countAll(`${RUNNING} AND confirmed_at IS NOT NULL`);
+  const confirmedRunning = db
+    .prepare(`SELECT id FROM tasks WHERE ${RUNNING} AND confirmed_at IS NOT NULL`)
+    .pluck();
   const queuedCount = countAll(`status = 'queued'`);
   const ready = db.prepare(
     `UPDATE tasks SET queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tasks), updated_at = @now
@@ -340,7 +342,7 @@ function sqliteOps(db: Db, clock: Clock) {
     },
     countRunning: () => running.get() as number,
     countUnfinished: () => unfinishedCount.get() as number,
-    countConfirmedRunning: () => confirmedRunning.get() as number,
+    listConfirmedRunningIds: () => confirmedRunning.all() as string[],
     countQueued: () => queuedCount.get() as number,
     listUnfinished: () => (unfinished.all() as Row[]).map(fromRow),
     markReady(id: string) {
