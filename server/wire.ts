@@ -175,6 +175,8 @@ export async function createServices(opts: {
         events: bus,
         log,
         present: async (r) => toStudioTask(r, await dispatcher.placeOf(r)),
+        // A replica killed between a write and its NOTIFY: its clients' news reaches the others this late.
+        sweepMs: 5000,
       })
     : undefined;
   // A replica that died may have written its last changes without announcing them: whoever takes its

@@ -308,6 +308,71 @@ describe('task fan-out catch-up', () => {
   });
 });
 
+describe('task fan-out sweeps', () => {
+  it('publishes a change no replica announced (its writer died first) once; what an event carried, never', async () => {
+    let clock = 10_000;
+    const store = fakeStore([record('old', 1_000), record('heard', 9_000)]);
+    const { peer, here } = twoReplicas();
+    const events = createTaskEvents();
+    const seen = published(events);
+    const fanout = createTaskFanout({
+      feed: here,
+      store,
+      events,
+      log: quiet,
+      skewMarginMs: 2_000,
+      // Swept by hand below.
+      sweepMs: 3_600_000,
+      now: () => clock,
+    });
+    // Announced, and so published by the fan-out; then two writes nobody announced.
+    store.put(record('heard', 10_500));
+    await peer.announce(['heard']);
+    await fanout.idle();
+    expect(seen.map((t) => t.id)).toEqual(['heard']);
+    store.put(record('lost', 10_800, 'succeed'));
+    // This replica's own write, published on its bus as the tracker does.
+    store.put(record('mine', 10_900));
+    events.publish(toStudioTask(record('mine', 10_900)));
+    clock = 15_000;
+    await fanout.sweep();
+    expect(seen.map((t) => `${t.id} ${t.status}`)).toEqual([
+      'heard processing',
+      'mine processing',
+      'lost succeed',
+    ]);
+    // The next sweep reads part of the same window again: nothing is sent twice.
+    clock = 20_000;
+    await fanout.sweep();
+    expect(seen).toHaveLength(3);
+    // Changed again later, unannounced: sent again.
+    store.put(record('lost', 19_000, 'failed'));
+    clock = 25_000;
+    await fanout.sweep();
+    expect(seen.map((t) => `${t.id} ${t.status}`).at(-1)).toBe('lost failed');
+    expect(seen).toHaveLength(4);
+    // What a sweep read back from: 2 s before the last one started.
+    expect(store.pages.at(-1)?.since).toBe(18_000);
+    await fanout.stop();
+  });
+
+  it('runs on its timer', async () => {
+    const store = fakeStore();
+    const events = createTaskEvents();
+    const seen = published(events);
+    const fanout = createTaskFanout({
+      feed: createLocalChangeHub().feed(),
+      store,
+      events,
+      log: quiet,
+      sweepMs: 20,
+    });
+    store.put(record('lost', Date.now(), 'succeed'));
+    await expect.poll(() => seen.map((t) => t.id), { timeout: 2000 }).toEqual(['lost']);
+    await fanout.stop();
+  });
+});
+
 describe('announcingEvents', () => {
   it("publishes locally at once and announces the ids, coalesced, to the other replicas' fan-out", async () => {
     const hub = createLocalChangeHub();

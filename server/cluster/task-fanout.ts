@@ -52,6 +52,16 @@ export interface TaskFanoutOptions {
    */
   catchUpMax?: number;
   onGapTooLarge?: () => void;
+  /**
+   * Every this many ms (0, the default: never), read what changed lately and publish what this replica's
+   * clients have not seen: a replica that dies after writing a change and before announcing it (its
+   * NOTIFY is sent after the write, and the write alone commits) leaves a change nobody hears of, a final
+   * status say, when it held nothing another replica takes over. Reads back `skewMarginMs` from the last
+   * sweep, so each change is read by a sweep or two, and only those no event carried are published.
+   */
+  sweepMs?: number;
+  /** The clock the sweeps read back from (default Date.now; updatedAt is the writers' clocks). */
+  now?: () => number;
 }
 
 export interface TaskFanout {
@@ -59,6 +69,8 @@ export interface TaskFanout {
   idle(): Promise<void>;
   /** Publishes the tasks changed since `since` (ms, margin already applied); what a catch-up runs. */
   catchUp(since: number): Promise<{ published: number; truncated: boolean }>;
+  /** One sweep now (`sweepMs`), as the timer runs it. */
+  sweep(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +95,16 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
    */
   let reading = 0;
   const publishedDuringReads = new Map<string, number>();
+  /**
+   * With sweeps: the newest state of each task this replica's clients were sent (by anyone), kept as far
+   * back as the next sweep reads.
+   */
+  const sweepMs = o.sweepMs ?? 0;
+  const now = o.now ?? Date.now;
+  const lastSent = new Map<string, number>();
   const stopWatching = events.subscribe((task) => {
+    if (sweepMs > 0 && (lastSent.get(task.id) ?? Number.NEGATIVE_INFINITY) < task.updatedAt)
+      lastSent.set(task.id, task.updatedAt);
     if (reading === 0) return;
     const seen = publishedDuringReads.get(task.id);
     if (seen === undefined || task.updatedAt > seen) publishedDuringReads.set(task.id, task.updatedAt);
@@ -142,7 +163,8 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
     }
   });
 
-  function catchUp(since: number) {
+  /** `unsent`: only the rows no event has carried (sweeps); a catch-up after a gap sends all. */
+  function catchUp(since: number, unsent = false) {
     return serially(() =>
       whileReading(async () => {
         let published = 0;
@@ -151,8 +173,11 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
           const limit = Math.min(pageSize, catchUpMax - published);
           if (limit <= 0) break;
           const rows = await store.listUpdatedSince({ since, after, limit });
-          for (const r of rows) await publishUnlessStale(r);
-          published += rows.length;
+          for (const r of rows) {
+            if (unsent && (lastSent.get(r.id) ?? Number.NEGATIVE_INFINITY) >= r.updatedAt) continue;
+            await publishUnlessStale(r);
+            published++;
+          }
           if (rows.length < limit) return { published, truncated: false };
           const last = rows[rows.length - 1]!;
           after = { updatedAt: last.updatedAt, id: last.id };
@@ -180,11 +205,31 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
     );
   });
 
+  let sweepFrom = now() - skewMarginMs;
+  async function sweep() {
+    const since = sweepFrom;
+    sweepFrom = now() - skewMarginMs;
+    const { published, truncated } = await catchUp(since, true);
+    // Older than the next sweep reads: never compared again.
+    for (const [id, at] of lastSent) if (at < sweepFrom) lastSent.delete(id);
+    if (published > 0) log.info('task fan-out: published changes no replica announced', { published });
+    if (truncated) o.onGapTooLarge?.();
+  }
+  const sweeper =
+    sweepMs > 0
+      ? setInterval(() => {
+          sweep().catch((e: Error) => log.warn('task fan-out: sweep failed', { error: e.message }));
+        }, sweepMs)
+      : undefined;
+  sweeper?.unref();
+
   return {
     idle: () => flush(),
     catchUp,
+    sweep,
     async stop() {
       stopped = true;
+      if (sweeper) clearInterval(sweeper);
       stopHearing();
       stopCatchingUp();
       if (timer) clearTimeout(timer);
