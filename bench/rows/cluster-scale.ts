@@ -10,8 +10,12 @@ import { type SimulatorProcess, startSimulatorProcess } from '../lib/simulator-p
 import { median, percentile } from '../lib/stats.ts';
 
 const CREATES = 180;
-/** Ten per replica with three: each process's create path is compiled before it is timed. */
-const WARMUP_CREATES = 30;
+/**
+ * Fifty per replica with three, so each process's create path is compiled before it is timed: with ten,
+ * each of three replicas still ran part of its timed creates unoptimised (12.9 ms of CPU per create
+ * against 7.8 ms alone), which measured V8's warm-up, not coordination.
+ */
+const WARMUP_CREATES = 150;
 /** 1 and 3 in turn, so a change in the shared machine's load weighs on both alike. */
 const ORDER = [1, 3, 3, 1, 1, 3];
 /** Clients creating at once, through the round-robin proxy (two per replica with three). */

@@ -224,6 +224,22 @@ describe('task fan-out', () => {
     await fanout.stop();
   });
 
+  it('reads nothing while no client of this replica watches, and reads again once one does', async () => {
+    const store = fakeStore([record('a', 1000), record('b', 1000)]);
+    const { peer, here } = twoReplicas();
+    const events = createTaskEvents();
+    const fanout = createTaskFanout({ feed: here, store, events, log: quiet });
+    await peer.announce(['a']);
+    await fanout.idle();
+    expect(store.reads).toEqual([]);
+    const seen = published(events);
+    await peer.announce(['b']);
+    await fanout.idle();
+    expect(store.reads).toEqual(['b']);
+    expect(seen.map((t) => t.id)).toEqual(['b']);
+    await fanout.stop();
+  });
+
   it('hears nothing once stopped', async () => {
     const { peer, here } = twoReplicas();
     const store = fakeStore([record('late')]);

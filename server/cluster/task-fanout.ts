@@ -154,8 +154,12 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
     );
   }
 
+  /** Anyone to tell here: an SSE client (the fan-out's own watcher aside). */
+  const watched = () => events.listenerCount() > 1;
   const stopHearing = feed.subscribe((change) => {
     if (stopped || change.topic !== 'task' || change.fromSelf) return;
+    // A replica nobody watches reads nothing: a client that connects later reads the list first.
+    if (!watched()) return;
     for (const id of change.ids) pending.add(id);
     if (!timer && pending.size > 0) {
       timer = setTimeout(() => void flush(), coalesceMs);
@@ -209,6 +213,10 @@ export function createTaskFanout(o: TaskFanoutOptions): TaskFanout {
   async function sweep() {
     const since = sweepFrom;
     sweepFrom = now() - skewMarginMs;
+    if (!watched()) {
+      lastSent.clear();
+      return;
+    }
     const { published, truncated } = await catchUp(since, true);
     // Older than the next sweep reads: never compared again.
     for (const [id, at] of lastSent) if (at < sweepFrom) lastSent.delete(id);
