@@ -361,6 +361,8 @@ describe('PostgreSQL change feed', () => {
     const fanoutOn = (on: ChangeFeed, events: TaskEvents) =>
       createTaskFanout({ feed: on, store, events, log: quiet, present: (r) => r as never });
     const fanoutA = fanoutOn(feedA, eventsA);
+    // A browser watches A too: a replica nobody watches reads nothing it hears (the marker included).
+    busA.subscribe(() => {});
     const atB: StudioTask[] = [];
     const arrived = new Promise<void>((resolve) =>
       busB.subscribe((t) => {
