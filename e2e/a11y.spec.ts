@@ -1,4 +1,3 @@
-import type { Page } from '@playwright/test';
 import { frameImages } from './assets/frame-images.ts';
 import { expectNoSeriousA11yViolations } from './axe.ts';
 import { expect, test } from './fixtures.ts';
@@ -18,26 +17,6 @@ const TABS: { tab: MotionTabName; ready: (studio: StudioPage) => ReturnType<Stud
   { tab: 'Reference video', ready: (s) => s.page.getByLabel('Reference video', { exact: true }) },
 ];
 
-/**
- * Waits out finite CSS transitions (a button changing colour as its state changes): axe reads colours as
- * they are at that instant, and a half-faded background is no verdict on the design. Endless animations
- * (the skeleton's shimmer, a spinner) are left alone.
- */
-async function settled(page: Page) {
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every(
-        (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY,
-      ),
-  );
-}
-
-async function axe(page: Page, what: string) {
-  await settled(page);
-  await expectNoSeriousA11yViolations(page, what);
-}
-
 for (const size of SIZES) {
   for (const scheme of SCHEMES) {
     test(`axe ${size.name} ${scheme}: the first screen, with a picture, and each Motion tab`, async ({
@@ -48,11 +27,11 @@ for (const size of SIZES) {
       const studio = new StudioPage(page);
       await studio.goto();
       const where = `${size.name} ${scheme}`;
-      await axe(page, `the first screen (${where})`);
+      await expectNoSeriousA11yViolations(page, `the first screen (${where})`);
 
       await page.getByRole('button', { name: 'Try a sample', exact: true }).click();
       await expect(studio.frameMeta(1280, 720)).toBeVisible();
-      await axe(page, `a sample just loaded, the list open (${where})`);
+      await expectNoSeriousA11yViolations(page, `a sample just loaded, the list open (${where})`);
       await page.keyboard.press('Escape');
 
       await studio.uploadStart(await frameImages.valid());
@@ -60,7 +39,7 @@ for (const size of SIZES) {
       for (const { tab, ready } of TABS) {
         await studio.tab(tab).click();
         await expect(ready(studio)).toBeAttached();
-        await axe(page, `the ${tab} tab with a picture (${where})`);
+        await expectNoSeriousA11yViolations(page, `the ${tab} tab with a picture (${where})`);
       }
     });
   }
