@@ -4,6 +4,7 @@ import type { QueueHead, RoleFence } from '../tasks/task-store.ts';
 import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
 import { pickNext, placeInQueue } from './fair-order.ts';
+import { SENT_AGAIN } from './queue-words.ts';
 import { type SendDeps, type SendOutcome, sendTask } from './send-task.ts';
 
 /**
@@ -327,27 +328,58 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       await removeInputs(o.files, r.id);
       log.info('removed a task whose create was cut off before it was stored', { id: r.id });
     }
-    // Sent (or about to be) when the last sender died: Kling may have it. Follow it by external_task_id,
-    // as an unanswered create; it is never sent a second time.
     for (const r of await store.listInFlight()) {
       if (inFlight.has(r.id)) continue;
-      // Claimed but never on its way (no departure mark, see sendTask): Kling cannot have it. Back in line.
-      if (r.callbackTokenHash === null) {
-        const back = await store.updateIfStatus(r.id, 'queued', { sentAt: null });
-        if (back) log.info('a task claimed by the last sender never left; queued again', { id: r.id });
-        continue;
-      }
+      await settleOrphan(r);
+    }
+    leading = !stopped;
+    const queued = await store.countQueued();
+    if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
+    wake();
+  }
+
+  /**
+   * A task the last sender (dead now) had claimed. Never on its way (no departure mark, see sendTask):
+   * Kling cannot have it, back in line. On its way: Kling is asked for it by external_task_id. Had, it is
+   * followed; not had, the create never arrived (the sender died between the mark and the request) and
+   * goes out again under the same external id, which Kling holds unique: should the old request land
+   * after all, one of the two is refused and the studio finds the task it made (sendTask). No answer to
+   * the lookup: followed as an unanswered create, by the tracker, as before.
+   */
+  async function settleOrphan(r: TaskRecord) {
+    if (r.callbackTokenHash === null) {
+      const back = await store.updateIfStatus(r.id, 'queued', { sentAt: null });
+      if (back) log.info('a task claimed by the last sender never left; queued again', { id: r.id });
+      return;
+    }
+    let found: Awaited<ReturnType<typeof o.client.getTask>>;
+    try {
+      found = await o.client.getTask(r.externalTaskId, r.kind);
+    } catch (e) {
+      log.warn('looking up a task the last sender sent failed; following it', { id: r.id, error: e });
       const record = await store.updateIfStatus(r.id, 'queued', {
         status: 'submitted',
         statusMessage: WAITING_FOR_CONFIRMATION,
       });
       if (record) o.tracker.publish(record);
       o.tracker.track(r.id, 0);
+      return;
     }
-    leading = !stopped;
-    const queued = await store.countQueued();
-    if (queued) log.info(`Queue: ${queued} task${queued === 1 ? '' : 's'} waiting for Kling`);
-    wake();
+    if (found) {
+      log.info('a task the last sender sent is at Kling; following it', { id: r.id });
+      await o.tracker.applyUpstream(r.id, found, 'create');
+      o.tracker.track(r.id, 0);
+      return;
+    }
+    const back = await store.updateIfStatus(r.id, 'queued', {
+      sentAt: null,
+      callbackTokenHash: null,
+      statusMessage: SENT_AGAIN,
+      updatedAt: clock.now(),
+    });
+    if (!back) return;
+    o.tracker.publish(back);
+    log.info('a task the last sender sent never reached Kling; queued again', { id: r.id });
   }
 
   /** Cluster: takes or renews the dispatcher role; taking it (again, after losing it) means taking over. */

@@ -16,5 +16,13 @@ export const INPUTS_LOST =
 export const NOT_SENT_BUG =
   'Something went wrong in the studio while sending this task, so it was not sent (nothing was charged). Try again; if it keeps happening, the server log has the details.';
 
+export const SENT_AGAIN =
+  'The studio sending this task stopped before Kling received it. It goes out again under the same id, so it cannot run twice.';
+
 /** Messages a queued task may carry while it waits; cleared once Kling takes it. */
-export const QUEUE_WORDS: readonly string[] = [WAITING_FOR_SLOT, WAITING_FOR_RATE, WAITING_FOR_KLING];
+export const QUEUE_WORDS: readonly string[] = [
+  WAITING_FOR_SLOT,
+  WAITING_FOR_RATE,
+  WAITING_FOR_KLING,
+  SENT_AGAIN,
+];

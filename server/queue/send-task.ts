@@ -19,6 +19,7 @@ import {
   INPUTS_LOST,
   NOT_SENT_BUG,
   QUEUE_WORDS,
+  SENT_AGAIN,
   WAITING_FOR_KLING,
   WAITING_FOR_RATE,
   WAITING_FOR_SLOT,
@@ -132,8 +133,20 @@ async function settle(deps: SendDeps, record: TaskRecord, e: UpstreamError): Pro
   const studioError = studioErrorFromUpstream(e, deps.upstreamTimeoutMs, { model: modelOf(record) });
   const serverSide =
     e.kind === 'api' && ((code ?? 0) >= KLING_CODE.serverError || (e.details.httpStatus ?? 0) >= 500);
-  // A clear refusal (bad request, policy, no credits, credentials): nothing was created upstream.
+  // A clear refusal (bad request, policy, no credits, credentials): nothing was created upstream. Unless
+  // it refuses our external id as taken (1201, or any refusal of a task sent again after its sender
+  // died): then the first create did land, and the task it made is ours.
   if (e.neverSent || (e.kind === 'api' && !serverSide)) {
+    const mayBeOurs =
+      !e.neverSent && (code === KLING_CODE.invalidParameter || record.statusMessage === SENT_AGAIN);
+    const ours = mayBeOurs
+      ? await deps.client.getTask(externalTaskId, kind).catch(() => undefined)
+      : undefined;
+    if (ours) {
+      deps.log.info('create refused, but Kling has the task under this external id', { id, code });
+      await confirmed(deps, id, ours);
+      return { kind: 'accepted' };
+    }
     deps.log.info('create refused by Kling', { id, code, kind: e.kind });
     return fail(deps, id, studioError.message);
   }
