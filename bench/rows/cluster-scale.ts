@@ -9,13 +9,15 @@ import { limitRow, type RowResult, ratioRow } from '../lib/row.ts';
 import { type SimulatorProcess, startSimulatorProcess } from '../lib/simulator-process.ts';
 import { median, percentile } from '../lib/stats.ts';
 
-const CREATES = 180;
+const CREATES = 360;
 /**
- * Fifty per replica with three, so each process's create path is compiled before it is timed: with ten,
- * each of three replicas still ran part of its timed creates unoptimised (12.9 ms of CPU per create
- * against 7.8 ms alone), which measured V8's warm-up, not coordination.
+ * Warm-up creates per studio process, sent to each replica directly (not through the proxy), so every
+ * process runs as many before the timed part whether there are one or three. Spread through the proxy,
+ * each of three replicas ran a third of the one replica's warm-up: with 10 each, part of their timed creates
+ * still ran unoptimised (12.9 ms of CPU per create against 7.8 ms alone), with 50 each 9.8 ms; what that
+ * measured was V8 compiling the create path in three processes, not coordination.
  */
-const WARMUP_CREATES = 150;
+const WARMUP_PER_REPLICA = 150;
 /** 1 and 3 in turn, so a change in the shared machine's load weighs on both alike. */
 const ORDER = [1, 3, 3, 1, 1, 3];
 /** Clients creating at once, through the round-robin proxy (two per replica with three). */
@@ -81,7 +83,7 @@ export async function clusterScaleRows(): Promise<RowResult[]> {
         baseline: one,
         unit: '/s',
         goal: { min: 1 },
-        how: `POST /api/tasks → 201 through the round-robin proxy to fresh clusters on PostgreSQL + s3rver (the simulator in its own process), after ${WARMUP_CREATES} warm-up creates; runs in the order ${ORDER.join(', ')} replicas, each value the median of its three (studio CPU = all replicas' CPU per create; waiting = backends waiting for the store's transaction lock, on average): 3 replicas ${show(3)}; 1 replica ${show(1)}; ${os.cpus().length} cores, 1-min load ${os.loadavg()[0]!.toFixed(1)}`,
+        how: `POST /api/tasks → 201 through the round-robin proxy to fresh clusters on PostgreSQL + s3rver (the simulator in its own process), after ${WARMUP_PER_REPLICA} warm-up creates sent to each replica directly; runs in the order ${ORDER.join(', ')} replicas, each value the median of its three (studio CPU = all replicas' CPU per create; waiting = backends waiting for the store's transaction lock, on average): 3 replicas ${show(3)}; 1 replica ${show(1)}; ${os.cpus().length} cores, 1-min load ${os.loadavg()[0]!.toFixed(1)}`,
         samples: runs,
       }),
       ratioRow({
@@ -136,7 +138,11 @@ async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: 
     env: { ...studioEnv, KLING_CONCURRENCY: '1000', POLL_MIN_MS: '3600000', POLL_MAX_MS: '3600000' },
   });
   try {
-    for (let i = 0; i < WARMUP_CREATES; i++) await create(cluster.proxy.url, image, `warm-up ${i}`);
+    await Promise.all(
+      cluster.replicas.map(async (r) => {
+        for (let i = 0; i < WARMUP_PER_REPLICA; i++) await create(r.url, image, `warm-up ${r.id} ${i}`);
+      }),
+    );
     const cpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.child.pid!), 0);
     const cpuBefore = cpu();
     const watch = watchLockWaits(cluster);
