@@ -5,7 +5,7 @@ import { WAITING_FOR_CONFIRMATION } from '../tracker/failure-words.ts';
 import { ConcurrencyLimit, type LearnedLimit } from './concurrency-limit.ts';
 import { pickNext, placeInQueue } from './fair-order.ts';
 import { SENT_AGAIN } from './queue-words.ts';
-import { type SendDeps, type SendOutcome, sendTask } from './send-task.ts';
+import { followKlingTask, type SendDeps, type SendOutcome, sendTask } from './send-task.ts';
 
 /**
  * The one sender of queued tasks. Creates only store a task and wake it; it sends while Kling has a slot
@@ -367,8 +367,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     }
     if (found) {
       log.info('a task the last sender sent is at Kling; following it', { id: r.id });
-      await o.tracker.applyUpstream(r.id, found, 'create');
-      o.tracker.track(r.id, 0);
+      await followKlingTask(o, r.id, found);
       return;
     }
     const back = await store.updateIfStatus(r.id, 'queued', {

@@ -110,12 +110,24 @@ export async function sendTask(deps: SendDeps, id: string): Promise<SendOutcome>
 
 /** The upstream's answer to a create: applied and followed. */
 async function confirmed(deps: SendDeps, id: string, answer: KlingTask): Promise<void> {
+  await followKlingTask(deps, id, answer);
+  deps.log.info('task sent', { id, klingTaskId: answer.task_id });
+}
+
+/**
+ * A queued task Kling has (`answer`: its create's answer, or the task found by external id): what the
+ * queue said while it waited is dropped, Kling's state applied, and the task followed.
+ */
+export async function followKlingTask(
+  deps: Pick<SendDeps, 'store' | 'tracker'>,
+  id: string,
+  answer: KlingTask,
+): Promise<void> {
   const before = await deps.store.get(id);
   if (before?.statusMessage && QUEUE_WORDS.includes(before.statusMessage))
     await deps.store.update(id, { statusMessage: null });
   await deps.tracker.applyUpstream(id, answer, 'create');
   deps.tracker.track(id);
-  deps.log.info('task sent', { id, klingTaskId: answer.task_id });
 }
 
 async function settle(deps: SendDeps, record: TaskRecord, e: UpstreamError): Promise<SendOutcome> {
