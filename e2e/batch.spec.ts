@@ -1,9 +1,11 @@
+import { queueStateSchema } from '../contract/schemas/studio-api.ts';
 import { pngImage } from '../contract/testing/test-images.ts';
+import { queueCountWords } from '../web/features/composer/press-words.ts';
 import { asBuffer, type FilePayload, frameImages } from './assets/frame-images.ts';
 import { expectNoSeriousA11yViolations } from './axe.ts';
 import { expect, type SimRequest, test, uniquePrompt } from './fixtures.ts';
 import { StudioPage } from './pages/studio-page.ts';
-import { FINISH_TIMEOUT_MS, TasksPage } from './pages/tasks-page.ts';
+import { TasksPage } from './pages/tasks-page.ts';
 
 /** Five different 1280×720 pictures (each its own blue), as a creator would drop a shoot's stills. */
 const stills = (n: number): FilePayload[] =>
@@ -46,6 +48,7 @@ async function waitForCreates(
 
 test('Takes ×3: the button says "Generate ×3 · N units", one press makes three tasks, Kling gets three identical creates under distinct ids; the gallery groups them and Compare plays all three in step', async ({
   page,
+  request,
   sim,
 }) => {
   test.setTimeout(180_000);
@@ -84,17 +87,17 @@ test('Takes ×3: the button says "Generate ×3 · N units", one press makes thre
   // The three results sit together in the gallery, under their batch's header.
   const batch = tasks.batch(WORDS).filter({ hasText: prompt });
   await expect(batch.getByRole('listitem')).toHaveCount(3);
-  // Other specs' tasks arrive on top meanwhile and may push the batch out of the windowed gallery: each
-  // look scrolls it back among the rendered cards first.
+  await tasks.expectBatchSucceeded(batch, prompt, 3);
+  // … and the counts follow the task events, not a page load: they come to say what the studio holds
+  // now. (Not "none": other specs share this studio, and their tasks count too.)
   await expect
-    .poll(
-      async () =>
-        (await tasks.reveal(prompt)) ? await batch.getByText('Succeeded', { exact: true }).count() : -1,
-      { timeout: FINISH_TIMEOUT_MS, intervals: [250, 500, 1000] },
-    )
-    .toBe(3);
-  // … and the counts are gone once they have finished (they follow the task events, not a page load).
-  await expect(studio.queueCounts()).toHaveCount(0);
+    .poll(async () => {
+      const state = queueStateSchema.parse(await (await request.get('/api/queue')).json());
+      const shown = (await studio.queueCounts().count()) ? await studio.queueCounts().textContent() : null;
+      const words = queueCountWords(state);
+      return words === undefined ? shown === null : (shown ?? '').startsWith(words);
+    })
+    .toBe(true);
 
   // This batch's own Compare (its header row holds the list of its cards).
   expect(await tasks.reveal(prompt)).toBe(true);

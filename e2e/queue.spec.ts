@@ -68,14 +68,7 @@ test('a batch of 3 takes sits together under its header, and its Compare plays a
   // All three cards are this batch's, and no card of it sits outside the group.
   await expect(batch.getByRole('listitem').filter({ hasText: prompt })).toHaveCount(3);
   await expect(tasks.row(prompt)).toHaveCount(3);
-  // Other specs' tasks arriving on top may push the batch out of the windowed gallery meanwhile.
-  await expect
-    .poll(
-      async () =>
-        (await tasks.reveal(prompt)) ? await batch.getByText('Succeeded', { exact: true }).count() : -1,
-      { timeout: FINISH_TIMEOUT_MS, intervals: [250, 500, 1000] },
-    )
-    .toBe(3);
+  await tasks.expectBatchSucceeded(batch, prompt, 3);
 
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });

@@ -137,6 +137,20 @@ export class TasksPage {
     }, prompt);
   }
 
+  /**
+   * Waits for `count` of a batch's cards to say Succeeded. Other specs' tasks arriving on top may push the
+   * batch out of the windowed gallery meanwhile: each look scrolls it back among the rendered cards first.
+   */
+  async expectBatchSucceeded(batch: Locator, prompt: string, count: number) {
+    await expect
+      .poll(
+        async () =>
+          (await this.reveal(prompt)) ? await batch.getByText('Succeeded', { exact: true }).count() : -1,
+        { timeout: FINISH_TIMEOUT_MS, intervals: [250, 500, 1000] },
+      )
+      .toBe(count);
+  }
+
   /** Waits for the task to reach a final status (renders can queue: see FINISH_TIMEOUT_MS). */
   async expectFinished(prompt: string, status: 'Succeeded' | 'Failed' = 'Succeeded') {
     await expect

@@ -81,27 +81,29 @@ async function orphaned(prompt: string, at: (method: string, patch: Patch) => bo
   return { dataDir, task };
 }
 
-describe('a create whose sender died on its way', () => {
-  const studios: Studio[] = [];
-  afterAll(async () => {
-    for (const s of studios) await s.close();
-  });
+const studios: Studio[] = [];
+afterAll(async () => {
+  for (const s of studios) await s.close();
+});
 
+/** The next studio on `dataDir` finishes the task with exactly one create for it at Kling, and says `said`. */
+async function nextSenderFinishesOnce(dataDir: string, task: StudioTask, prompt: string, said: RegExp) {
+  const next = await startStudio(ctx.sim, { dataDir });
+  studios.push(next);
+  const done = await waitForTask(next, task.id, undefined, 20_000);
+  expect(done.status, done.statusMessage ?? '').toBe('succeed');
+  expect(done.statusMessage).toBeNull();
+  const creates = await createsOf(prompt);
+  expect(creates.map((r) => [r.body.external_task_id, r.response?.code])).toEqual([[task.externalTaskId, 0]]);
+  expect(next.logLines.join('\n')).toMatch(said);
+}
+
+describe('a create whose sender died on its way', () => {
   it('never reached Kling: the next sender sends it again under the same external id, and it runs once', async () => {
     const prompt = 'orphan: died after the departure mark';
     const { dataDir, task } = await orphaned(prompt, departureMark, true);
     expect(await createsOf(prompt)).toEqual([]);
-
-    const next = await startStudio(ctx.sim, { dataDir });
-    studios.push(next);
-    const done = await waitForTask(next, task.id, undefined, 20_000);
-    expect(done.status, done.statusMessage ?? '').toBe('succeed');
-    expect(done.statusMessage).toBeNull();
-    const creates = await createsOf(prompt);
-    expect(creates.map((r) => [r.body.external_task_id, r.response?.code])).toEqual([
-      [task.externalTaskId, 0],
-    ]);
-    expect(next.logLines.join('\n')).toMatch(/never reached Kling; queued again/);
+    await nextSenderFinishesOnce(dataDir, task, prompt, /never reached Kling; queued again/);
   });
 
   it('reached Kling, the answer unstored: the next sender finds it by external id and sends nothing', async () => {
@@ -112,15 +114,7 @@ describe('a create whose sender died on its way', () => {
       (method, p) => method === 'update' && 'klingTaskId' in p,
       false,
     );
-    const next = await startStudio(ctx.sim, { dataDir });
-    studios.push(next);
-    const done = await waitForTask(next, task.id, undefined, 20_000);
-    expect(done.status, done.statusMessage ?? '').toBe('succeed');
-    const creates = await createsOf(prompt);
-    expect(creates.map((r) => [r.body.external_task_id, r.response?.code])).toEqual([
-      [task.externalTaskId, 0],
-    ]);
-    expect(next.logLines.join('\n')).toMatch(/is at Kling; following it/);
+    await nextSenderFinishesOnce(dataDir, task, prompt, /is at Kling; following it/);
   });
 
   it('the old request lands after the lookup: the resend is refused (1201) and the task Kling made is followed', async () => {
