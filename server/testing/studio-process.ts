@@ -20,20 +20,31 @@ export async function startStudioProcess(
   // A file running its studios on PostgreSQL gives each DATA_DIR its database (test-database.ts).
   const database = env.DATABASE_URL || !env.DATA_DIR ? undefined : await databaseForDataDir(env.DATA_DIR);
   // PORT=0: the address is only known from the line the studio prints.
-  const running = await spawnUntilReady(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      MIN_FREE_DISK_BYTES: '0',
-      ...(database ? { DATABASE_URL: database } : {}),
-      ...env,
+  // STUDIO_CPU_PROF=<dir>: each studio writes a V8 CPU profile there when it exits by SIGTERM (profiling
+  // the benchmarks' replicas; a SIGKILL writes none).
+  const running = await spawnUntilReady(
+    process.execPath,
+    [
+      ...(process.env.STUDIO_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STUDIO_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        MIN_FREE_DISK_BYTES: '0',
+        ...(database ? { DATABASE_URL: database } : {}),
+        ...env,
+      },
+      ready: { output: /Motion Studio is running at (http:\/\/\S+)/ },
+      name: 'studio',
+      timeoutMs,
     },
-    ready: { output: /Motion Studio is running at (http:\/\/\S+)/ },
-    name: 'studio',
-    timeoutMs,
-  });
+  );
   return {
     url: running.match![1]!,
     child: running.child,
