@@ -27,3 +27,34 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
+
+/** CPU time of a process and all its descendants (e.g. a PostgreSQL postmaster and its backends), in ms. */
+export function treeCpuMs(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number)
+      .filter(Boolean);
+  } catch {
+    // pgrep exits 1 when there is no child.
+  }
+  let total = 0;
+  try {
+    total = cpuMs(pid);
+  } catch {
+    return 0;
+  }
+  for (const c of children) total += treeCpuMs(c);
+  return total;
+}
+
+/** Busy CPU time of the whole machine (all cores: everything but idle and iowait) so far, in ms. */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const [, ...ticks] = line.trim().split(/\s+/).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const all = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return ((all - idle) * 1000) / CLOCK_TICKS;
+}

@@ -19,6 +19,8 @@ const run = promisify(execFile);
 export interface TestPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/studio`: trust auth, no password. */
   url: string;
+  /** The postmaster's (benchmarks read the CPU time of it and its backends). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     let stopped: Promise<void> | undefined;
     return {
       url,
+      pid,
       stop: () => {
         stopped ??= stopCluster(user, r);
         return stopped;
