@@ -20,10 +20,25 @@ const CREATES = 360;
  * replicas against 450 running tasks and the one against 150.
  */
 const WARMUP = 450;
-/** 1 and 3 in turn, so a change in the shared machine's load weighs on both alike. */
-const ORDER = [1, 3, 3, 1, 1, 3];
+/**
+ * How the creates reach a cluster: `proxy` round-robins them (the row's goal); `sender`: every create to
+ * the replica holding the dispatcher role, the other two idle but in the cluster (change feed, leases, the
+ * role), which is the coordination alone; `clients` creating at once.
+ */
+interface Setup {
+  replicas: number;
+  clients: number;
+  to: 'proxy' | 'sender';
+}
 /** Clients creating at once, through the round-robin proxy (two per replica with three). */
 const CONCURRENCY = 6;
+const ONE: Setup = { replicas: 1, clients: CONCURRENCY, to: 'proxy' };
+const THREE: Setup = { replicas: 3, clients: CONCURRENCY, to: 'proxy' };
+const THREE_TO_SENDER: Setup = { replicas: 3, clients: CONCURRENCY, to: 'sender' };
+/** One replica with the load each of three gets through the proxy: what a lighter load costs per create. */
+const ONE_LIGHT: Setup = { replicas: 1, clients: CONCURRENCY / 3, to: 'proxy' };
+/** Each setup in turn, three times, so a change in the shared machine's load weighs on all alike. */
+const ORDER: Setup[] = [0, 1, 2].flatMap(() => [ONE, THREE, THREE_TO_SENDER, ONE_LIGHT]);
 const TRACKED = 30;
 const POLL_MS = 250;
 const LEASE_MS = 2000;
@@ -33,8 +48,7 @@ const AFTER_MS = 3000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Run {
-  replicas: number;
+interface Run extends Setup {
   perSecond: number;
   p50: number;
   /** CPU of every replica together, per create timed. */
@@ -61,8 +75,10 @@ interface Query {
 /**
  * Three replicas against one, on the same load. Creates/s: POST /api/tasks (a 640×360 PNG, checked as
  * any create is) by 6 clients through the round-robin proxy, to a cluster of 3 studio processes and to a
- * cluster of 1 (each fresh: its own PostgreSQL, s3rver, the proxy in front), three of each in turn so a
- * change in the machine's load weighs on both alike. Tracking: 30 tasks the simulator keeps, polled every 250 ms
+ * cluster of 1 (each fresh: its own PostgreSQL, s3rver, the proxy in front). Two controls say where a
+ * difference comes from: the 6 clients all to the sending replica of three (the coordination alone), and
+ * 2 clients to one replica (the load each of three gets). Each setup runs three times, in turn, so a
+ * change in the machine's load weighs on all alike. Tracking: 30 tasks the simulator keeps, polled every 250 ms
  * by 3 replicas under 2 s leases; queries per task per interval as the cluster test counts them; then
  * kill -9 of the replica holding the most leases, and the time until every task it held is polled again.
  */
@@ -74,27 +90,40 @@ export async function clusterScaleRows(): Promise<RowResult[]> {
   try {
     const image = (await scenePng(640, 360)).toString('base64');
     const runs: Run[] = [];
-    for (const replicas of ORDER) runs.push(await createsPerSecond(sim, replicas, image));
-    const of = (n: number) => runs.filter((r) => r.replicas === n);
-    const [one, three] = [median(of(1).map((r) => r.perSecond)), median(of(3).map((r) => r.perSecond))];
+    for (const setup of ORDER) runs.push(await createsPerSecond(sim, setup, image));
+    const of = (s: Setup) =>
+      runs.filter((r) => r.replicas === s.replicas && r.clients === s.clients && r.to === s.to);
+    const rate = (s: Setup) => median(of(s).map((r) => r.perSecond));
+    const studioCpu = (s: Setup) => median(of(s).map((r) => r.studioCpuMs));
     const tracking = await trackingAndFailover(sim, image);
-    const show = (n: number) =>
-      of(n)
+    const show = (s: Setup) =>
+      of(s)
         .map(
           (r) =>
             `${r.perSecond.toFixed(1)}/s (p50 ${r.p50.toFixed(0)} ms; all sent at ${r.sentPerSecond.toFixed(1)}/s; CPU per create ${r.studioCpuMs.toFixed(1)} ms studio, ${r.pgCpuMs.toFixed(1)} PostgreSQL, ${r.simCpuMs.toFixed(1)} simulator, ${r.benchCpuMs.toFixed(1)} load+proxy+s3rver; cores ${(r.busy * 100).toFixed(0)}% busy; ${r.lockWaiters.toFixed(1)} waiting for the lock)`,
         )
         .join(', ');
+    const common = `POST /api/tasks → 201, timed from an empty queue (every warm-up task sent: one replica sends for the cluster), to fresh clusters on PostgreSQL + s3rver (the simulator in its own process), after ${WARMUP} warm-up creates sent to the replicas directly, split evenly (every task stays running at the simulator); ${ORDER.length / 4} runs of each setup in turn, each value the median of its runs (studio CPU = all replicas' CPU per create; waiting = backends waiting for the store's transaction lock, on average)`;
+    const machine = `${os.cpus().length} cores, 1-min load ${os.loadavg()[0]!.toFixed(1)}`;
     return [
       ratioRow({
         row: 'cluster_scale',
         metric: `creates/s, ${CREATES} creates by ${CONCURRENCY} clients, 3 replicas vs 1`,
-        value: three,
-        baseline: one,
+        value: rate(THREE),
+        baseline: rate(ONE),
         unit: '/s',
         goal: { min: 1 },
-        how: `POST /api/tasks → 201 through the round-robin proxy, timed from an empty queue (every warm-up task sent: one replica sends for the cluster), to fresh clusters on PostgreSQL + s3rver (the simulator in its own process), after ${WARMUP} warm-up creates sent to the replicas directly, split evenly (every task stays running at the simulator); runs in the order ${ORDER.join(', ')} replicas, each value the median of its three (studio CPU = all replicas' CPU per create; waiting = backends waiting for the store's transaction lock, on average): 3 replicas ${show(3)}; 1 replica ${show(1)}; ${os.cpus().length} cores, 1-min load ${os.loadavg()[0]!.toFixed(1)}`,
+        how: `through the round-robin proxy; ${common}: 3 replicas ${show(THREE)}; 1 replica ${show(ONE)}; the load one of three gets, ${ONE_LIGHT.clients} clients, on 1 replica: ${show(ONE_LIGHT)} (studio CPU per create ${studioCpu(ONE_LIGHT).toFixed(1)} ms against ${studioCpu(ONE).toFixed(1)} with ${CONCURRENCY}: a process with less to do spends more per create, and three processes on these cores each have a third); ${machine}`,
         samples: runs,
+      }),
+      ratioRow({
+        row: 'cluster_scale',
+        metric: `creates/s, ${CREATES} creates by ${CONCURRENCY} clients, 3 replicas (all to the sender) vs 1: coordination alone`,
+        value: rate(THREE_TO_SENDER),
+        baseline: rate(ONE),
+        unit: '/s',
+        goal: { min: 1 },
+        how: `every create to the replica holding the dispatcher role, the other two in the cluster (change feed and fan-out of every task, leases, the role) and otherwise idle: what coordinating three replicas costs, without three processes sharing the cores' work; ${common}: 3 replicas ${show(THREE_TO_SENDER)}; 1 replica as in the row above; ${machine}`,
       }),
       ratioRow({
         row: 'cluster_scale',
@@ -138,7 +167,8 @@ async function create(base: string, image: string, prompt: string): Promise<{ id
   return ((await res.json()) as { task: { id: string } }).task;
 }
 
-async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: string): Promise<Run> {
+async function createsPerSecond(sim: SimulatorProcess, setup: Setup, image: string): Promise<Run> {
+  const { replicas } = setup;
   await fetch(`${sim.baseUrl}/__sim/reset`, { method: 'POST' });
   const cluster = await startStudioCluster({
     upstream: sim,
@@ -156,6 +186,7 @@ async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: 
     // One replica sends for the cluster: the others' warm-up creates are still going out after their 201s.
     // Timed from an empty queue, or the three replicas' run would carry sends the one's did not.
     await allSent(cluster);
+    const base = setup.to === 'proxy' ? cluster.proxy.url : (await senderOf(cluster)).url;
     const cpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.child.pid!), 0);
     const others = () => ({
       pg: treeCpuMs(cluster.pg.pid),
@@ -167,8 +198,8 @@ async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: 
     const before = others();
     const watch = watchLockWaits(cluster);
     const t0 = performance.now();
-    const { latencies, seconds } = await runLoad(CREATES, CONCURRENCY, async (i) => {
-      await create(cluster.proxy.url, image, `scale ${replicas} ${i}`);
+    const { latencies, seconds } = await runLoad(CREATES, setup.clients, async (i) => {
+      await create(base, image, `scale ${replicas} ${i}`);
     });
     const studioCpuMs = (cpu() - cpuBefore) / CREATES;
     const after = others();
@@ -178,7 +209,7 @@ async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: 
     const sentPerSecond = CREATES / ((performance.now() - t0) / 1000);
     const lockWaiters = await watch.stop();
     return {
-      replicas,
+      ...setup,
       perSecond: CREATES / seconds,
       p50: median(latencies),
       studioCpuMs,
@@ -192,6 +223,14 @@ async function createsPerSecond(sim: SimulatorProcess, replicas: number, image: 
   } finally {
     await cluster.stop();
   }
+}
+
+/** The replica holding the dispatcher role (the one sending for the cluster). */
+async function senderOf(cluster: StudioCluster) {
+  const [row] = await sql<{ owner: string }>(cluster, "SELECT owner FROM leases WHERE name = 'dispatcher'");
+  const sender = cluster.replicas.find((r) => r.id === row?.owner);
+  if (!sender) throw new Error(`no replica holds the dispatcher role (${row?.owner ?? 'no lease'})`);
+  return sender;
 }
 
 /** Until every task the cluster stored has been sent and accepted (Kling's task id written). */
