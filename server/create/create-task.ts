@@ -114,9 +114,10 @@ export function image2videoRecord(
 /**
  * Admit and insert in one transaction: the budget and the wallet guard count what is stored, and the
  * store serialises transactions (across replicas too), so two creates cannot both squeeze under a limit.
- * A batch is admitted (or refused) whole. The serialised part is kept short, as every create in the
- * cluster waits on it: both figures in one query, the records in one insert; and with both limits off
- * (nothing counted) no lock at all, only the per-client rate and one atomic insert.
+ * A batch is admitted (or refused) whole, and counts as one create against the per-client rate. The
+ * serialised part is kept short, as every create in the cluster waits on it: every figure in one query,
+ * the records in one insert; and with every limit off (nothing counted) no lock at all, only one atomic
+ * insert.
  */
 export async function admitAndInsert(
   deps: CreateTaskDeps,
@@ -126,17 +127,19 @@ export async function admitAndInsert(
   const units = records.reduce((sum, r) => sum + (r.priceUnits ?? 0), 0);
   const now = deps.clock.now();
   const since = deps.budget.countsFrom(now);
+  const { guard } = deps;
   try {
-    if (since === undefined && !deps.guard.countsUnfinished) {
-      deps.guard.admit(peer, records.length, undefined);
+    if (since === undefined && !guard.countsUnfinished && !guard.countsRecent) {
       await deps.store.insertMany(records);
       return;
     }
     await deps.store.transaction(async (tx) => {
-      const counts = await tx.admissionCounts(since ?? now);
+      const recentSince = guard.recentSince(now);
+      const counts = await tx.admissionCounts({ since: since ?? now, peer, recentSince });
       deps.budget.admit(units, counts.spentUnits, now);
-      deps.guard.admit(peer, records.length, counts.unfinished);
+      guard.admit(records.length, counts);
       await tx.insertMany(records);
+      if (guard.countsRecent) await tx.recordCreate(peer, now, recentSince);
     });
   } catch (e) {
     if (e instanceof DuplicateExternalId) throw duplicateExternalId();

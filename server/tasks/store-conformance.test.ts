@@ -456,14 +456,38 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       ]);
       expect(await store.spentSince(since)).toBe(15.25);
       expect(await store.spentSince(since + 100)).toBe(0);
-      // Admission reads both figures at once, as spentSince and countUnfinished answer them apart.
+      // Admission reads every figure at once, as spentSince, countUnfinished and recentCreates answer them apart.
       const unfinished = await store.countUnfinished();
       expect(unfinished).toBe(5);
-      expect(await store.admissionCounts(since)).toEqual({ spentUnits: 15.25, unfinished });
-      expect(await store.transaction((tx) => tx.admissionCounts(since + 100))).toEqual({
-        spentUnits: 0,
+      await store.recordCreate('198.51.100.7', since + 10, 0);
+      const peer = '198.51.100.7';
+      expect(await store.admissionCounts({ since, peer, recentSince: since })).toEqual({
+        spentUnits: 15.25,
         unfinished,
+        recent: { count: 1, oldest: since + 10 },
       });
+      expect(
+        await store.transaction((tx) =>
+          tx.admissionCounts({ since: since + 100, peer, recentSince: since + 11 }),
+        ),
+      ).toEqual({ spentUnits: 0, unfinished, recent: { count: 0, oldest: null } });
+    });
+
+    it("counts a peer's creates in the rate window, apart from other peers', and forgets what left it", async () => {
+      const { store } = await arm.open();
+      const t = BASE_TIME + 4_000_000;
+      const [a, b] = ['198.51.100.1', '2001:db8::1'];
+      expect(await store.recentCreates(a, 0)).toEqual({ count: 0, oldest: null });
+      await store.recordCreate(a, t, 0);
+      await store.recordCreate(b, t + 1, 0);
+      await store.transaction((tx) => tx.recordCreate(a, t + 2, 0));
+      expect(await store.recentCreates(a, t)).toEqual({ count: 2, oldest: t });
+      expect(await store.recentCreates(a, t + 1)).toEqual({ count: 1, oldest: t + 2 });
+      expect(await store.recentCreates(b, t)).toEqual({ count: 1, oldest: t + 1 });
+      // A record forgets every peer's creates before its window: they no longer count, and are not kept.
+      await store.recordCreate(b, t + 60_000, t + 2);
+      expect(await store.recentCreates(a, 0)).toEqual({ count: 1, oldest: t + 2 });
+      expect(await store.recentCreates(b, 0)).toEqual({ count: 1, oldest: t + 60_000 });
     });
   });
 
@@ -1077,7 +1101,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
     it('migrates an empty database once when two stores open it at the same time', async () => {
       const { stores, versions } = await arm.openTwiceAtOnce();
-      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       const [a, b] = stores;
       if (!a || !b) throw new Error('not opened');
       const t = task();

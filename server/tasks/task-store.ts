@@ -116,10 +116,20 @@ export interface TaskStore {
   /** Units of the tasks created since `since` that were sent or are queued (see SPENDING). */
   spentSince(since: number): Promise<number>;
   /**
-   * `spentSince(since)` and `countUnfinished()` in one query: what admitting a create counts, read in one
-   * round trip while the transaction lock is held.
+   * `spentSince(since)`, `countUnfinished()` and `recentCreates(peer, recentSince)` in one query: what
+   * admitting a create counts, read in one round trip while the transaction lock is held.
    */
-  admissionCounts(since: number): Promise<AdmissionCounts>;
+  admissionCounts(q: { since: number; peer: string; recentSince: number }): Promise<AdmissionCounts>;
+  /**
+   * The creates admitted for `peer` at or after `since` (a batch is one): the per-client rate limit, counted
+   * in the store so that it holds for the whole cluster, whichever replica each create reached.
+   */
+  recentCreates(peer: string, since: number): Promise<RecentCreates>;
+  /**
+   * Records one admitted create of `peer` at `at`, and forgets every peer's creates before `forgetBefore`
+   * (they no longer count), so the table holds one window's creates at most.
+   */
+  recordCreate(peer: string, at: number, forgetBefore: number): Promise<void>;
   /** The dispatcher's notes about Kling (queue_state). */
   readQueueState(key: string): Promise<string | undefined>;
   writeQueueState(key: string, value: string): Promise<void>;
@@ -177,6 +187,14 @@ export interface AdmissionCounts {
   spentUnits: number;
   /** Tasks queued or running (the wallet guard's MAX_RUNNING_TASKS figure). */
   unfinished: number;
+  /** The creating peer's creates in the rate window (the wallet guard's RATE_LIMIT_CREATES_PER_MIN figure). */
+  recent: RecentCreates;
+}
+
+export interface RecentCreates {
+  count: number;
+  /** When the oldest of them was admitted (null when there are none): the window frees a place then. */
+  oldest: number | null;
 }
 
 /** A role lease as a write must prove it: the role, who holds it and at which epoch. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.ts';
 import { StudioError } from '../lib/studio-error.ts';
+import type { RecentCreates, TaskStore } from './task-store.ts';
 
 /**
  * Every create spends real credits, so two limits stand before a task is queued: creates per client per
@@ -13,31 +14,39 @@ export interface WalletGuard {
    * (a client over its limit cannot make the studio receive another 48 MB). Not atomic with the insert —
    * `admit` is.
    */
-  check(clientId: string): Promise<void>;
+  check(peer: string): Promise<void>;
   /**
-   * Whether `admit` needs the count of tasks queued or running (MAX_RUNNING_TASKS is on). When it does
-   * not, nothing of the guard's is counted in the store, and a create need not wait for other creates.
+   * Whether `admit` needs the count of tasks queued or running (MAX_RUNNING_TASKS is on). When neither
+   * this nor `countsRecent` holds, nothing of the guard's is counted in the store, and a create need not
+   * wait for other creates.
    */
   readonly countsUnfinished: boolean;
+  /** Whether `admit` needs the peer's recent creates (RATE_LIMIT_CREATES_PER_MIN is on). */
+  readonly countsRecent: boolean;
+  /** Where the rate window starts for a create at `now`: creates before it no longer count. */
+  recentSince(now: number): number;
   /**
-   * Throws a 429 StudioError, or records the create of `tasks` tasks (a batch's) for `clientId`.
-   * `unfinished` is the store's count (when `countsUnfinished`), read in the transaction the insert runs
-   * in, so check-and-count is atomic with it.
+   * Throws a 429 StudioError, or lets a create of `tasks` tasks (a batch's) through. The figures
+   * are the store's for the creating peer, read in the transaction the insert runs in (so check-and-count is atomic with it):
+   * `unfinished` when `countsUnfinished`, `recent` when `countsRecent`. The caller records the create
+   * (`TaskStore.recordCreate`) in that transaction.
    */
-  admit(clientId: string, tasks: number, unfinished: number | undefined): void;
+  admit(tasks: number, figures: GuardFigures): void;
+}
+
+export interface GuardFigures {
+  unfinished?: number;
+  recent?: RecentCreates;
 }
 
 const WINDOW_MS = 60_000;
 
-/** Tasks queued or running now (the store): what `check` counts. */
-export interface GuardCounts {
-  countUnfinished(): Promise<number>;
-}
+/** What `check` reads from the store. */
+export type GuardCounts = Pick<TaskStore, 'countUnfinished' | 'recentCreates'>;
 
 /**
- * The per-client rate is counted in this process: behind a load balancer each replica counts what it
- * received (a client spread over three replicas may start up to three times the limit). The unfinished
- * count is the database's, so MAX_RUNNING_TASKS holds for the whole cluster.
+ * Both figures are the database's: MAX_RUNNING_TASKS holds for the whole cluster, and so does the
+ * per-client rate, a client's creates counted whichever replica behind the load balancer took them.
  */
 export function createWalletGuard(opts: {
   createsPerMinute: number;
@@ -45,10 +54,10 @@ export function createWalletGuard(opts: {
   counts: GuardCounts;
   clock: Clock;
 }): WalletGuard {
-  const recent = new Map<string, number[]>();
   const countsUnfinished = opts.maxRunningTasks > 0;
-  /** Throws when `clientId` may not create now; else its creates still in the window. */
-  const refuse = (clientId: string, now: number, tasks: number, unfinished: number | undefined) => {
+  const countsRecent = opts.createsPerMinute > 0;
+  const recentSince = (now: number) => now - WINDOW_MS + 1;
+  const refuse = (now: number, tasks: number, { unfinished, recent }: GuardFigures) => {
     if (countsUnfinished) {
       if (unfinished === undefined)
         throw new Error('MAX_RUNNING_TASKS is on: admit needs the unfinished count');
@@ -59,35 +68,33 @@ export function createWalletGuard(opts: {
           `${unfinished} ${unfinished === 1 ? 'task is' : 'tasks are'} already queued or running (the studio holds ${opts.maxRunningTasks} at once)${tasks > 1 ? ` and this adds ${tasks}` : ''}. Wait for some to finish, then try again.`,
         );
     }
-    if (opts.createsPerMinute <= 0) return [];
-    const times = (recent.get(clientId) ?? []).filter((t) => now - t < WINDOW_MS);
-    if (times.length >= opts.createsPerMinute) {
-      const waitS = Math.ceil((WINDOW_MS - (now - times[0]!)) / 1000);
-      recent.set(clientId, times);
+    if (!countsRecent) return;
+    if (recent === undefined)
+      throw new Error('RATE_LIMIT_CREATES_PER_MIN is on: admit needs the recent creates');
+    if (recent.count >= opts.createsPerMinute) {
+      const oldest = recent.oldest ?? now;
+      const waitS = Math.max(1, Math.ceil((WINDOW_MS - (now - oldest)) / 1000));
       throw new StudioError(
         429,
         'rate_limited',
-        `You started ${times.length} generations in the last minute (the limit is ${opts.createsPerMinute}). Try again in ${waitS} s.`,
+        `You started ${recent.count} generations in the last minute (the limit is ${opts.createsPerMinute}). Try again in ${waitS} s.`,
       );
     }
-    return times;
   };
   return {
     countsUnfinished,
-    async check(clientId) {
-      const unfinished = countsUnfinished ? await opts.counts.countUnfinished() : undefined;
-      refuse(clientId, opts.clock.now(), 1, unfinished);
-    },
-    admit(clientId, tasks, unfinished) {
+    countsRecent,
+    recentSince,
+    async check(peer) {
       const now = opts.clock.now();
-      const times = refuse(clientId, now, tasks, unfinished);
-      if (opts.createsPerMinute > 0) {
-        times.push(now);
-        recent.set(clientId, times);
-      }
-      // Forget idle clients so the map cannot grow without bound.
-      if (recent.size > 1000)
-        for (const [k, v] of recent) if (!v.some((t) => now - t < WINDOW_MS)) recent.delete(k);
+      const [unfinished, recent] = await Promise.all([
+        countsUnfinished ? opts.counts.countUnfinished() : undefined,
+        countsRecent ? opts.counts.recentCreates(peer, recentSince(now)) : undefined,
+      ]);
+      refuse(now, 1, { unfinished, recent });
+    },
+    admit(tasks, figures) {
+      refuse(opts.clock.now(), tasks, figures);
     },
   };
 }

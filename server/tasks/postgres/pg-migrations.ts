@@ -145,6 +145,18 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
       SELECT setval('tasks_queue_order', GREATEST(COALESCE((SELECT MAX(queue_seq) FROM tasks), 0) + 1, 1), false);
     `,
   },
+  {
+    version: 10,
+    name: 'create admissions',
+    // The per-client rate limit counted for the whole cluster: each admitted create is a row, written in the
+    // transaction that admits it (under the store's lock), so replicas count one another's creates. Only one
+    // window's rows are kept.
+    sql: `
+      CREATE TABLE create_admissions (peer TEXT NOT NULL, at BIGINT NOT NULL);
+      CREATE INDEX create_admissions_peer ON create_admissions (peer, at);
+      CREATE INDEX create_admissions_at ON create_admissions (at);
+    `,
+  },
 ];
 
 /**

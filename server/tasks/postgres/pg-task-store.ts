@@ -14,11 +14,11 @@ import {
 } from '../task-columns.ts';
 import type { TaskRecord } from '../task-record.ts';
 import {
-  type AdmissionCounts,
   decodeCursor,
   encodeCursor,
   pastSince,
   type QueueHead,
+  type RecentCreates,
   stamped,
   type TaskPatch,
   type TaskStore,
@@ -313,14 +313,38 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
       );
       return sums[0]?.units ?? 0;
     },
-    async admissionCounts(since) {
-      const { rows: counts } = await q<AdmissionCounts>(
+    async admissionCounts({ since, peer, recentSince }) {
+      const { rows: counts } = await q<{
+        spentUnits: number;
+        unfinished: number;
+        recentCount: number;
+        recentOldest: number | null;
+      }>(
         `SELECT
            (SELECT COALESCE(SUM(price_units), 0) FROM tasks WHERE created_at >= $1 AND ${SPENDING}) AS "spentUnits",
-           (SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'submitted', 'processing')) AS unfinished`,
-        [since],
+           (SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'submitted', 'processing')) AS unfinished,
+           r.count AS "recentCount", r.oldest AS "recentOldest"
+         FROM (${recentCreatesSql('$2', '$3')}) AS r`,
+        [since, peer, recentSince],
       );
-      return counts[0] ?? { spentUnits: 0, unfinished: 0 };
+      const row = counts[0];
+      if (!row) return { spentUnits: 0, unfinished: 0, recent: { count: 0, oldest: null } };
+      return {
+        spentUnits: row.spentUnits,
+        unfinished: row.unfinished,
+        recent: { count: row.recentCount, oldest: row.recentOldest },
+      };
+    },
+    async recentCreates(peer, since) {
+      const { rows: found } = await q<RecentCreates>(recentCreatesSql('$1', '$2'), [peer, since]);
+      return found[0] ?? { count: 0, oldest: null };
+    },
+    async recordCreate(peer, at, forgetBefore) {
+      await q(
+        `WITH forgotten AS (DELETE FROM create_admissions WHERE at < $3)
+         INSERT INTO create_admissions (peer, at) VALUES ($1, $2)`,
+        [peer, at, forgetBefore],
+      );
     },
     async readQueueState(key) {
       const { rows: found } = await q<{ value: string }>('SELECT value FROM queue_state WHERE key = $1', [
@@ -379,3 +403,7 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
   };
   return store;
 }
+
+/** A peer's creates in the rate window, with the peer and the window's start as the given parameters. */
+const recentCreatesSql = (peer: string, since: string) =>
+  `SELECT COUNT(*) AS count, MIN(at) AS oldest FROM create_admissions WHERE peer = ${peer} AND at >= ${since}`;

@@ -151,6 +151,17 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // one process keeps MAX(queue_seq) + 1 here. Recorded all the same: the two stores' versions stay one list.
     sql: 'SELECT 1;',
   },
+  {
+    version: 10,
+    name: 'create admissions',
+    // The per-client rate limit's creates, kept in the store (as PostgreSQL's version 10 does for a cluster):
+    // a restart no longer gives every client a fresh minute. Only one window's rows are kept.
+    sql: `
+      CREATE TABLE create_admissions (peer TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX create_admissions_peer ON create_admissions (peer, at);
+      CREATE INDEX create_admissions_at ON create_admissions (at);
+    `,
+  },
 ];
 
 export function migrate(db: Db): number[] {

@@ -24,6 +24,7 @@ import {
   type Lease,
   pastSince,
   type QueueHead,
+  type RecentCreates,
   type RoleFence,
   stamped,
   type TaskPatch,
@@ -114,7 +115,9 @@ function bind(ops: Ops, run: Run, transaction: TaskStore['transaction']): TaskSt
     cancel: (id, now, message) => run(() => ops.cancel(id, now, message)),
     moveToFront: (id) => run(() => ops.moveToFront(id)),
     spentSince: (since) => run(() => ops.spentSince(since)),
-    admissionCounts: (since) => run(() => ops.admissionCounts(since)),
+    admissionCounts: (q) => run(() => ops.admissionCounts(q)),
+    recentCreates: (peer, since) => run(() => ops.recentCreates(peer, since)),
+    recordCreate: (peer, at, forgetBefore) => run(() => ops.recordCreate(peer, at, forgetBefore)),
     readQueueState: (key) => run(() => ops.readQueueState(key)),
     writeQueueState: (key, value) => run(() => ops.writeQueueState(key, value)),
     update: (id, patch) => run(() => ops.update(id, patch)),
@@ -226,6 +229,11 @@ function sqliteOps(db: Db, clock: Clock) {
   const spent = db
     .prepare(`SELECT COALESCE(SUM(price_units), 0) FROM tasks WHERE created_at >= ? AND ${SPENDING}`)
     .pluck();
+  const recent = db.prepare<[string, number], RecentCreates>(
+    'SELECT COUNT(*) AS count, MIN(at) AS oldest FROM create_admissions WHERE peer = ? AND at >= ?',
+  );
+  const admitted = db.prepare('INSERT INTO create_admissions (peer, at) VALUES (?, ?)');
+  const forgetAdmissions = db.prepare('DELETE FROM create_admissions WHERE at < ?');
   const stateGet = db.prepare('SELECT value FROM queue_state WHERE key = ?').pluck();
   const stateSet = db.prepare(
     'INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -372,11 +380,17 @@ function sqliteOps(db: Db, clock: Clock) {
       return front.run({ id, client: row.client_id ?? null, now: clock.now() }).changes === 1;
     },
     spentSince: (since: number) => spent.get(since) as number,
-    // One process, synchronous statements: the two reads cannot be split by another write.
-    admissionCounts: (since: number) => ({
-      spentUnits: spent.get(since) as number,
+    // One process, synchronous statements: the reads cannot be split by another write.
+    admissionCounts: (q: { since: number; peer: string; recentSince: number }) => ({
+      spentUnits: spent.get(q.since) as number,
       unfinished: unfinishedCount.get() as number,
+      recent: recent.get(q.peer, q.recentSince)!,
     }),
+    recentCreates: (peer: string, since: number) => recent.get(peer, since)!,
+    recordCreate(peer: string, at: number, forgetBefore: number) {
+      forgetAdmissions.run(forgetBefore);
+      admitted.run(peer, at);
+    },
     readQueueState: (key: string) => stateGet.get(key) as string | undefined,
     writeQueueState(key: string, value: string) {
       stateSet.run(key, value);
