@@ -57,6 +57,13 @@ export interface DispatcherOptions extends SendDeps {
 }
 
 const LIMIT_KEY = 'kling_concurrency';
+
+/**
+ * The heads with each client's last turn, as the fair order takes them. The turns are the store's, so a
+ * replica that does not send shows the places the sender will keep, and a sender that took over goes on
+ * where the last one stopped.
+ */
+const withTurns = (heads: QueueHead[]) => [heads, new Map(heads.map((h) => [h.clientId, h.served]))] as const;
 const DISPATCHER_ROLE = 'dispatcher';
 /** A create still storing its inputs after this long was cut off (a replica died mid-create). */
 const UNREADY_AGE_MS = 5 * 60_000;
@@ -87,8 +94,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const sends = new Set<Promise<void>>();
   /** Tasks Kling has finished that the store still counts as running (their videos are being archived). */
   const freed = new Set<string>();
-  const lastServed = new Map<string, number>();
-  let tick = 0;
   let backoffUntil = 0;
   let backoffLevel = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -247,13 +252,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       if (relearnAt !== undefined && relearnAt > now && busy >= limit.learned) arm(relearnAt);
       return false;
     }
-    const next = pickNext(await headsNow(), lastServed);
+    const next = pickNext(...withTurns(await headsNow()));
     if (!next) return false;
     heads = undefined;
     // Written before the call: after a crash a queued task with sentAt is looked up, never re-sent.
     if (!mayLead()) return false;
     if (!(await store.claimForSending(next.id, clock.now(), fence))) return true;
-    lastServed.set(next.clientId, ++tick);
     const flight: InFlight = { probe: gate.probe };
     inFlight.set(next.id, flight);
     const send = sendTask(o, next.id)
@@ -437,7 +441,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async placeOf(task) {
       if (task.status !== 'queued' || task.sentAt !== null || task.queueSeq === null) return undefined;
       const rank = await store.rankInClient(task.clientId, task.queueSeq);
-      return placeInQueue(await headsNow(), lastServed, { clientId: task.clientId ?? '', rank });
+      return placeInQueue(...withTurns(await headsNow()), { clientId: task.clientId ?? '', rank });
     },
     slots: () => ({ configured: limit.configured, learned: limit.learned }),
     async stop() {

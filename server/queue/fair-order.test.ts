@@ -68,7 +68,7 @@ describe('fair order', () => {
       const order = dispatchOrder(waiting, served);
       const heads: QueueHead[] = clients.flatMap((c) => {
         const mine = waiting.filter((t) => t.clientId === c);
-        return mine.length ? [{ ...mine[0]!, count: mine.length }] : [];
+        return mine.length ? [{ ...mine[0]!, count: mine.length, served: served.get(c) ?? 0 }] : [];
       });
       for (const t of waiting) {
         const rank = waiting.filter((x) => x.clientId === t.clientId).indexOf(t) + 1;

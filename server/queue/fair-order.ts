@@ -3,8 +3,8 @@ import type { QueueHead, WaitingTask } from '../tasks/task-store.ts';
 /**
  * Which waiting task goes out next: first in, first out within a client, round-robin between clients, so
  * one creator's batch of 20 cannot starve another creator's single task. `lastServed` holds, per client,
- * the dispatcher's tick when one of its tasks last went out; a client never served (or not since a
- * restart) counts as 0 and goes first, ties broken by whose head task is older.
+ * the turn at which one of its tasks last went out (the store's, `QueueHead.served`); a client never
+ * served counts as 0 and goes first, ties broken by whose head task is older.
  */
 const key = (t: WaitingTask, lastServed: ReadonlyMap<string, number>) => lastServed.get(t.clientId) ?? 0;
 

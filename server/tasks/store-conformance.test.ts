@@ -521,9 +521,9 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
       const heads = (await store.queueHeads()).sort((x, y) => x.clientId.localeCompare(y.clientId));
       expect(heads).toEqual([
-        { id: n1.id, clientId: '', seq: n1.queueSeq, count: 1 },
-        { id: a1.id, clientId: 'a', seq: a1.queueSeq, count: 2 },
-        { id: b1.id, clientId: 'b', seq: b1.queueSeq, count: 1 },
+        { id: n1.id, clientId: '', seq: n1.queueSeq, count: 1, served: 0 },
+        { id: a1.id, clientId: 'a', seq: a1.queueSeq, count: 2, served: 0 },
+        { id: b1.id, clientId: 'b', seq: b1.queueSeq, count: 1, served: 0 },
       ]);
       expect(await store.rankInClient('a', a1.queueSeq as number)).toBe(1);
       expect(await store.rankInClient('a', a2.queueSeq as number)).toBe(2);
@@ -570,11 +570,50 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
       expect(await store.claimForSending(a1.id, BASE_TIME + 8)).toBe(false);
       expect((await store.get(a1.id))?.sentAt).toBe(BASE_TIME + 7);
       expect((await store.listInFlight()).map((r) => r.id)).toEqual([a1.id]);
-      expect(await store.queueHeads()).toEqual([{ id: a2.id, clientId: 'a', seq: a2.queueSeq, count: 1 }]);
+      expect(await store.queueHeads()).toEqual([
+        { id: a2.id, clientId: 'a', seq: a2.queueSeq, count: 1, served: expect.any(Number) },
+      ]);
       expect(await store.rankInClient('a', a2.queueSeq as number)).toBe(1);
       const unready = task();
       await store.insert(unready);
       expect(await store.claimForSending(unready.id, BASE_TIME)).toBe(false);
+    });
+
+    it("gives every send the next turn, whichever replica claims it, and each head its client's last one", async () => {
+      const { store, replica } = await arm.open();
+      const [a1, b1, a2, n1, a3, b2, n2] = await ready(store, [
+        task({ clientId: 'a' }),
+        task({ clientId: 'b' }),
+        task({ clientId: 'a' }),
+        task({ clientId: null }),
+        task({ clientId: 'a' }),
+        task({ clientId: 'b' }),
+        task({ clientId: null }),
+      ]);
+      if (!a1 || !b1 || !a2 || !n1 || !a3 || !b2 || !n2) throw new Error('missing tasks');
+      const turns = async () =>
+        Object.fromEntries((await store.queueHeads()).map((h) => [h.clientId, h.served]));
+      expect(await turns()).toEqual({ a: 0, b: 0, '': 0 });
+      expect(await store.claimForSending(a1.id, BASE_TIME)).toBe(true);
+      const first = (await turns()).a as number;
+      expect(first).toBeGreaterThan(0);
+      expect(await replica.claimForSending(b1.id, BASE_TIME)).toBe(true);
+      expect(await store.claimForSending(n1.id, BASE_TIME)).toBe(true);
+      expect(await replica.claimForSending(a2.id, BASE_TIME)).toBe(true);
+      const later = await turns();
+      expect((later.b as number) > first).toBe(true);
+      expect((later[''] as number) > (later.b as number)).toBe(true);
+      expect((later.a as number) > (later[''] as number)).toBe(true);
+      // A client's last turn stays when its sent tasks finish: it is the largest on any of its tasks.
+      await store.update(a2.id, { status: 'succeed', finishedAt: BASE_TIME + 1 });
+      expect(await turns()).toEqual(later);
+      // A refused claim takes no turn.
+      expect(await store.claimForSending(a1.id, BASE_TIME)).toBe(false);
+      expect(await turns()).toEqual(later);
+      // Both replicas read the same turns.
+      expect(Object.fromEntries((await replica.queueHeads()).map((h) => [h.clientId, h.served]))).toEqual(
+        later,
+      );
     });
 
     it('lets exactly one of two replicas claiming the same task at once have it', async () => {
@@ -635,6 +674,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
         clientId: 'a',
         seq: moved.queueSeq,
         count: 3,
+        served: 0,
       });
       expect(heads.find((h) => h.clientId === 'b')?.id).toBe(b1.id);
       expect(await store.claimForSending(a2.id, BASE_TIME)).toBe(true);
@@ -1101,7 +1141,7 @@ describe.each([sqliteArm(), postgresArm()])('$kind task store', (arm) => {
 
     it('migrates an empty database once when two stores open it at the same time', async () => {
       const { stores, versions } = await arm.openTwiceAtOnce();
-      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       const [a, b] = stores;
       if (!a || !b) throw new Error('not opened');
       const t = task();

@@ -20,9 +20,14 @@ export interface WaitingTask {
   seq: number;
 }
 
-/** A client's first waiting task, and how many it has waiting. */
+/** A client's first waiting task, how many it has waiting, and the client's last turn. */
 export interface QueueHead extends WaitingTask {
   count: number;
+  /**
+   * The turn at which one of the client's tasks last went out (every send takes the next, in the store, so
+   * every replica reads the same); 0 when none has.
+   */
+  served: number;
 }
 
 /**
@@ -98,8 +103,9 @@ export interface TaskStore {
   /** A waiting task's place in its client's queue (1: its first), from the index. */
   rankInClient(clientId: string | null, seq: number): Promise<number>;
   /**
-   * Marks a waiting task in flight (`sentAt` and `updatedAt`: `now`); false when it is no longer waiting
-   * (cancelled, say), or when `fence` (the dispatcher role's lease) is no longer this replica's.
+   * Marks a waiting task in flight (`sentAt` and `updatedAt`: `now`) and gives it the queue's next turn
+   * (its client's `QueueHead.served`); false when it is no longer waiting (cancelled, say), or when `fence`
+   * (the dispatcher role's lease) is no longer this replica's.
    */
   claimForSending(id: string, now: number, fence?: RoleFence): Promise<boolean>;
   /** Queued tasks a crash left in flight: sent, or about to be, with no answer stored. */

@@ -157,6 +157,17 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX create_admissions_at ON create_admissions (at);
     `,
   },
+  {
+    version: 11,
+    name: 'queue turns',
+    // As SQLite's version 11: each send takes the next turn, here from a sequence (no lock, whichever
+    // replica sends), and a client's last turn is the largest on its tasks, one index probe per client.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN served_seq BIGINT;
+      CREATE SEQUENCE tasks_served_order AS BIGINT;
+      CREATE INDEX tasks_client_served ON tasks (client_id, served_seq) WHERE served_seq IS NOT NULL;
+    `,
+  },
 ];
 
 /**

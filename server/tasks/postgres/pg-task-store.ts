@@ -243,10 +243,18 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
       );
     },
     async queueHeads() {
+      // Each head's client's last turn: one probe of migration 11's index per client (`IS NULL` for none,
+      // as `=` never matches it and IS NOT DISTINCT FROM is answered by no index).
       const { rows: heads } = await q<QueueHead>(
-        `SELECT DISTINCT ON (client_id) id, COALESCE(client_id, '') AS "clientId", queue_seq AS seq,
-           COUNT(*) OVER (PARTITION BY client_id) AS count
-         FROM tasks WHERE ${WAITING} ORDER BY client_id, queue_seq, id`,
+        `SELECT h.id, h."clientId", h.seq, h.count, COALESCE(CASE WHEN h.client IS NULL
+             THEN (SELECT MAX(served_seq) FROM tasks WHERE client_id IS NULL AND served_seq IS NOT NULL)
+             ELSE (SELECT MAX(served_seq) FROM tasks WHERE client_id = h.client AND served_seq IS NOT NULL)
+           END, 0) AS served
+         FROM (
+           SELECT DISTINCT ON (client_id) id, client_id AS client, COALESCE(client_id, '') AS "clientId",
+             queue_seq AS seq, COUNT(*) OVER (PARTITION BY client_id) AS count
+           FROM tasks WHERE ${WAITING} ORDER BY client_id, queue_seq, id
+         ) AS h`,
       );
       return heads;
     },
@@ -258,11 +266,14 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
     async claimForSending(id, now, fence) {
       if (!fence)
         return changed(
-          await q(`UPDATE tasks SET sent_at = $1, updated_at = $1 WHERE id = $2 AND ${WAITING}`, [now, id]),
+          await q(
+            `UPDATE tasks SET sent_at = $1, updated_at = $1, ${TAKE_TURN} WHERE id = $2 AND ${WAITING}`,
+            [now, id],
+          ),
         );
       return changed(
         await q(
-          `UPDATE tasks SET sent_at = $1, updated_at = $1 WHERE id = $2 AND ${WAITING} AND EXISTS (
+          `UPDATE tasks SET sent_at = $1, updated_at = $1, ${TAKE_TURN} WHERE id = $2 AND ${WAITING} AND EXISTS (
              SELECT 1 FROM leases WHERE name = $3 AND owner = $4 AND epoch = $5 AND until >= ${DB_NOW_MS})`,
           [now, id, fence.role, fence.owner, fence.epoch],
         ),
@@ -407,3 +418,6 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
 /** A peer's creates in the rate window, with the peer and the window's start as the given parameters. */
 const recentCreatesSql = (peer: string, since: string) =>
   `SELECT COUNT(*) AS count, MIN(at) AS oldest FROM create_admissions WHERE peer = ${peer} AND at >= ${since}`;
+
+/** A send takes the queue's next turn (migration 11's sequence: no lock, whichever replica sends). */
+const TAKE_TURN = "served_seq = nextval('tasks_served_order')";

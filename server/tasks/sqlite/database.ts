@@ -162,6 +162,18 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX create_admissions_at ON create_admissions (at);
     `,
   },
+  {
+    version: 11,
+    name: 'queue turns',
+    // The round-robin's turns, in the store: each send takes the next turn (MAX + 1 here; PostgreSQL's
+    // version 11 a sequence), and a client's last turn is the largest on its tasks. Every replica, and a
+    // sender that took over, then orders the queue alike; the dispatcher kept the turns in its memory.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN served_seq INTEGER;
+      CREATE INDEX tasks_served ON tasks (served_seq) WHERE served_seq IS NOT NULL;
+      CREATE INDEX tasks_client_served ON tasks (client_id, served_seq) WHERE served_seq IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Db): number[] {

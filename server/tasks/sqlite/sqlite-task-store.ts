@@ -195,20 +195,28 @@ function sqliteOps(db: Db, clock: Clock) {
   );
   // SQLite gives the bare columns of the row that holds the MIN: each client's first waiting task. Both read
   // only the partial index of waiting tasks (migration 6), whatever else the table holds.
+  // Each head's client's last turn: one probe of migration 11's index per client.
   const heads = db.prepare(
-    `SELECT id, COALESCE(client_id, '') AS clientId, MIN(queue_seq) AS seq, COUNT(*) AS count
-     FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} GROUP BY client_id`,
+    `SELECT h.id, h.clientId, h.seq, h.count, COALESCE((
+       SELECT MAX(s.served_seq) FROM tasks AS s
+       WHERE s.client_id IS h.client AND s.served_seq IS NOT NULL), 0) AS served
+     FROM (
+       SELECT id, client_id AS client, COALESCE(client_id, '') AS clientId, MIN(queue_seq) AS seq, COUNT(*) AS count
+       FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} GROUP BY client_id
+     ) AS h`,
   );
   const rank = db
     .prepare(
       `SELECT COUNT(*) FROM tasks INDEXED BY tasks_waiting WHERE ${WAITING} AND client_id IS ? AND queue_seq <= ?`,
     )
     .pluck();
+  const takeTurn =
+    'served_seq = (SELECT COALESCE(MAX(served_seq), 0) + 1 FROM tasks WHERE served_seq IS NOT NULL)';
   const claim = db.prepare(
-    `UPDATE tasks SET sent_at = @now, updated_at = @now WHERE id = @id AND ${WAITING}`,
+    `UPDATE tasks SET sent_at = @now, updated_at = @now, ${takeTurn} WHERE id = @id AND ${WAITING}`,
   );
   const claimFenced = db.prepare(
-    `UPDATE tasks SET sent_at = @now, updated_at = @now WHERE id = @id AND ${WAITING} AND EXISTS (
+    `UPDATE tasks SET sent_at = @now, updated_at = @now, ${takeTurn} WHERE id = @id AND ${WAITING} AND EXISTS (
        SELECT 1 FROM leases WHERE name = @role AND owner = @owner AND epoch = @epoch AND until >= @clock)`,
   );
   const inFlight = db.prepare(
