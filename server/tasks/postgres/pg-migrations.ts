@@ -161,11 +161,13 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 11,
     name: 'queue turns',
     // As SQLite's version 11: each send takes the next turn, here from a sequence (no lock, whichever
-    // replica sends), and a client's last turn is the largest on its tasks, one index probe per client.
+    // replica sends), and a client's last turn is the largest on its tasks, one index step per client. The
+    // index is on the client as the queue names it (none is ''): on client_id itself, IS NULL gives no order
+    // to step in, and a client-less queue read every such task it had sent.
     sql: `
       ALTER TABLE tasks ADD COLUMN served_seq BIGINT;
       CREATE SEQUENCE tasks_served_order AS BIGINT;
-      CREATE INDEX tasks_client_served ON tasks (client_id, served_seq) WHERE served_seq IS NOT NULL;
+      CREATE INDEX tasks_client_served ON tasks ((COALESCE(client_id, '')), served_seq) WHERE served_seq IS NOT NULL;
     `,
   },
 ];

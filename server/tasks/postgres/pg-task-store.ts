@@ -243,15 +243,15 @@ function storeOn(scope: Scope, lifecycle: Lifecycle, clock: Clock): TaskStore {
       );
     },
     async queueHeads() {
-      // Each head's client's last turn: one probe of migration 11's index per client (`IS NULL` for none,
-      // as `=` never matches it and IS NOT DISTINCT FROM is answered by no index).
+      // Each head's client's last turn: one backward step of migration 11's index per client, on the client
+      // as the queue names it (none is '').
       const { rows: heads } = await q<QueueHead>(
-        `SELECT h.id, h."clientId", h.seq, h.count, COALESCE(CASE WHEN h.client IS NULL
-             THEN (SELECT MAX(served_seq) FROM tasks WHERE client_id IS NULL AND served_seq IS NOT NULL)
-             ELSE (SELECT MAX(served_seq) FROM tasks WHERE client_id = h.client AND served_seq IS NOT NULL)
-           END, 0) AS served
+        `SELECT h.id, h."clientId", h.seq, h.count, COALESCE((
+           SELECT served_seq FROM tasks
+           WHERE COALESCE(client_id, '') = h."clientId" AND served_seq IS NOT NULL
+           ORDER BY served_seq DESC LIMIT 1), 0) AS served
          FROM (
-           SELECT DISTINCT ON (client_id) id, client_id AS client, COALESCE(client_id, '') AS "clientId",
+           SELECT DISTINCT ON (client_id) id, COALESCE(client_id, '') AS "clientId",
              queue_seq AS seq, COUNT(*) OVER (PARTITION BY client_id) AS count
            FROM tasks WHERE ${WAITING} ORDER BY client_id, queue_seq, id
          ) AS h`,
