@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { taskListSchema } from '../../contract/schemas/studio-api.ts';
 import { CLIENT_HEADER } from '../routes/create-deps.ts';
-import { startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { createDatabase, startPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { b64, png, type Studio, startStudio, waitForTask, withSim } from '../testing/studio-harness.ts';
 
 /**
@@ -35,32 +35,41 @@ async function places(studio: Studio): Promise<Record<string, number | undefined
   return Object.fromEntries(tasks.filter((t) => t.sentAt === null).map((t) => [t.prompt, t.queue?.position]));
 }
 
+/**
+ * Until this replica lists `expected`: a replica hears of another's create by the change feed, a few ms
+ * after the create's answer, and until then counts the queue without it.
+ */
+const expectPlaces = (studio: Studio, expected: Record<string, number>) =>
+  vi.waitFor(async () => expect(await places(studio)).toEqual(expected), { timeout: 5000, interval: 50 });
+
+let runs = 0;
+
 describe('queue places in a cluster', () => {
   it('every replica shows the places the sender keeps, its turns included, and so does the next sender', async () => {
+    // A database of its own each run: a retry must not find the last run's queue.
+    const databaseUrl = await createDatabase(pg.url, `places_${++runs}`);
+    const start = (id: string) => startStudio(ctx.sim, { databaseUrl, env: { ...ENV, REPLICA_ID: id } });
     // The first replica up takes the dispatcher role; the second only stores and lists.
-    const sender = await startStudio(ctx.sim, {
-      databaseUrl: pg.url,
-      env: { ...ENV, REPLICA_ID: 'places-a' },
-    });
+    const sender = await start('places-a');
     let other: Studio | undefined;
     let next: Studio | undefined;
     try {
       const x1 = await create(sender, 'x', 'x1');
       await waitForTask(sender, x1, (t) => t.status === 'submitted');
-      other = await startStudio(ctx.sim, { databaseUrl: pg.url, env: { ...ENV, REPLICA_ID: 'places-b' } });
+      other = await start('places-b');
       await create(other, 'x', 'x2');
       await create(sender, 'y', 'y1');
       await create(other, 'y', 'y2');
       // x was served last, so y goes next though x2 waited longer: y1, x2, y2.
       const expected = { y1: 1, x2: 2, y2: 3 };
-      expect(await places(sender)).toEqual(expected);
-      expect(await places(other)).toEqual(expected);
+      await expectPlaces(sender, expected);
+      await expectPlaces(other, expected);
 
       // The sender goes away (its role let go): a replica started now takes the queue over with the turns.
       await sender.close();
-      next = await startStudio(ctx.sim, { databaseUrl: pg.url, env: { ...ENV, REPLICA_ID: 'places-c' } });
-      expect(await places(next)).toEqual(expected);
-      expect(await places(other)).toEqual(expected);
+      next = await start('places-c');
+      await expectPlaces(next, expected);
+      await expectPlaces(other, expected);
     } finally {
       await Promise.all([sender.close(), other?.close(), next?.close()]);
     }

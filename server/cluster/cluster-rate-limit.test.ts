@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../contract/schemas/studio-api.ts';
-import { startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { createDatabase, startPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { b64, png, type Studio, startStudio, tempDir, withSim } from '../testing/studio-harness.ts';
 
 /**
@@ -21,6 +21,7 @@ afterAll(async () => {
 
 const LIMITS = { RATE_LIMIT_CREATES_PER_MIN: '2', MAX_RUNNING_TASKS: '0', TRUST_PROXY: '127.0.0.1,::1' };
 const from = (client: string) => ({ 'x-forwarded-for': client });
+let runs = 0;
 
 /** The create's status, and the refusal's message when it was refused. */
 async function create(studio: Studio, client: string): Promise<{ status: number; message?: string }> {
@@ -36,9 +37,11 @@ async function create(studio: Studio, client: string): Promise<{ status: number;
 
 describe('the per-client create rate in a cluster', () => {
   it('counts a client’s creates on every replica: spread over two, it still gets the limit once', async () => {
+    // A database of its own each run: a retry must not find the last run's creates counted.
+    const databaseUrl = await createDatabase(pg.url, `rates_${++runs}`);
     const [a, b] = await Promise.all(
       ['a', 'b'].map((name) =>
-        startStudio(ctx.sim, { databaseUrl: pg.url, env: { ...LIMITS, REPLICA_ID: `rate-${name}` } }),
+        startStudio(ctx.sim, { databaseUrl, env: { ...LIMITS, REPLICA_ID: `rate-${name}` } }),
       ),
     );
     try {
