@@ -25,6 +25,7 @@ import {
 import { fakeRenderer, fakeVideoBytes as simulatorFakeVideo } from '../simulator/test-support.ts';
 import type { TaskStore } from '../tasks/task-store.ts';
 import { createServices, type Services } from '../wire.ts';
+import { createDatabase, startPostgres, type TestPostgres } from './postgres.ts';
 import { databaseForDataDir } from './test-database.ts';
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ms-${prefix}-`));
@@ -230,6 +231,28 @@ export function withSim(opts: Partial<SimulatorOptions> & { resetBeforeEach?: bo
       await fetch(`${ctx.sim.baseUrl}/__sim/reset`, { method: 'POST' });
     });
   return ctx;
+}
+
+/**
+ * A throwaway PostgreSQL cluster for the file (or the `describe` it is called in), up in `beforeAll` and
+ * stopped in `afterAll`. `database()` makes an empty database on it, one per call: studios of one test share
+ * it as replicas share theirs, and a test's retry starts from nothing.
+ */
+export function withPostgres(): { database(): Promise<string> } {
+  let pg: TestPostgres | undefined;
+  let made = 0;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+  return {
+    database() {
+      if (!pg) throw new Error('withPostgres: the cluster is not up yet (call database() in a test)');
+      return createDatabase(pg.url, `test_${++made}`);
+    },
+  };
 }
 
 /**
